@@ -1,0 +1,3 @@
+//! Values and the expression evaluator.
+
+pub mod value;

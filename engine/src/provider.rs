@@ -1,0 +1,234 @@
+//! The provider contract: what the engine asks of a provider such as PingOne.
+//!
+//! A provider declares a schema per resource type and implements bulk reads and
+//! writes. Each method takes a plain request struct so the contract can grow.
+//! Diffing is generic over the schema and lives in `plan`, not in providers.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+
+use crate::eval::value::Value;
+
+/// The type of an attribute's value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AttrType {
+    /// A string.
+    String,
+    /// A boolean.
+    Bool,
+    /// A number.
+    Number,
+    /// An ordered list of one element type.
+    List(Box<AttrType>),
+    /// An unordered set of one element type.
+    Set(Box<AttrType>),
+    /// A map from strings to one element type.
+    Map(Box<AttrType>),
+    /// An object with named attributes (a nested attribute such as `password_policy = { id = ... }`).
+    Object(BTreeMap<String, AttrType>),
+}
+
+/// Who sets an attribute: the configuration, the provider, or either.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// Must be set in configuration.
+    Required,
+    /// May be set in configuration; null when not set.
+    Optional,
+    /// Set by the provider only ("known after apply" on create).
+    Computed,
+    /// May be set in configuration; when not set, the provider's value is kept.
+    OptionalComputed,
+}
+
+/// The schema of one attribute.
+#[derive(Clone, Debug)]
+pub struct AttributeSchema {
+    /// The value's type.
+    pub ty: AttrType,
+    /// Required, optional or computed.
+    pub presence: Presence,
+    /// Changing it replaces the object (PingOne cannot update it in place).
+    pub force_new: bool,
+    /// Masked in plans and output.
+    pub sensitive: bool,
+    /// The value used when configuration leaves an optional attribute unset.
+    pub default: Option<Value>,
+    /// One line for `validate` messages and documentation.
+    pub description: &'static str,
+}
+
+impl AttributeSchema {
+    /// An attribute of type `ty` with the given presence and no other properties.
+    pub fn new(ty: AttrType, presence: Presence, description: &'static str) -> Self {
+        Self {
+            ty,
+            presence,
+            force_new: false,
+            sensitive: false,
+            default: None,
+            description,
+        }
+    }
+
+    /// Marks the attribute as forcing replacement when it changes.
+    pub fn force_new(mut self) -> Self {
+        self.force_new = true;
+        self
+    }
+
+    /// Marks the attribute as sensitive.
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    /// Gives the attribute a default for when configuration leaves it unset.
+    pub fn default_value(mut self, value: Value) -> Self {
+        self.default = Some(value);
+        self
+    }
+}
+
+/// The schema of a resource type or of the provider block.
+#[derive(Clone, Debug, Default)]
+pub struct BlockSchema {
+    /// Attributes by name.
+    pub attributes: BTreeMap<String, AttributeSchema>,
+}
+
+impl BlockSchema {
+    /// Adds an attribute.
+    pub fn attr(mut self, name: &str, schema: AttributeSchema) -> Self {
+        self.attributes.insert(name.to_string(), schema);
+        self
+    }
+}
+
+/// Everything a provider declares.
+#[derive(Clone, Debug, Default)]
+pub struct ProviderSchema {
+    /// The attributes of the `provider "<name>" {}` block.
+    pub provider: BlockSchema,
+    /// Resource types by name, such as `pingone_population`.
+    pub resources: BTreeMap<String, BlockSchema>,
+}
+
+/// One object the engine manages, as a read request names it.
+#[derive(Clone, Debug)]
+pub struct ObjectRef {
+    /// The object's address, for error messages.
+    pub address: String,
+    /// Its attributes as last recorded in state (including `id`).
+    pub prior: Value,
+}
+
+/// Refresh many objects of one type at once.
+#[derive(Clone, Debug)]
+pub struct ReadManyRequest {
+    /// The resource type.
+    pub type_name: String,
+    /// The objects to refresh.
+    pub objects: Vec<ObjectRef>,
+}
+
+/// The result of [`Provider::read_many`].
+#[derive(Clone, Debug)]
+pub struct ReadManyResponse {
+    /// One entry per requested object, in request order: its live attributes,
+    /// or `None` when it no longer exists.
+    pub objects: Vec<Option<Value>>,
+}
+
+/// Create one object.
+#[derive(Clone, Debug)]
+pub struct CreateRequest {
+    /// The resource type.
+    pub type_name: String,
+    /// The object's address, for error messages.
+    pub address: String,
+    /// The planned attributes; computed ones are [`Value::Unknown`].
+    pub planned: Value,
+}
+
+/// Update one object in place.
+#[derive(Clone, Debug)]
+pub struct UpdateRequest {
+    /// The resource type.
+    pub type_name: String,
+    /// The object's address, for error messages.
+    pub address: String,
+    /// Its attributes before the update.
+    pub prior: Value,
+    /// The planned attributes.
+    pub planned: Value,
+}
+
+/// Delete one object.
+#[derive(Clone, Debug)]
+pub struct DeleteRequest {
+    /// The resource type.
+    pub type_name: String,
+    /// The object's address, for error messages.
+    pub address: String,
+    /// Its attributes before the delete.
+    pub prior: Value,
+}
+
+/// What kind of failure a provider reports; the CLI words its hints by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProviderErrorKind {
+    /// The provider's settings are missing or invalid.
+    Configuration,
+    /// The service could not be reached or answered with something that is not its API.
+    Connection,
+    /// The service refused the request.
+    Api,
+}
+
+/// A failure reported by a provider, already worded for the user.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ProviderError {
+    /// What kind of failure it is.
+    pub kind: ProviderErrorKind,
+    /// The whole message: operation, object, the service's code and words.
+    pub message: String,
+}
+
+impl ProviderError {
+    /// Builds an error of the given kind.
+    pub fn new(kind: ProviderErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// A provider: the schema of its resource types and the operations on them.
+#[async_trait]
+pub trait Provider: Send + Sync {
+    /// The provider's name, as in `provider "pingone" {}`.
+    fn name(&self) -> &str;
+
+    /// The provider block's and resource types' schemas.
+    fn schema(&self) -> &ProviderSchema;
+
+    /// Applies the evaluated `provider` block (an object; null when there is none).
+    /// Called once, before any other operation.
+    async fn configure(&self, config: &Value) -> Result<(), ProviderError>;
+
+    /// Refreshes many objects of one type, in as few API calls as the API allows.
+    async fn read_many(&self, request: ReadManyRequest) -> Result<ReadManyResponse, ProviderError>;
+
+    /// Creates an object and returns all its attributes, now known.
+    async fn create(&self, request: CreateRequest) -> Result<Value, ProviderError>;
+
+    /// Updates an object in place and returns all its attributes.
+    async fn update(&self, request: UpdateRequest) -> Result<Value, ProviderError>;
+
+    /// Deletes an object. Deleting an object that is already gone succeeds.
+    async fn delete(&self, request: DeleteRequest) -> Result<(), ProviderError>;
+}
