@@ -1,1 +1,13 @@
-//! placeholder
+//! pingform's state: the record of every object pingform manages.
+//!
+//! [`model`] owns the versioned document (format version, lineage, serial,
+//! resources); [`backend`] moves it to and from storage. The engine reads and
+//! updates the model; the CLI picks the backend.
+
+pub mod backend;
+pub mod error;
+pub mod model;
+
+pub use backend::{Backend, local::LocalBackend};
+pub use error::Error;
+pub use model::{FORMAT_VERSION, ResourceState, State};
