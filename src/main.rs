@@ -1,1 +1,68 @@
-fn main() {}
+//! The `pingform` command: argument parsing, wiring and exit codes only.
+//! Configuration, planning and applying live in `engine`; PingOne in `pingone`.
+
+mod cli;
+mod commands;
+mod embedded;
+mod observer;
+mod report;
+mod session;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, EmulatorCommand};
+
+/// What a command tells the shell: success, or success with changes
+/// (under `--detailed-exitcode`). Errors exit 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Status {
+    Success,
+    Changes,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: could not start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(Status::Success) => ExitCode::SUCCESS,
+        Ok(Status::Changes) => ExitCode::from(2),
+        Err(error) => {
+            report::error(&error);
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<Status, report::CliError> {
+    let ui = report::Ui::new(cli.no_color);
+    let dir = match &cli.chdir {
+        Some(dir) => dir.clone(),
+        None => std::env::current_dir().map_err(|e| report::CliError::msg(format!("cannot read the current directory: {e}")))?,
+    };
+    match cli.command {
+        Command::Validate => commands::validate::run(&dir, &ui).await,
+        Command::Plan(args) => commands::plan::run(&dir, &ui, args).await,
+        Command::Apply(args) => commands::apply::run(&dir, &ui, args, false).await,
+        Command::Destroy(args) => commands::apply::run(&dir, &ui, args, true).await,
+        Command::Emulator(EmulatorCommand::Serve(args)) => commands::emulator::serve(&dir, args).await,
+    }
+}
+
+/// Logs go to stderr, off unless `PINGFORM_LOG` (e.g. `debug`) asks for them.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PINGFORM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -22,6 +22,8 @@ pub mod eval;
 pub mod graph;
 pub mod plan;
 pub mod provider;
+pub mod providers;
+pub mod variables;
 pub mod render;
 
 pub use address::ResourceAddress;

@@ -1,1 +1,110 @@
-//! plan (in progress).
+//! Planning: refresh the prior state, then compare it with the configuration,
+//! giving one action per resource. The plan is data; `render` draws it and
+//! `apply` carries it out.
+
+pub mod diff;
+mod planner;
+pub mod refresh;
+
+use std::collections::BTreeSet;
+
+pub use planner::{PlanError, PlanMode, PlanRequest, plan};
+
+use crate::{ResourceAddress, Value};
+
+/// What will happen to one resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Action {
+    /// Nothing: the live object matches the configuration.
+    NoOp,
+    /// Create a new object.
+    Create,
+    /// Change the object in place.
+    Update,
+    /// Delete the object, then create a new one (an attribute that cannot be
+    /// updated in place changed).
+    Replace,
+    /// Delete the object.
+    Delete,
+}
+
+impl Action {
+    /// The symbol plans draw beside the resource: `+`, `~`, `-/+`, `-`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Action::NoOp => " ",
+            Action::Create => "+",
+            Action::Update => "~",
+            Action::Replace => "-/+",
+            Action::Delete => "-",
+        }
+    }
+}
+
+/// The planned change to one resource.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceChange {
+    /// The resource.
+    pub address: ResourceAddress,
+    /// What will happen.
+    pub action: Action,
+    /// Its attributes now (after refresh), if it exists.
+    pub before: Option<Value>,
+    /// Its attributes after apply, with unknowns, unless it will be deleted.
+    pub after: Option<Value>,
+    /// The changed attributes that force the replacement.
+    pub replace_paths: Vec<String>,
+    /// Attributes whose values are masked in output.
+    pub sensitive: BTreeSet<String>,
+    /// Why a delete is planned, when not obvious ("not in configuration").
+    pub reason: Option<String>,
+}
+
+/// Everything a run will do, and the state it was planned against.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The prior state, refreshed from the live objects.
+    pub prior: state::State,
+    /// Whether refreshing changed the prior state (objects changed or vanished).
+    pub refresh_changed_state: bool,
+    /// One entry per resource in configuration or state, in walk order.
+    pub changes: Vec<ResourceChange>,
+    /// Whether this plan destroys everything.
+    pub mode: PlanMode,
+}
+
+/// How many resources a plan adds, changes and destroys.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Creates, and the create half of replaces.
+    pub add: usize,
+    /// In-place updates.
+    pub change: usize,
+    /// Deletes, and the delete half of replaces.
+    pub destroy: usize,
+}
+
+impl Plan {
+    /// True when applying would change anything.
+    pub fn has_changes(&self) -> bool {
+        self.changes.iter().any(|c| c.action != Action::NoOp)
+    }
+
+    /// The summary counts.
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        for change in &self.changes {
+            match change.action {
+                Action::NoOp => {}
+                Action::Create => counts.add += 1,
+                Action::Update => counts.change += 1,
+                Action::Replace => {
+                    counts.add += 1;
+                    counts.destroy += 1;
+                }
+                Action::Delete => counts.destroy += 1,
+            }
+        }
+        counts
+    }
+}

@@ -1,0 +1,180 @@
+//! Schema-driven diffing: what configuration plus prior state propose for an
+//! object, and which action that needs. Pure functions, generic over schemas.
+
+use std::collections::BTreeSet;
+
+use crate::Value;
+use crate::plan::Action;
+use crate::provider::{AttrType, BlockSchema, Presence};
+
+/// The object the configuration asks for: configured values, defaults for
+/// unset optional attributes, and for computed ones the prior value (or
+/// unknown when there is no prior object).
+pub fn proposed(schema: &BlockSchema, config: &Value, prior: Option<&Value>) -> Value {
+    let attrs = schema
+        .attributes
+        .iter()
+        .map(|(name, attr)| {
+            let configured = config.get(name).filter(|v| !v.is_null());
+            let from_prior = || prior.and_then(|p| p.get(name)).cloned();
+            let value = match (attr.presence, configured) {
+                (Presence::Computed, _) => from_prior().unwrap_or(Value::Unknown),
+                (_, Some(v)) => v.clone(),
+                (Presence::OptionalComputed, None) => from_prior().unwrap_or(Value::Unknown),
+                (Presence::Required | Presence::Optional, None) => {
+                    attr.default.clone().unwrap_or(Value::Null)
+                }
+            };
+            (name.clone(), value)
+        })
+        .collect();
+    Value::Object(attrs)
+}
+
+/// The attributes whose proposed value differs from the prior one.
+pub fn changed_attributes(schema: &BlockSchema, prior: &Value, proposed: &Value) -> Vec<String> {
+    schema
+        .attributes
+        .iter()
+        .filter(|(name, attr)| {
+            let before = prior.get(name).unwrap_or(&Value::Null);
+            let after = proposed.get(name).unwrap_or(&Value::Null);
+            !equal(&attr.ty, before, after)
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// The action for one object, and the changed attributes that force replacement.
+pub fn decide(schema: &BlockSchema, prior: Option<&Value>, proposed: &Value) -> (Action, Vec<String>) {
+    let Some(prior) = prior else {
+        return (Action::Create, Vec::new());
+    };
+    let changed = changed_attributes(schema, prior, proposed);
+    if changed.is_empty() {
+        return (Action::NoOp, Vec::new());
+    }
+    let forcing: Vec<String> = changed
+        .into_iter()
+        .filter(|name| schema.attributes.get(name).is_some_and(|a| a.force_new))
+        .collect();
+    if forcing.is_empty() {
+        (Action::Update, forcing)
+    } else {
+        (Action::Replace, forcing)
+    }
+}
+
+/// The names of the schema's sensitive attributes.
+pub fn sensitive_attributes(schema: &BlockSchema) -> BTreeSet<String> {
+    schema
+        .attributes
+        .iter()
+        .filter(|(_, a)| a.sensitive)
+        .map(|(n, _)| n.clone())
+        .collect()
+}
+
+/// Equality under the attribute's type: sets ignore order; unknown equals nothing.
+fn equal(ty: &AttrType, a: &Value, b: &Value) -> bool {
+    if !a.is_wholly_known() || !b.is_wholly_known() {
+        return false;
+    }
+    match (ty, a, b) {
+        (AttrType::Set(_), Value::List(x), Value::List(y)) => {
+            let set = |v: &[Value]| v.iter().map(ToString::to_string).collect::<BTreeSet<_>>();
+            set(x) == set(y)
+        }
+        // An empty collection and null mean the same to PingOne.
+        (AttrType::Set(_) | AttrType::List(_), Value::List(x), Value::Null)
+        | (AttrType::Set(_) | AttrType::List(_), Value::Null, Value::List(x)) => x.is_empty(),
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::provider::AttributeSchema;
+
+    fn schema() -> BlockSchema {
+        BlockSchema::default()
+            .attr("id", AttributeSchema::new(AttrType::String, Presence::Computed, ""))
+            .attr(
+                "environment_id",
+                AttributeSchema::new(AttrType::String, Presence::Required, "").force_new(),
+            )
+            .attr("name", AttributeSchema::new(AttrType::String, Presence::Required, ""))
+            .attr("description", AttributeSchema::new(AttrType::String, Presence::Optional, ""))
+            .attr(
+                "tags",
+                AttributeSchema::new(AttrType::Set(Box::new(AttrType::String)), Presence::Optional, ""),
+            )
+            .attr("theme", AttributeSchema::new(AttrType::String, Presence::OptionalComputed, ""))
+    }
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<BTreeMap<_, _>>())
+    }
+
+    fn prior() -> Value {
+        obj(&[
+            ("id", "p1".into()),
+            ("environment_id", "e1".into()),
+            ("name", "Staff".into()),
+            ("description", Value::Null),
+            ("tags", Value::List(vec!["a".into(), "b".into()])),
+            ("theme", "t1".into()),
+        ])
+    }
+
+    #[test]
+    fn create_has_unknown_computed_attributes() {
+        let config = obj(&[("environment_id", "e1".into()), ("name", "Staff".into())]);
+        let p = proposed(&schema(), &config, None);
+        assert_eq!(p.get("id"), Some(&Value::Unknown));
+        assert_eq!(p.get("theme"), Some(&Value::Unknown));
+        assert_eq!(p.get("description"), Some(&Value::Null));
+        assert_eq!(decide(&schema(), None, &p).0, Action::Create);
+    }
+
+    #[test]
+    fn same_values_and_reordered_set_are_no_op() {
+        let config = obj(&[
+            ("environment_id", "e1".into()),
+            ("name", "Staff".into()),
+            ("tags", Value::List(vec!["b".into(), "a".into()])),
+        ]);
+        let p = proposed(&schema(), &config, Some(&prior()));
+        assert_eq!(decide(&schema(), Some(&prior()), &p), (Action::NoOp, vec![]));
+    }
+
+    #[test]
+    fn changed_description_updates_in_place() {
+        let config = obj(&[
+            ("environment_id", "e1".into()),
+            ("name", "Staff".into()),
+            ("description", "new".into()),
+            ("tags", Value::List(vec!["a".into(), "b".into()])),
+        ]);
+        let p = proposed(&schema(), &config, Some(&prior()));
+        assert_eq!(changed_attributes(&schema(), &prior(), &p), ["description"]);
+        assert_eq!(decide(&schema(), Some(&prior()), &p).0, Action::Update);
+    }
+
+    #[test]
+    fn changed_force_new_attribute_replaces() {
+        let config = obj(&[
+            ("environment_id", Value::Unknown),
+            ("name", "Staff".into()),
+            ("tags", Value::List(vec!["a".into(), "b".into()])),
+        ]);
+        let p = proposed(&schema(), &config, Some(&prior()));
+        assert_eq!(
+            decide(&schema(), Some(&prior()), &p),
+            (Action::Replace, vec!["environment_id".to_string()])
+        );
+    }
+}

@@ -1,0 +1,173 @@
+//! The planning walk: evaluate each resource in dependency order against the
+//! values planned for what it references, and decide its action.
+
+use std::collections::BTreeMap;
+
+use super::diff::{decide, proposed, sensitive_attributes};
+use super::refresh::{RefreshError, refresh};
+use super::{Action, Plan, ResourceChange};
+use crate::config::{Config, ResourceBlock};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::eval::{Scope, evaluate_body};
+use crate::graph::Graph;
+use crate::providers::Providers;
+use crate::{ResourceAddress, Value};
+
+/// Whether to converge on the configuration or destroy everything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanMode {
+    /// Make the live objects match the configuration.
+    Normal,
+    /// Delete every managed object.
+    Destroy,
+}
+
+/// Everything planning needs.
+pub struct PlanRequest<'a> {
+    /// The loaded, validated configuration.
+    pub config: &'a Config,
+    /// Its dependency graph.
+    pub graph: &'a Graph,
+    /// The state as stored.
+    pub prior: &'a state::State,
+    /// Configured providers.
+    pub providers: &'a Providers,
+    /// Resolved input variables.
+    pub variables: &'a BTreeMap<String, Value>,
+    /// Normal or destroy.
+    pub mode: PlanMode,
+    /// Whether to read live objects first (almost always).
+    pub refresh: bool,
+}
+
+/// Why no plan could be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The configuration does not evaluate.
+    #[error("the configuration is invalid")]
+    Invalid(Diagnostics),
+    /// Live objects could not be read.
+    #[error(transparent)]
+    Refresh(#[from] RefreshError),
+}
+
+/// Makes a plan.
+pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
+    let (prior, refresh_changed_state) = if request.refresh {
+        refresh(request.prior, request.providers).await?
+    } else {
+        (request.prior.clone(), false)
+    };
+    let mut changes = match request.mode {
+        PlanMode::Normal => plan_config(&request, &prior)?,
+        PlanMode::Destroy => Vec::new(),
+    };
+    changes.extend(plan_orphans(&request, &prior));
+    changes.sort_by(|a, b| a.address.cmp(&b.address));
+    Ok(Plan {
+        prior,
+        refresh_changed_state,
+        changes,
+        mode: request.mode,
+    })
+}
+
+/// Plans every configured resource, in dependency order.
+fn plan_config(request: &PlanRequest<'_>, prior: &state::State) -> Result<Vec<ResourceChange>, PlanError> {
+    let blocks: BTreeMap<&ResourceAddress, &ResourceBlock> =
+        request.config.resources.iter().map(|r| (&r.address, r)).collect();
+    let mut planned: BTreeMap<ResourceAddress, Value> = BTreeMap::new();
+    let mut changes = Vec::new();
+    let mut diagnostics = Diagnostics::default();
+    for address in request.graph.order() {
+        let Some(block) = blocks.get(&address) else { continue };
+        let scope = Scope {
+            variables: request.variables,
+            resources: &planned,
+        };
+        match plan_resource(request.providers, block, &scope, prior) {
+            Ok(change) => {
+                let visible = change.after.clone().unwrap_or(Value::Unknown);
+                planned.insert(address, visible);
+                changes.push(change);
+            }
+            Err(found) => {
+                // Dependents see an unknown value so that one error is not reported many times.
+                planned.insert(address, Value::Unknown);
+                diagnostics.extend(found);
+            }
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(changes)
+    } else {
+        Err(PlanError::Invalid(diagnostics))
+    }
+}
+
+fn plan_resource(
+    providers: &Providers,
+    block: &ResourceBlock,
+    scope: &Scope<'_>,
+    prior: &state::State,
+) -> Result<ResourceChange, Diagnostics> {
+    let address = &block.address;
+    let schema = providers.resource_schema(&address.type_name).ok_or_else(|| {
+        Diagnostics(vec![Diagnostic::error(format!(
+            "No provider offers the resource type `{}`",
+            address.type_name
+        ))
+        .with_span(block.span.clone(), "unknown resource type")])
+    })?;
+    let config = evaluate_body(&block.body, scope)?;
+    let before = prior
+        .get(&address.type_name, &address.name)
+        .map(|r| Value::from_json(&r.attributes));
+    let wanted = proposed(schema, &config, before.as_ref());
+    let (action, replace_paths) = decide(schema, before.as_ref(), &wanted);
+    let after = match action {
+        Action::Replace => proposed(schema, &config, None),
+        Action::NoOp => before.clone().unwrap_or(wanted),
+        _ => wanted,
+    };
+    Ok(ResourceChange {
+        address: address.clone(),
+        action,
+        before,
+        after: Some(after),
+        replace_paths,
+        sensitive: sensitive_attributes(schema),
+        reason: None,
+    })
+}
+
+/// Objects in state that the configuration no longer declares (all of them when destroying).
+fn plan_orphans(request: &PlanRequest<'_>, prior: &state::State) -> Vec<ResourceChange> {
+    let declared = |type_name: &str, name: &str| {
+        request.mode == PlanMode::Normal
+            && request
+                .config
+                .resources
+                .iter()
+                .any(|r| r.address.type_name == type_name && r.address.name == name)
+    };
+    prior
+        .resources
+        .iter()
+        .filter(|r| !declared(&r.type_name, &r.name))
+        .map(|r| ResourceChange {
+            address: ResourceAddress::new(&r.type_name, &r.name),
+            action: Action::Delete,
+            before: Some(Value::from_json(&r.attributes)),
+            after: None,
+            replace_paths: Vec::new(),
+            sensitive: request
+                .providers
+                .resource_schema(&r.type_name)
+                .map(sensitive_attributes)
+                .unwrap_or_default(),
+            reason: (request.mode == PlanMode::Normal)
+                .then(|| "not in configuration".to_string()),
+        })
+        .collect()
+}

@@ -1,0 +1,93 @@
+//! Refresh: read every managed object back from its provider, in bulk per type,
+//! so the plan compares configuration with what is live, not with old state.
+
+use std::collections::BTreeMap;
+
+use crate::Value;
+use crate::provider::{ObjectRef, ProviderError, ReadManyRequest};
+use crate::providers::Providers;
+
+/// Why refreshing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    /// State names a resource type that no registered provider offers.
+    #[error("state holds `{address}`, but no provider offers the resource type `{type_name}`")]
+    UnknownType {
+        /// The address in state.
+        address: String,
+        /// Its resource type.
+        type_name: String,
+    },
+    /// The provider failed to read.
+    #[error("refreshing {type_name}: {source}")]
+    Provider {
+        /// The resource type being read.
+        type_name: String,
+        /// What the provider reported.
+        #[source]
+        source: ProviderError,
+    },
+}
+
+/// Returns `prior` with every object's attributes replaced by the live ones;
+/// objects that no longer exist are dropped. The flag tells whether anything changed.
+pub async fn refresh(
+    prior: &state::State,
+    providers: &Providers,
+) -> Result<(state::State, bool), RefreshError> {
+    let mut by_type: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, resource) in prior.resources.iter().enumerate() {
+        by_type.entry(&resource.type_name).or_default().push(i);
+    }
+    let mut refreshed = prior.clone();
+    let mut gone = Vec::new();
+    for (type_name, indexes) in by_type {
+        let live = read_type(prior, providers, type_name, &indexes).await?;
+        for (i, object) in indexes.into_iter().zip(live) {
+            match object.and_then(|v| v.to_json()) {
+                Some(json) => refreshed.resources[i].attributes = json,
+                None => gone.push(i),
+            }
+        }
+    }
+    gone.sort_unstable();
+    for i in gone.into_iter().rev() {
+        refreshed.resources.remove(i);
+    }
+    let changed = refreshed.resources != prior.resources;
+    Ok((refreshed, changed))
+}
+
+async fn read_type(
+    prior: &state::State,
+    providers: &Providers,
+    type_name: &str,
+    indexes: &[usize],
+) -> Result<Vec<Option<Value>>, RefreshError> {
+    let first = &prior.resources[indexes[0]];
+    let provider = providers
+        .get(&first.provider)
+        .filter(|p| p.schema().resources.contains_key(type_name))
+        .ok_or_else(|| RefreshError::UnknownType {
+            address: first.address(),
+            type_name: type_name.to_string(),
+        })?;
+    let objects = indexes
+        .iter()
+        .map(|&i| ObjectRef {
+            address: prior.resources[i].address(),
+            prior: Value::from_json(&prior.resources[i].attributes),
+        })
+        .collect();
+    let response = provider
+        .read_many(ReadManyRequest {
+            type_name: type_name.to_string(),
+            objects,
+        })
+        .await
+        .map_err(|source| RefreshError::Provider {
+            type_name: type_name.to_string(),
+            source,
+        })?;
+    Ok(response.objects)
+}

@@ -1,0 +1,106 @@
+//! Command-line arguments. Doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Manage PingOne as code: plan and apply HCL configurations against PingOne.
+#[derive(Debug, Parser)]
+#[command(name = "pingform", version, about, long_about = None)]
+pub(crate) struct Cli {
+    /// Run as if started in DIR (where the configuration and state live).
+    #[arg(short = 'C', long = "chdir", value_name = "DIR", global = true)]
+    pub(crate) chdir: Option<PathBuf>,
+
+    /// Never use colour in output (also when NO_COLOR is set).
+    #[arg(long, global = true)]
+    pub(crate) no_color: bool,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Check the configuration for errors, without contacting PingOne.
+    Validate,
+    /// Show what apply would change.
+    Plan(PlanArgs),
+    /// Make PingOne match the configuration.
+    Apply(ApplyArgs),
+    /// Delete every object pingform manages here.
+    Destroy(ApplyArgs),
+    /// Run the local PingOne emulator.
+    #[command(subcommand)]
+    Emulator(EmulatorCommand),
+}
+
+/// Options shared by every command that talks to PingOne.
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// Run against an embedded PingOne emulator whose data lives in `.pingform/`
+    /// beside the state, instead of a real tenant.
+    #[arg(long)]
+    pub(crate) emulator: bool,
+
+    /// Set an input variable: `--var name=value` (may repeat).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub(crate) vars: Vec<String>,
+
+    /// Skip reading the live objects before planning.
+    #[arg(long = "refresh", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub(crate) refresh: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PlanArgs {
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
+
+    /// Exit 0 when there are no changes, 2 when there are, 1 on error.
+    #[arg(long)]
+    pub(crate) detailed_exitcode: bool,
+
+    /// Plan to delete every managed object.
+    #[arg(long)]
+    pub(crate) destroy: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ApplyArgs {
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
+
+    /// Apply without asking for confirmation.
+    #[arg(long)]
+    pub(crate) auto_approve: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EmulatorCommand {
+    /// Serve the PingOne API (token endpoint and /v1) on one port until interrupted.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub(crate) host: String,
+
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) port: u16,
+
+    /// Keep the tenant in this JSON file: loaded at start, rewritten after every change.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) data: Option<PathBuf>,
+
+    /// Write the admin worker app's credentials and URLs as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) credentials_out: Option<PathBuf>,
+
+    /// Print `export PINGONE_...=` lines for a shell.
+    #[arg(long)]
+    pub(crate) print_env: bool,
+}

@@ -1,0 +1,99 @@
+//! `pingform apply` and `pingform destroy`: plan, confirm, then carry the plan out.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+
+use engine::apply::{ApplyRequest, Outcome};
+use engine::plan::{Action, PlanMode};
+
+use crate::Status;
+use crate::cli::ApplyArgs;
+use crate::observer::LineObserver;
+use crate::report::{CliError, Ui};
+use crate::session::Session;
+
+pub(crate) async fn run(dir: &Path, ui: &Ui, args: ApplyArgs, destroy: bool) -> Result<Status, CliError> {
+    let session = Session::open(dir, &args.run).await?;
+    let mode = if destroy { PlanMode::Destroy } else { PlanMode::Normal };
+    let plan = super::make_plan(&session, mode, args.run.refresh).await?;
+    super::print_plan(&plan, ui)?;
+    if !plan.has_changes() && !plan.refresh_changed_state {
+        return Ok(Status::Success);
+    }
+    if plan.has_changes() && !args.auto_approve {
+        confirm(destroy)?;
+    }
+    let observer = LineObserver::new(ui.style);
+    let report = engine::apply::apply(ApplyRequest {
+        plan: &plan,
+        config: &session.config,
+        graph: &session.graph,
+        variables: &session.variables,
+        providers: &session.providers,
+        backend: &session.backend,
+        observer: &observer,
+    })
+    .await
+    .map_err(|e| CliError::from_error(e.to_string(), &e.source))?;
+    summarize(&report.outcomes, destroy)
+}
+
+/// Asks for "yes" on a terminal; without one, refuses (use --auto-approve).
+fn confirm(destroy: bool) -> Result<(), CliError> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(CliError::msg("refusing to apply without confirmation: standard input is not a terminal")
+            .with_hint("review the plan above, then re-run with `--auto-approve`"));
+    }
+    let question = if destroy {
+        "Do you really want to destroy all the objects pingform manages here?"
+    } else {
+        "Do you want to perform these actions?"
+    };
+    print!("\n{question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::from_error("could not read the answer", &e))?;
+    if answer.trim() == "yes" {
+        Ok(())
+    } else {
+        Err(CliError::msg("apply cancelled: the answer was not 'yes'"))
+    }
+}
+
+/// Prints the counts, and on failure what failed and what was skipped.
+fn summarize(outcomes: &[(engine::ResourceAddress, Action, Outcome)], destroy: bool) -> Result<Status, CliError> {
+    let (mut added, mut changed, mut destroyed) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for (address, action, outcome) in outcomes {
+        match outcome {
+            Outcome::Succeeded { .. } => match action {
+                Action::Create => added += 1,
+                Action::Update => changed += 1,
+                Action::Replace => {
+                    added += 1;
+                    destroyed += 1;
+                }
+                Action::Delete => destroyed += 1,
+                Action::NoOp => {}
+            },
+            Outcome::Failed { message } => failures.push(format!("  {address}: {message}")),
+            Outcome::Skipped { because } => failures.push(format!("  {address}: skipped because {because} failed")),
+        }
+    }
+    let what = if destroy { "Destroy" } else { "Apply" };
+    if failures.is_empty() {
+        println!("\n{what} complete! Resources: {added} added, {changed} changed, {destroyed} destroyed.");
+        return Ok(Status::Success);
+    }
+    println!("\n{what} incomplete. Resources: {added} added, {changed} changed, {destroyed} destroyed.");
+    Err(CliError::msg(format!(
+        "{} operation(s) did not complete:\n{}",
+        failures.len(),
+        failures.join("\n")
+    ))
+    .with_hint("state records everything that succeeded; fix the cause and run `pingform apply` again to finish"))
+}

@@ -1,0 +1,42 @@
+//! One module per command; each resolves settings, calls the engine, renders, and returns a status.
+
+pub(crate) mod apply;
+pub(crate) mod emulator;
+pub(crate) mod plan;
+pub(crate) mod validate;
+
+use engine::plan::{Plan, PlanError, PlanMode, PlanRequest};
+
+use crate::report::CliError;
+use crate::session::{Session, provider_hint};
+
+/// Refreshes and plans, turning engine errors into user-facing ones.
+pub(crate) async fn make_plan(session: &Session, mode: PlanMode, refresh: bool) -> Result<Plan, CliError> {
+    engine::plan::plan(PlanRequest {
+        config: &session.config,
+        graph: &session.graph,
+        prior: &session.state,
+        providers: &session.providers,
+        variables: &session.variables,
+        mode,
+        refresh,
+    })
+    .await
+    .map_err(|e| match e {
+        PlanError::Invalid(diagnostics) => CliError::Diagnostics {
+            sources: session.config.sources.clone(),
+            diagnostics,
+        },
+        PlanError::Refresh(engine::plan::refresh::RefreshError::Provider { type_name, source }) => {
+            CliError::msg(format!("refreshing {type_name}: {source}")).with_hint(provider_hint(source.kind))
+        }
+        PlanError::Refresh(other) => CliError::from_error("could not refresh the managed objects", &other),
+    })
+}
+
+/// Writes the plan to stdout.
+pub(crate) fn print_plan(plan: &Plan, ui: &crate::report::Ui) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    engine::render::human::render_plan(plan, &mut out, ui.style)
+        .map_err(|e| CliError::from_error("could not write the plan", &e))
+}

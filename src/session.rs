@@ -1,0 +1,145 @@
+//! One command's working set: the loaded configuration, its graph, input
+//! variables, providers, and the state backend, prepared in that order.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use engine::Value;
+use engine::config::{self, Config, ConfigError};
+use engine::diagnostics::{Diagnostics, Severity};
+use engine::graph::Graph;
+use engine::providers::{ConfigureError, Providers};
+use state::{Backend, LocalBackend, State};
+
+use crate::cli::RunArgs;
+use crate::report::CliError;
+
+/// The state file's name in the working directory.
+pub(crate) const STATE_FILE: &str = "pingform.tfstate";
+
+/// A loaded and validated configuration with what it needs to plan.
+pub(crate) struct Session {
+    pub(crate) config: Config,
+    pub(crate) graph: Graph,
+    pub(crate) variables: BTreeMap<String, Value>,
+    pub(crate) providers: Providers,
+    pub(crate) backend: LocalBackend,
+    pub(crate) state: State,
+    /// Kept alive for the command's duration when `--emulator` is given.
+    _emulator: Option<pingone_emulator::RunningEmulator>,
+}
+
+/// Loads and validates the configuration in `dir`; no network.
+pub(crate) fn load(dir: &Path, providers: &Providers) -> Result<(Config, Graph), CliError> {
+    let config = config::load_dir(dir).map_err(config_error)?;
+    let diagnostics = config::validate(&config, &providers.schemas());
+    check(&config, diagnostics)?;
+    let graph = Graph::from_config(&config).map_err(|diagnostics| CliError::Diagnostics {
+        sources: config.sources.clone(),
+        diagnostics,
+    })?;
+    Ok((config, graph))
+}
+
+/// Errors stop the command; warnings are printed and the command goes on.
+fn check(config: &Config, diagnostics: Diagnostics) -> Result<(), CliError> {
+    if diagnostics.has_errors() {
+        return Err(CliError::Diagnostics {
+            sources: config.sources.clone(),
+            diagnostics,
+        });
+    }
+    let warnings = Diagnostics(diagnostics.iter().filter(|d| d.severity == Severity::Warning).cloned().collect());
+    crate::report::warnings(&config.sources, &warnings);
+    Ok(())
+}
+
+fn config_error(error: ConfigError) -> CliError {
+    match error {
+        ConfigError::Invalid { sources, diagnostics } => CliError::Diagnostics { sources, diagnostics },
+        ConfigError::Empty(dir) => CliError::msg(format!("no configuration files (*.tf, *.hcl) in `{}`", dir.display()))
+            .with_hint("run pingform in the directory that holds your configuration, or pass `-C DIR`"),
+        other => CliError::from_error("could not load the configuration", &other),
+    }
+}
+
+/// The providers pingform ships, with connection overrides when `--emulator` is used.
+pub(crate) fn providers(overrides: pingone::Settings) -> Providers {
+    let mut providers = Providers::default();
+    providers.add(Arc::new(pingone::PingOneProvider::new(overrides)));
+    providers
+}
+
+impl Session {
+    /// Prepares everything a plan needs, connecting providers.
+    pub(crate) async fn open(dir: &Path, run: &RunArgs) -> Result<Session, CliError> {
+        let emulator = if run.emulator { Some(crate::embedded::start(dir).await?) } else { None };
+        let overrides = emulator.as_ref().map(crate::embedded::settings).unwrap_or_default();
+        let providers = providers(overrides);
+        let (config, graph) = load(dir, &providers)?;
+        let given = given_variables(&run.vars)?;
+        let variables = engine::variables::resolve(&config, &given).map_err(|diagnostics| CliError::Diagnostics {
+            sources: config.sources.clone(),
+            diagnostics,
+        })?;
+        let backend = LocalBackend::new(state_path(dir));
+        let state = backend
+            .load()
+            .map_err(|e| CliError::from_error("could not load state", &e))?
+            .unwrap_or_default();
+        providers.configure(&config, &variables).await.map_err(|e| match e {
+            ConfigureError::Invalid(diagnostics) => CliError::Diagnostics {
+                sources: config.sources.clone(),
+                diagnostics,
+            },
+            ConfigureError::Provider { name, source } => {
+                CliError::msg(format!("provider `{name}`: {source}")).with_hint(provider_hint(source.kind))
+            }
+        })?;
+        Ok(Session {
+            config,
+            graph,
+            variables,
+            providers,
+            backend,
+            state,
+            _emulator: emulator,
+        })
+    }
+}
+
+pub(crate) fn provider_hint(kind: engine::provider::ProviderErrorKind) -> &'static str {
+    use engine::provider::ProviderErrorKind::*;
+    match kind {
+        Configuration => {
+            "set PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID and PINGONE_REGION_CODE (or the same attributes in the `provider \"pingone\"` block), or pass `--emulator` to try pingform against a local emulator"
+        }
+        Connection => "check PINGONE_API_URL / PINGONE_AUTH_URL (or PINGONE_REGION_CODE) and that the service is reachable",
+        Api => "PingOne refused the request; its code and message are above",
+    }
+}
+
+fn state_path(dir: &Path) -> PathBuf {
+    dir.join(STATE_FILE)
+}
+
+/// Variables from `PINGFORM_VAR_x` / `TF_VAR_x`, then `--var x=v` (later wins).
+fn given_variables(flags: &[String]) -> Result<BTreeMap<String, String>, CliError> {
+    let mut given = BTreeMap::new();
+    for prefix in ["TF_VAR_", "PINGFORM_VAR_"] {
+        for (key, value) in std::env::vars() {
+            if let Some(name) = key.strip_prefix(prefix) {
+                given.insert(name.to_string(), value);
+            }
+        }
+    }
+    for flag in flags {
+        let (name, value) = flag.split_once('=').ok_or_else(|| {
+            CliError::msg(format!("`--var {flag}` is not of the form NAME=VALUE"))
+                .with_hint("write it as `--var name=value`")
+        })?;
+        given.insert(name.trim().to_string(), value.to_string());
+    }
+    Ok(given)
+}

@@ -1,0 +1,159 @@
+//! Helpers for end-to-end tests of the `pingform` binary: a copy of an example
+//! to work in, and `pingform emulator serve` as a child process.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+/// A `pingform` command working in `dir`, with no PingOne settings from the caller's environment.
+pub fn pingform(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("pingform").expect("the pingform binary is built");
+    cmd.arg("-C").arg(dir).arg("--no-color");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("PINGONE_") || key.starts_with("TF_VAR_") || key.starts_with("PINGFORM_VAR_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// The output of a finished command.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `cmd` to completion.
+pub fn run(cmd: &mut Command) -> Run {
+    let output = cmd.output().expect("pingform runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+/// A temporary copy of `examples/<name>`.
+pub fn example(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name);
+    for entry in std::fs::read_dir(&source).expect("example exists") {
+        let entry = entry.expect("dir entry");
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+        }
+    }
+    dir
+}
+
+/// Credentials written by `pingform emulator serve --credentials-out`.
+#[derive(serde::Deserialize, Debug, Clone)]
+pub struct Credentials {
+    pub organization_id: String,
+    pub license_id: String,
+    pub environment_id: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub region_code: String,
+    pub api_url: String,
+    pub auth_url: String,
+}
+
+/// `pingform emulator serve` in a child process; killed on drop.
+pub struct Served {
+    child: Child,
+    pub credentials: Credentials,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the emulator on a free port with its data in `data`.
+pub fn serve(data: &Path) -> Served {
+    let creds_file: PathBuf = data.with_extension("credentials.json");
+    let _ = std::fs::remove_file(&creds_file);
+    let child = Command::cargo_bin("pingform")
+        .expect("the pingform binary is built")
+        .args(["emulator", "serve", "--port", "0", "--data"])
+        .arg(data)
+        .arg("--credentials-out")
+        .arg(&creds_file)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the emulator starts");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let credentials = loop {
+        if let Ok(text) = std::fs::read_to_string(&creds_file) {
+            if let Ok(c) = serde_json::from_str(&text) {
+                break c;
+            }
+        }
+        assert!(Instant::now() < deadline, "the emulator wrote no credentials within 30 s");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Served { child, credentials }
+}
+
+impl Served {
+    /// The PINGONE_* variables that point pingform at this emulator.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        let c = &self.credentials;
+        vec![
+            ("PINGONE_CLIENT_ID", c.client_id.clone()),
+            ("PINGONE_CLIENT_SECRET", c.client_secret.clone()),
+            ("PINGONE_ENVIRONMENT_ID", c.environment_id.clone()),
+            ("PINGONE_REGION_CODE", c.region_code.clone()),
+            ("PINGONE_API_URL", c.api_url.clone()),
+            ("PINGONE_AUTH_URL", c.auth_url.clone()),
+        ]
+    }
+
+    /// GETs `path` (under `/v1`) from the emulator's API with a fresh token.
+    pub fn get(&self, path: &str) -> serde_json::Value {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let c = &self.credentials;
+            let http = reqwest::Client::new();
+            let token: serde_json::Value = http
+                .post(format!("{}/{}/as/token", c.auth_url, c.environment_id))
+                .basic_auth(&c.client_id, Some(&c.client_secret))
+                .form(&[("grant_type", "client_credentials")])
+                .send()
+                .await
+                .expect("token request")
+                .json()
+                .await
+                .expect("token JSON");
+            let access = token["access_token"].as_str().expect("access_token").to_string();
+            let response = http
+                .get(format!("{}/v1{path}", c.api_url))
+                .bearer_auth(access)
+                .send()
+                .await
+                .expect("API request");
+            assert!(response.status().is_success(), "GET {path}: {}", response.status());
+            response.json().await.expect("API JSON")
+        })
+    }
+}
