@@ -1,0 +1,333 @@
+//! SCIM filter expressions on collection endpoints (API.md §4.5): `name eq "x"`, `name sw "x"`,
+//! combined with `and`, `or` and parentheses.
+//!
+//! Each collection declares which attributes and operators it supports; anything else is a
+//! 400 `INVALID_DATA` with detail `INVALID_FILTER` listing `supportedAttributes` and
+//! `supportedOperators`. Keywords and attribute names are case-insensitive; string comparisons
+//! are too (SCIM's default for attributes that are not case-exact).
+
+use serde_json::json;
+
+use crate::api_error::{ApiError, Detail};
+
+/// What a collection lets callers filter on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FilterSpec {
+    /// Attribute names, as spelled in the API.
+    pub(crate) attributes: &'static [&'static str],
+    /// Operators, lowercase.
+    pub(crate) operators: &'static [&'static str],
+}
+
+/// A parsed filter.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Filter {
+    /// `attribute op "value"`; the attribute in its canonical spelling.
+    Compare {
+        attribute: &'static str,
+        op: Op,
+        value: String,
+    },
+    /// Both sides match.
+    And(Box<Filter>, Box<Filter>),
+    /// Either side matches.
+    Or(Box<Filter>, Box<Filter>),
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    /// Equal.
+    Eq,
+    /// Not equal.
+    Ne,
+    /// Starts with.
+    Sw,
+    /// Ends with.
+    Ew,
+    /// Contains.
+    Co,
+}
+
+impl Op {
+    fn parse(word: &str) -> Option<Op> {
+        Some(match word {
+            "eq" => Op::Eq,
+            "ne" => Op::Ne,
+            "sw" => Op::Sw,
+            "ew" => Op::Ew,
+            "co" => Op::Co,
+            _ => return None,
+        })
+    }
+
+    fn apply(self, actual: &str, wanted: &str) -> bool {
+        let (actual, wanted) = (actual.to_lowercase(), wanted.to_lowercase());
+        match self {
+            Op::Eq => actual == wanted,
+            Op::Ne => actual != wanted,
+            Op::Sw => actual.starts_with(&wanted),
+            Op::Ew => actual.ends_with(&wanted),
+            Op::Co => actual.contains(&wanted),
+        }
+    }
+}
+
+impl Filter {
+    /// Whether an item matches; `lookup` gives an attribute's value (None if absent).
+    pub(crate) fn matches(&self, lookup: &dyn Fn(&str) -> Option<String>) -> bool {
+        match self {
+            Filter::Compare {
+                attribute,
+                op,
+                value,
+            } => match lookup(attribute) {
+                Some(actual) => op.apply(&actual, value),
+                None => *op == Op::Ne,
+            },
+            Filter::And(a, b) => a.matches(lookup) && b.matches(lookup),
+            Filter::Or(a, b) => a.matches(lookup) || b.matches(lookup),
+        }
+    }
+}
+
+/// Parses a filter against a collection's spec.
+pub(crate) fn parse(input: &str, spec: FilterSpec) -> Result<Filter, ApiError> {
+    let tokens = tokenize(input).map_err(|m| filter_error(m, spec))?;
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        spec,
+    };
+    let filter = parser.or_expr().map_err(|m| filter_error(m, spec))?;
+    match parser.tokens.get(parser.pos) {
+        None => Ok(filter),
+        Some(token) => Err(filter_error(
+            format!("Unexpected {token:?} in filter."),
+            spec,
+        )),
+    }
+}
+
+fn filter_error(message: String, spec: FilterSpec) -> ApiError {
+    ApiError::invalid_data(vec![
+        Detail::new("INVALID_FILTER", message)
+            .target("filter")
+            .inner("supportedAttributes", json!(spec.attributes))
+            .inner("supportedOperators", json!(spec.operators)),
+    ])
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Word(String),
+    Str(String),
+    Open,
+    Close,
+}
+
+fn tokenize(input: &str) -> Result<Vec<Token>, String> {
+    let mut tokens = Vec::new();
+    let mut chars = input.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        match c {
+            c if c.is_whitespace() => {
+                chars.next();
+            }
+            '(' | ')' => {
+                chars.next();
+                tokens.push(if c == '(' { Token::Open } else { Token::Close });
+            }
+            '"' => {
+                chars.next();
+                tokens.push(Token::Str(string_literal(&mut chars)?));
+            }
+            _ => tokens.push(Token::Word(word(&mut chars))),
+        }
+    }
+    Ok(tokens)
+}
+
+fn string_literal(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<String, String> {
+    let mut out = String::new();
+    loop {
+        match chars.next() {
+            None => return Err("Unterminated string in filter.".into()),
+            Some('"') => return Ok(out),
+            Some('\\') => match chars.next() {
+                Some(escaped) => out.push(escaped),
+                None => return Err("Unterminated string in filter.".into()),
+            },
+            Some(c) => out.push(c),
+        }
+    }
+}
+
+fn word(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> String {
+    let mut out = String::new();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() || matches!(c, '(' | ')' | '"') {
+            break;
+        }
+        out.push(c);
+        chars.next();
+    }
+    out
+}
+
+struct Parser {
+    tokens: Vec<Token>,
+    pos: usize,
+    spec: FilterSpec,
+}
+
+impl Parser {
+    fn next(&mut self) -> Option<Token> {
+        let token = self.tokens.get(self.pos).cloned();
+        self.pos += 1;
+        token
+    }
+
+    fn keyword(&mut self, word: &str) -> bool {
+        let found = matches!(self.tokens.get(self.pos), Some(Token::Word(w)) if w.eq_ignore_ascii_case(word));
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    fn or_expr(&mut self) -> Result<Filter, String> {
+        let mut left = self.and_expr()?;
+        while self.keyword("or") {
+            left = Filter::Or(Box::new(left), Box::new(self.and_expr()?));
+        }
+        Ok(left)
+    }
+
+    fn and_expr(&mut self) -> Result<Filter, String> {
+        let mut left = self.primary()?;
+        while self.keyword("and") {
+            left = Filter::And(Box::new(left), Box::new(self.primary()?));
+        }
+        Ok(left)
+    }
+
+    fn primary(&mut self) -> Result<Filter, String> {
+        match self.next() {
+            Some(Token::Open) => {
+                let inner = self.or_expr()?;
+                match self.next() {
+                    Some(Token::Close) => Ok(inner),
+                    _ => Err("Missing ')' in filter.".into()),
+                }
+            }
+            Some(Token::Word(name)) => self.comparison(&name),
+            Some(token) => Err(format!("Expected an attribute name, found {token:?}.")),
+            None => Err("The filter is incomplete.".into()),
+        }
+    }
+
+    fn comparison(&mut self, name: &str) -> Result<Filter, String> {
+        let attribute = self
+            .spec
+            .attributes
+            .iter()
+            .find(|a| a.eq_ignore_ascii_case(name))
+            .ok_or_else(|| format!("Filtering on attribute '{name}' is not supported."))?;
+        let op_word = match self.next() {
+            Some(Token::Word(w)) => w.to_ascii_lowercase(),
+            _ => return Err(format!("Expected an operator after '{name}'.")),
+        };
+        let op = Op::parse(&op_word)
+            .filter(|_| self.spec.operators.contains(&op_word.as_str()))
+            .ok_or_else(|| format!("The operator '{op_word}' is not supported."))?;
+        let value = match self.next() {
+            Some(Token::Str(s) | Token::Word(s)) => s,
+            _ => return Err(format!("Expected a value after '{name} {op_word}'.")),
+        };
+        Ok(Filter::Compare {
+            attribute,
+            op,
+            value,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: FilterSpec = FilterSpec {
+        attributes: &["id", "name"],
+        operators: &["eq", "sw"],
+    };
+
+    fn lookup(name: &'static str) -> impl Fn(&str) -> Option<String> {
+        move |attribute| match attribute {
+            "id" => Some("abc".into()),
+            "name" => Some(name.into()),
+            _ => None,
+        }
+    }
+
+    fn matches(filter: &str, name: &'static str) -> bool {
+        parse(filter, SPEC).expect("parse").matches(&lookup(name))
+    }
+
+    #[test]
+    fn eq_and_sw() {
+        assert!(matches(r#"name eq "Staff""#, "Staff"));
+        assert!(matches(r#"NAME EQ "staff""#, "Staff"));
+        assert!(!matches(r#"name eq "Sta""#, "Staff"));
+        assert!(matches(r#"name sw "Sta""#, "Staff"));
+    }
+
+    #[test]
+    fn and_or_and_parentheses() {
+        assert!(matches(r#"id eq "abc" and name eq "x""#, "x"));
+        assert!(!matches(r#"id eq "zzz" and name eq "x""#, "x"));
+        assert!(matches(r#"id eq "zzz" or name eq "x""#, "x"));
+        assert!(matches(
+            r#"(id eq "zzz" or name sw "x") and id eq "abc""#,
+            "xy"
+        ));
+    }
+
+    #[test]
+    fn escaped_quotes() {
+        assert!(matches(r#"name eq "a \"q\"""#, "a \"q\""));
+    }
+
+    fn error_detail(filter: &str) -> serde_json::Value {
+        let error = parse(filter, SPEC).expect_err("error");
+        error.body()["details"][0].clone()
+    }
+
+    #[test]
+    fn unsupported_attribute_lists_supported_ones() {
+        let detail = error_detail(r#"description eq "x""#);
+        assert_eq!(detail["code"], "INVALID_FILTER");
+        assert_eq!(
+            detail["innerError"]["supportedAttributes"],
+            json!(["id", "name"])
+        );
+    }
+
+    #[test]
+    fn unsupported_operator_and_syntax_errors() {
+        assert_eq!(
+            error_detail(r#"name co "x""#)["innerError"]["supportedOperators"],
+            json!(["eq", "sw"])
+        );
+        for bad in [
+            r#"name eq"#,
+            r#"name eq "x"#,
+            r#"(name eq "x""#,
+            r#"name eq "x" name"#,
+            "",
+            "and",
+        ] {
+            assert_eq!(error_detail(bad)["code"], "INVALID_FILTER", "{bad}");
+        }
+    }
+}

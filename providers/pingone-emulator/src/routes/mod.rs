@@ -1,0 +1,99 @@
+//! The HTTP routes: the auth paths `/{envId}/as/...` and the management API `/v1/...`.
+//!
+//! Every `/v1` route requires a bearer token. Unknown paths answer 404 `NOT_FOUND` and
+//! unsupported methods 405, both as PingOne error bodies.
+
+mod auth;
+mod bearer;
+mod environments;
+mod organizations;
+mod populations;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::get;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::Value;
+
+use crate::Emulator;
+use crate::api_error::{ApiError, NOT_FOUND_MESSAGE, json_response};
+use crate::model::TenantData;
+
+/// The whole emulator router.
+pub(crate) fn router(emulator: Emulator) -> Router {
+    let auth = Router::new()
+        .route("/{env_id}/as/token", axum::routing::post(auth::token))
+        .route("/{env_id}/as/jwks", get(auth::jwks))
+        .route(
+            "/{env_id}/as/.well-known/openid-configuration",
+            get(auth::openid_configuration),
+        )
+        .method_not_allowed_fallback(method_not_allowed);
+    management()
+        .method_not_allowed_fallback(method_not_allowed)
+        .route_layer(middleware::from_fn_with_state(
+            emulator.clone(),
+            bearer::require_token,
+        ))
+        .merge(auth)
+        .fallback(not_found)
+        .with_state(emulator)
+}
+
+fn management() -> Router<Emulator> {
+    Router::new()
+        .route("/v1/environments", get(environments::list))
+        .route("/v1/environments/{env_id}", get(environments::one))
+        .route(
+            "/v1/environments/{env_id}/populations",
+            get(populations::list).post(populations::create),
+        )
+        .route(
+            "/v1/environments/{env_id}/populations/{population_id}",
+            get(populations::one)
+                .put(populations::replace)
+                .delete(populations::delete),
+        )
+        .route("/v1/organizations", get(organizations::list))
+        .route("/v1/organizations/{org_id}", get(organizations::one))
+        .route(
+            "/v1/organizations/{org_id}/licenses",
+            get(organizations::licenses),
+        )
+        .route(
+            "/v1/organizations/{org_id}/licenses/{license_id}",
+            get(organizations::license),
+        )
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found(NOT_FOUND_MESSAGE)
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "The request could not be completed. The HTTP method is not supported for this resource.",
+    )
+}
+
+/// Fails with 403 `ACCESS_FAILED` unless the environment exists (PingOne's answer to calls
+/// under a missing environment, API.md §8.1).
+pub(crate) fn require_environment(data: &TenantData, env_id: &str) -> Result<(), ApiError> {
+    data.environment(env_id)
+        .map(|_| ())
+        .ok_or_else(ApiError::no_access)
+}
+
+/// A successful JSON response.
+pub(crate) fn ok(status: StatusCode, body: &Value) -> Response {
+    json_response(status, body)
+}
+
+/// A timestamp as PingOne writes it: RFC 3339, UTC, milliseconds, `Z`.
+pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
