@@ -1,1 +1,52 @@
-//! config (in progress).
+//! The configuration: loading `*.tf` / `*.hcl` files into a typed model, and checking it.
+//!
+//! `load` reads and parses files with hcl-edit (keeping byte spans), `blocks` turns the
+//! syntax into the model in `model`, and `validate` checks the model against provider
+//! schemas. Expressions are kept unevaluated; evaluating them is the job of `eval`.
+
+mod blocks;
+mod load;
+mod model;
+mod validate;
+
+use std::path::PathBuf;
+
+pub use load::{load_dir, load_files, load_str};
+pub use model::{Attr, Body, Config, Expr, ProviderBlock, ResourceBlock, VariableBlock};
+pub use validate::validate;
+
+use crate::diagnostics::{Diagnostics, SourceMap};
+
+/// Why a configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The directory could not be listed.
+    #[error("Failed to read configuration directory `{path}`")]
+    ReadDir {
+        /// The directory.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file could not be read.
+    #[error("Failed to read `{path}`")]
+    ReadFile {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The directory holds no configuration files.
+    #[error("no configuration files (*.tf, *.hcl) in `{0}`")]
+    Empty(PathBuf),
+    /// The files could be read but are not a valid configuration.
+    #[error("the configuration is invalid")]
+    Invalid {
+        /// The files' texts, for rendering the diagnostics.
+        sources: SourceMap,
+        /// Every problem found (at least one error).
+        diagnostics: Diagnostics,
+    },
+}

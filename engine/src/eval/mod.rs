@@ -1,3 +1,25 @@
 //! Values and the expression evaluator.
+//!
+//! [`evaluate`] turns a configuration [`Expr`](crate::config::Expr) into a [`Value`] in a
+//! [`Scope`] of variable and resource values; [`references`] lists what an expression
+//! refers to without evaluating it (for the dependency graph). Unknown values ("known
+//! after apply") propagate through every operation. Every error is a
+//! [`Diagnostic`](crate::diagnostics::Diagnostic) spanning the exact sub-expression at fault.
 
 pub mod value;
+
+mod convert;
+mod expr;
+pub(crate) mod functions;
+pub(crate) mod messages;
+mod operators;
+pub(crate) mod references;
+mod template;
+mod traversal;
+
+#[cfg(test)]
+mod tests;
+
+pub use expr::{Scope, evaluate, evaluate_body};
+pub use references::{Reference, references};
+pub use value::Value;

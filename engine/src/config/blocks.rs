@@ -1,0 +1,402 @@
+//! Translating one parsed file's top-level blocks into the configuration model.
+//!
+//! Checks here are the ones that need only the syntax: which block types exist, how many
+//! labels they take, which meta-arguments are supported. Checks that need the provider
+//! schemas or the whole configuration live in `validate`.
+
+use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::structure::{Attribute, Block, Body as HclBody, Structure};
+
+use super::model::{Attr, Body, Config, Expr, ProviderBlock, ResourceBlock, VariableBlock};
+use crate::address::ResourceAddress;
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, did_you_mean};
+
+/// The top-level block types this version understands.
+const BLOCK_TYPES: [&str; 4] = ["resource", "variable", "provider", "terraform"];
+
+/// Block types Terraform has that pingform does not support yet.
+const LATER_BLOCK_TYPES: [&str; 8] = [
+    "locals", "output", "data", "module", "import", "moved", "removed", "check",
+];
+
+/// Loads the blocks of one file into a [`Config`], reporting problems as it goes.
+pub(super) struct FileLoader<'a> {
+    file: FileId,
+    config: &'a mut Config,
+    diags: &'a mut Diagnostics,
+}
+
+impl<'a> FileLoader<'a> {
+    /// A loader for the file `file` that adds to `config` and `diags`.
+    pub(super) fn new(file: FileId, config: &'a mut Config, diags: &'a mut Diagnostics) -> Self {
+        Self {
+            file,
+            config,
+            diags,
+        }
+    }
+
+    /// Loads every top-level structure of the file's body.
+    pub(super) fn load(&mut self, body: &HclBody) {
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(attr) => {
+                    let diag = Diagnostic::error("Unsupported argument")
+                        .with_span(self.span(&attr.key), "not expected here")
+                        .with_detail(format!(
+                            "An argument named `{}` is not expected at the top level of a file.",
+                            attr.key.as_str()
+                        ))
+                        .with_help("arguments belong inside a block such as `resource`");
+                    self.diags.push(diag);
+                }
+                Structure::Block(block) => self.block(block),
+            }
+        }
+    }
+
+    fn block(&mut self, block: &Block) {
+        match block.ident.as_str() {
+            "resource" => self.resource(block),
+            "variable" => self.variable(block),
+            "provider" => self.provider(block),
+            // Settings such as `required_providers` and `required_version` are accepted so
+            // that Terraform configurations load unchanged, and ignored.
+            "terraform" => {}
+            other => self.unsupported_block(block, other),
+        }
+    }
+
+    fn unsupported_block(&mut self, block: &Block, ident: &str) {
+        let span = self.span(&block.ident);
+        let diag = if LATER_BLOCK_TYPES.contains(&ident) {
+            Diagnostic::error("Unsupported block type")
+                .with_span(span, "not supported yet")
+                .with_detail(format!(
+                    "`{ident}` blocks are not supported by this version of pingform."
+                ))
+        } else {
+            let diag = Diagnostic::error("Unsupported block type")
+                .with_span(span, "unknown block type")
+                .with_detail(format!("Blocks of type `{ident}` are not expected here."));
+            match did_you_mean(ident, BLOCK_TYPES) {
+                Some(s) => diag.with_help(format!("did you mean `{s}`?")),
+                None => diag,
+            }
+        };
+        let diag = if diag.help.is_none() {
+            diag.with_help(
+                "the supported block types are `resource`, `variable`, `provider` and `terraform`",
+            )
+        } else {
+            diag
+        };
+        self.diags.push(diag);
+    }
+
+    fn resource(&mut self, block: &Block) {
+        let Some(labels) = self.labels(block, &["type", "name"]) else {
+            return;
+        };
+        let mut body = Body::default();
+        let mut depends_on = Vec::new();
+        for attr in block.body.attributes() {
+            match attr.key.as_str() {
+                "depends_on" => depends_on = self.depends_on(&attr.value),
+                name @ ("count" | "for_each" | "provider") => {
+                    let diag = Diagnostic::error("Unsupported meta-argument")
+                        .with_span(self.span(&attr.key), "not supported yet")
+                        .with_detail(format!(
+                            "The `{name}` meta-argument is not supported by this version of pingform."
+                        ));
+                    self.diags.push(diag);
+                }
+                _ => self.add_attr(&mut body, attr),
+            }
+        }
+        for nested in block.body.blocks() {
+            self.resource_nested_block(nested);
+        }
+        self.config.resources.push(ResourceBlock {
+            address: ResourceAddress::new(&labels[0], &labels[1]),
+            body,
+            depends_on,
+            span: self.header_span(block),
+        });
+    }
+
+    fn resource_nested_block(&mut self, nested: &Block) {
+        let span = self.span(&nested.ident);
+        let diag = match nested.ident.as_str() {
+            "lifecycle" => Diagnostic::warning("Ignored `lifecycle` block")
+                .with_span(span, "ignored")
+                .with_detail("`lifecycle` settings are not supported yet and have no effect."),
+            other => Diagnostic::error("Unsupported block type")
+                .with_span(span, "blocks are not expected here")
+                .with_detail(format!(
+                    "Blocks of type `{other}` are not expected in a resource."
+                ))
+                .with_help(format!(
+                    "PingOne resources use nested attributes: write `{other} = {{ ... }}`"
+                )),
+        };
+        self.diags.push(diag);
+    }
+
+    /// `depends_on = [type.name, ...]`.
+    fn depends_on(&mut self, expr: &Expression) -> Vec<(ResourceAddress, Span)> {
+        let Expression::Array(items) = expr else {
+            let diag = Diagnostic::error("Invalid `depends_on`")
+                .with_span(self.span(expr), "expected a list")
+                .with_help("write a list of resources: `depends_on = [pingone_population.staff]`");
+            self.diags.push(diag);
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match resource_address(item) {
+                Some(address) => out.push((address, self.span(item))),
+                None => {
+                    let diag = Diagnostic::error("Invalid `depends_on` reference")
+                        .with_span(self.span(item), "not a resource")
+                        .with_detail("`depends_on` may only name resources, as `TYPE.NAME`.");
+                    self.diags.push(diag);
+                }
+            }
+        }
+        out
+    }
+
+    fn variable(&mut self, block: &Block) {
+        let Some(labels) = self.labels(block, &["name"]) else {
+            return;
+        };
+        let mut variable = VariableBlock {
+            name: labels[0].clone(),
+            default: None,
+            description: None,
+            type_expr: None,
+            sensitive: false,
+            nullable: true,
+            span: self.header_span(block),
+        };
+        for attr in block.body.attributes() {
+            self.variable_attr(&mut variable, attr);
+        }
+        for nested in block.body.blocks() {
+            let span = self.span(&nested.ident);
+            let diag = if nested.ident.as_str() == "validation" {
+                Diagnostic::warning("Ignored `validation` block")
+                    .with_span(span, "ignored")
+                    .with_detail(
+                        "Variable validation is not supported yet; this rule is not checked.",
+                    )
+            } else {
+                Diagnostic::error("Unsupported block type")
+                    .with_span(span, "not expected here")
+                    .with_detail(format!(
+                        "Blocks of type `{}` are not expected in a variable.",
+                        nested.ident.as_str()
+                    ))
+            };
+            self.diags.push(diag);
+        }
+        self.config.variables.push(variable);
+    }
+
+    fn variable_attr(&mut self, variable: &mut VariableBlock, attr: &Attribute) {
+        let expr = Expr::new(attr.value.clone(), self.file);
+        match attr.key.as_str() {
+            "default" => variable.default = Some(expr),
+            "type" => variable.type_expr = Some(expr),
+            "description" => variable.description = self.literal_string(&attr.value),
+            "sensitive" => variable.sensitive = self.literal_bool(&attr.value).unwrap_or(false),
+            "nullable" => variable.nullable = self.literal_bool(&attr.value).unwrap_or(true),
+            other => {
+                const ARGS: [&str; 5] = ["default", "description", "type", "sensitive", "nullable"];
+                let mut diag = Diagnostic::error("Unsupported argument")
+                    .with_span(self.span(&attr.key), "not expected here")
+                    .with_detail(format!(
+                        "An argument named `{other}` is not expected in a variable."
+                    ));
+                if let Some(s) = did_you_mean(other, ARGS) {
+                    diag = diag.with_help(format!("did you mean `{s}`?"));
+                }
+                self.diags.push(diag);
+            }
+        }
+    }
+
+    fn provider(&mut self, block: &Block) {
+        let Some(labels) = self.labels(block, &["name"]) else {
+            return;
+        };
+        let mut body = Body::default();
+        for attr in block.body.attributes() {
+            if attr.key.as_str() == "alias" {
+                let diag = Diagnostic::error("Unsupported meta-argument")
+                    .with_span(self.span(&attr.key), "not supported yet")
+                    .with_detail("Provider aliases are not supported by this version of pingform.");
+                self.diags.push(diag);
+            } else {
+                self.add_attr(&mut body, attr);
+            }
+        }
+        for nested in block.body.blocks() {
+            let diag = Diagnostic::error("Unsupported block type")
+                .with_span(self.span(&nested.ident), "not expected here")
+                .with_detail(format!(
+                    "Blocks of type `{}` are not expected in a provider.",
+                    nested.ident.as_str()
+                ));
+            self.diags.push(diag);
+        }
+        self.config.providers.push(ProviderBlock {
+            name: labels[0].clone(),
+            body,
+            span: self.header_span(block),
+        });
+    }
+
+    /// Adds an attribute to a body, reporting a second definition of the same name.
+    fn add_attr(&mut self, body: &mut Body, attr: &Attribute) {
+        let name = attr.key.as_str().to_string();
+        let name_span = self.span(&attr.key);
+        if let Some(first) = body.attributes.get(&name) {
+            let diag = Diagnostic::error("Duplicate argument")
+                .with_span(name_span, "defined again here")
+                .with_detail(format!(
+                    "The argument `{name}` was already set at {}.",
+                    self.config.sources.location(&first.name_span)
+                ));
+            self.diags.push(diag);
+            return;
+        }
+        let attr = Attr {
+            name: name.clone(),
+            expr: Expr::new(attr.value.clone(), self.file),
+            name_span,
+            span: self.span(attr),
+        };
+        body.attributes.insert(name, attr);
+    }
+
+    /// The block's labels, if there are exactly as many as `names` and each is a valid name.
+    fn labels(&mut self, block: &Block, names: &[&str]) -> Option<Vec<String>> {
+        let kind = block.ident.as_str();
+        if block.labels.len() != names.len() {
+            let example = names
+                .iter()
+                .map(|n| format!("\"{}\"", n.to_uppercase()))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let diag = Diagnostic::error(format!("Wrong number of labels for `{kind}` block"))
+                .with_span(
+                    self.header_span(block),
+                    format!("expected {}", names.join(" and ")),
+                )
+                .with_detail(format!(
+                    "A `{kind}` block has {} label(s): {}.",
+                    names.len(),
+                    names.join(", ")
+                ))
+                .with_help(format!("write `{kind} {example} {{ ... }}`"));
+            self.diags.push(diag);
+            return None;
+        }
+        let mut valid = true;
+        for label in &block.labels {
+            if !is_valid_name(label.as_str()) {
+                valid = false;
+                let diag = Diagnostic::error("Invalid name")
+                    .with_span(self.span(label), "not a valid name")
+                    .with_detail(
+                        "A name must start with a letter or underscore and may contain only \
+                         letters, digits, underscores and dashes.",
+                    );
+                self.diags.push(diag);
+            }
+        }
+        valid.then(|| {
+            block
+                .labels
+                .iter()
+                .map(|l| l.as_str().to_string())
+                .collect()
+        })
+    }
+
+    fn literal_string(&mut self, expr: &Expression) -> Option<String> {
+        if let Some(s) = literal_string(expr) {
+            return Some(s);
+        }
+        let diag = Diagnostic::error("Invalid value")
+            .with_span(self.span(expr), "expected a literal string")
+            .with_detail("This argument must be a string without interpolations.");
+        self.diags.push(diag);
+        None
+    }
+
+    fn literal_bool(&mut self, expr: &Expression) -> Option<bool> {
+        if let Expression::Bool(b) = expr {
+            return Some(*b.value());
+        }
+        let diag = Diagnostic::error("Invalid value")
+            .with_span(self.span(expr), "expected `true` or `false`");
+        self.diags.push(diag);
+        None
+    }
+
+    fn span(&self, node: &impl hcl_edit::Span) -> Span {
+        Span::new(self.file, node.span().unwrap_or(0..0))
+    }
+
+    /// `resource "type" "name"`: the keyword and labels, without the body.
+    fn header_span(&self, block: &Block) -> Span {
+        let start = self.span(&block.ident);
+        match block.labels.last() {
+            Some(label) => start.to(&self.span(label)),
+            None => start,
+        }
+    }
+}
+
+/// `type.name` as an address, for `depends_on` entries.
+fn resource_address(expr: &Expression) -> Option<ResourceAddress> {
+    let Expression::Traversal(traversal) = expr else {
+        return None;
+    };
+    let (Expression::Variable(root), [op]) = (&traversal.expr, traversal.operators.as_slice())
+    else {
+        return None;
+    };
+    match op.value() {
+        TraversalOperator::GetAttr(name) if root.as_str() != "var" => {
+            Some(ResourceAddress::new(root.as_str(), name.as_str()))
+        }
+        _ => None,
+    }
+}
+
+/// A string literal, or a template made only of literal text (such as a heredoc).
+fn literal_string(expr: &Expression) -> Option<String> {
+    let template = match expr {
+        Expression::String(s) => return Some(s.value().clone()),
+        Expression::StringTemplate(t) => &**t,
+        Expression::HeredocTemplate(h) => &h.template,
+        _ => return None,
+    };
+    template
+        .iter()
+        .map(|e| e.as_literal().map(|l| l.value().as_str()))
+        .collect()
+}
+
+/// Terraform's rule for block names: a letter or `_`, then letters, digits, `_` and `-`.
+fn is_valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}

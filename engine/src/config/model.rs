@@ -1,0 +1,127 @@
+//! The typed model of the configuration files: variables, providers, resources.
+//!
+//! Built by `load` from hcl-edit syntax trees; expressions stay unevaluated
+//! ([`Expr`] keeps the hcl-edit tree and its file) so that `eval` can evaluate them
+//! later with spans for its errors.
+
+use hcl_edit::Span as _;
+use indexmap::IndexMap;
+
+use crate::address::ResourceAddress;
+use crate::diagnostics::{Diagnostics, FileId, SourceMap, Span};
+
+/// A whole configuration: every block of every file in a directory.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// The texts of the files, for diagnostics.
+    pub sources: SourceMap,
+    /// `variable` blocks, in file order.
+    pub variables: Vec<VariableBlock>,
+    /// `provider` blocks, in file order.
+    pub providers: Vec<ProviderBlock>,
+    /// `resource` blocks, in file order.
+    pub resources: Vec<ResourceBlock>,
+    /// Warnings found while loading (such as an ignored `lifecycle` block).
+    pub warnings: Diagnostics,
+}
+
+impl Config {
+    /// The variable block named `name`.
+    pub fn variable(&self, name: &str) -> Option<&VariableBlock> {
+        self.variables.iter().find(|v| v.name == name)
+    }
+
+    /// The resource block at `address`.
+    pub fn resource(&self, address: &ResourceAddress) -> Option<&ResourceBlock> {
+        self.resources.iter().find(|r| &r.address == address)
+    }
+
+    /// The provider block named `name`.
+    pub fn provider(&self, name: &str) -> Option<&ProviderBlock> {
+        self.providers.iter().find(|p| p.name == name)
+    }
+}
+
+/// `variable "name" { ... }`.
+#[derive(Clone, Debug)]
+pub struct VariableBlock {
+    /// The variable's name.
+    pub name: String,
+    /// The `default` expression, if any.
+    pub default: Option<Expr>,
+    /// The `description`, if given as a literal string.
+    pub description: Option<String>,
+    /// The `type` constraint, kept unevaluated (type checking comes later).
+    pub type_expr: Option<Expr>,
+    /// `sensitive = true`.
+    pub sensitive: bool,
+    /// `nullable` (true unless set to false).
+    pub nullable: bool,
+    /// The block header, `variable "name"`.
+    pub span: Span,
+}
+
+/// `provider "name" { ... }`.
+#[derive(Clone, Debug)]
+pub struct ProviderBlock {
+    /// The provider's name, such as `pingone`.
+    pub name: String,
+    /// The provider's settings.
+    pub body: Body,
+    /// The block header, `provider "name"`.
+    pub span: Span,
+}
+
+/// `resource "type" "name" { ... }`.
+#[derive(Clone, Debug)]
+pub struct ResourceBlock {
+    /// `type.name`.
+    pub address: ResourceAddress,
+    /// The resource's arguments (without meta-arguments such as `depends_on`).
+    pub body: Body,
+    /// The resources listed in `depends_on`, each with the span of its reference.
+    pub depends_on: Vec<(ResourceAddress, Span)>,
+    /// The block header, e.g. `resource "pingone_population" "staff"`.
+    pub span: Span,
+}
+
+/// The arguments of a block, in source order.
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    /// Attributes by name.
+    pub attributes: IndexMap<String, Attr>,
+}
+
+/// One `name = expression` argument.
+#[derive(Clone, Debug)]
+pub struct Attr {
+    /// The argument's name.
+    pub name: String,
+    /// Its (unevaluated) value.
+    pub expr: Expr,
+    /// The span of the name alone.
+    pub name_span: Span,
+    /// The span of the whole `name = expression`.
+    pub span: Span,
+}
+
+/// An unevaluated expression and the file it came from.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    /// The hcl-edit syntax tree, with byte spans into the file.
+    pub expr: hcl_edit::expr::Expression,
+    /// The file the spans refer to.
+    pub file: FileId,
+}
+
+impl Expr {
+    /// Wraps a parsed expression.
+    pub fn new(expr: hcl_edit::expr::Expression, file: FileId) -> Self {
+        Self { expr, file }
+    }
+
+    /// The span of the whole expression (empty at 0 for expressions not made by the parser).
+    pub fn span(&self) -> Span {
+        Span::new(self.file, self.expr.span().unwrap_or(0..0))
+    }
+}

@@ -1,0 +1,340 @@
+//! Checking a loaded configuration against the provider schemas, before anything runs.
+//!
+//! Every problem is collected (not just the first), each with its span: unknown resource
+//! types and attributes (with "did you mean"), missing required and set computed-only
+//! attributes, duplicate declarations, undeclared variables and resources in expressions
+//! and `depends_on`, and calls to unknown functions. Evaluation errors that depend on
+//! values are left to `eval`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::model::{Body, Config, Expr};
+use crate::address::ResourceAddress;
+use crate::diagnostics::{Diagnostic, Diagnostics, Span, did_you_mean};
+use crate::eval::functions;
+use crate::eval::messages;
+use crate::eval::references::{Found, walk};
+use crate::provider::{BlockSchema, Presence, ProviderSchema};
+
+/// Checks the configuration against the provider schemas (by provider name, e.g.
+/// `"pingone"`) and returns every problem found.
+pub fn validate(config: &Config, schemas: &BTreeMap<String, ProviderSchema>) -> Diagnostics {
+    let mut v = Validator {
+        config,
+        schemas,
+        diags: Diagnostics::new(),
+    };
+    v.duplicates();
+    v.providers();
+    v.resources();
+    v.variables();
+    v.diags
+}
+
+/// Where an expression appears, which decides what it may refer to.
+#[derive(Clone, Copy)]
+enum Context<'a> {
+    /// In a resource: anything but the resource itself.
+    Resource(&'a ResourceAddress),
+    /// In a provider block: variables and resources.
+    Provider,
+    /// A variable's default: constants only.
+    VariableDefault,
+}
+
+struct Validator<'a> {
+    config: &'a Config,
+    schemas: &'a BTreeMap<String, ProviderSchema>,
+    diags: Diagnostics,
+}
+
+impl<'a> Validator<'a> {
+    fn duplicates(&mut self) {
+        let variables = self
+            .config
+            .variables
+            .iter()
+            .map(|v| (v.name.clone(), &v.span));
+        self.report_duplicates("variable", variables);
+        let providers = self
+            .config
+            .providers
+            .iter()
+            .map(|p| (p.name.clone(), &p.span));
+        self.report_duplicates("provider", providers);
+        let resources = self
+            .config
+            .resources
+            .iter()
+            .map(|r| (r.address.to_string(), &r.span));
+        self.report_duplicates("resource", resources);
+    }
+
+    fn report_duplicates<'s>(
+        &mut self,
+        kind: &str,
+        items: impl Iterator<Item = (String, &'s Span)>,
+    ) {
+        let mut first: HashMap<String, &Span> = HashMap::new();
+        for (name, span) in items {
+            if let Some(earlier) = first.get(&name) {
+                let diag = Diagnostic::error(format!("Duplicate {kind} declaration"))
+                    .with_span(span.clone(), "declared again here")
+                    .with_detail(format!(
+                        "A {kind} `{name}` was already declared at {}. Names must be unique.",
+                        self.config.sources.location(earlier)
+                    ));
+                self.diags.push(diag);
+            } else {
+                first.insert(name, span);
+            }
+        }
+    }
+
+    fn providers(&mut self) {
+        for block in &self.config.providers {
+            match self.schemas.get(&block.name) {
+                Some(schema) => {
+                    self.body(&block.body, &schema.provider, &block.span, "provider");
+                }
+                None => {
+                    let diag = Diagnostic::error("Unknown provider")
+                        .with_span(block.span.clone(), "no such provider")
+                        .with_detail(format!("There is no provider named `{}`.", block.name));
+                    let diag =
+                        match did_you_mean(&block.name, self.schemas.keys().map(String::as_str)) {
+                            Some(s) => diag.with_help(format!("did you mean `{s}`?")),
+                            None => diag.with_help(format!(
+                                "the available providers are {}",
+                                self.provider_list()
+                            )),
+                        };
+                    self.diags.push(diag);
+                }
+            }
+            for attr in block.body.attributes.values() {
+                self.expr(&attr.expr, Context::Provider);
+            }
+        }
+    }
+
+    fn resources(&mut self) {
+        for block in &self.config.resources {
+            if let Some(schema) = self.resource_schema(&block.address, &block.span) {
+                self.body(&block.body, schema, &block.span, "resource");
+            }
+            for attr in block.body.attributes.values() {
+                self.expr(&attr.expr, Context::Resource(&block.address));
+            }
+            for (address, span) in &block.depends_on {
+                if address == &block.address {
+                    self.diags.push(self_reference(address, span.clone()));
+                } else if self.config.resource(address).is_none() {
+                    self.diags
+                        .push(self.undeclared_resource(address, span.clone()));
+                }
+            }
+        }
+    }
+
+    fn variables(&mut self) {
+        for variable in &self.config.variables {
+            if let Some(default) = &variable.default {
+                self.expr(default, Context::VariableDefault);
+            }
+        }
+    }
+
+    /// The schema of a resource type, reporting an unknown type at the type label.
+    fn resource_schema(
+        &mut self,
+        address: &ResourceAddress,
+        header: &Span,
+    ) -> Option<&'a BlockSchema> {
+        let schemas = self.schemas;
+        let provider = schemas.get(address.provider_name());
+        if let Some(schema) = provider.and_then(|p| p.resources.get(&address.type_name)) {
+            return Some(schema);
+        }
+        let span = self.label_span(header, &address.type_name);
+        let all_types = schemas
+            .values()
+            .flat_map(|p| p.resources.keys().map(String::as_str));
+        let mut diag = Diagnostic::error("Unknown resource type")
+            .with_span(span, "no such resource type")
+            .with_detail(match provider {
+                Some(_) => format!(
+                    "The provider `{}` does not have a resource type named `{}`.",
+                    address.provider_name(),
+                    address.type_name
+                ),
+                None => format!(
+                    "No provider named `{}` is available for the resource type `{}` (a resource \
+                     type begins with its provider's name); the available providers are {}.",
+                    address.provider_name(),
+                    address.type_name,
+                    self.provider_list()
+                ),
+            });
+        if let Some(s) = did_you_mean(&address.type_name, all_types) {
+            diag = diag.with_help(format!("did you mean `{s}`?"));
+        }
+        self.diags.push(diag);
+        None
+    }
+
+    /// Checks a body's attribute names against a schema.
+    fn body(&mut self, body: &Body, schema: &BlockSchema, header: &Span, kind: &str) {
+        for attr in body.attributes.values() {
+            match schema.attributes.get(&attr.name).map(|a| a.presence) {
+                None => {
+                    let settable = schema
+                        .attributes
+                        .iter()
+                        .filter(|(_, a)| a.presence != Presence::Computed)
+                        .map(|(n, _)| n.as_str());
+                    let mut diag = Diagnostic::error("Unsupported argument")
+                        .with_span(attr.name_span.clone(), "not expected here")
+                        .with_detail(format!(
+                            "An argument named `{}` is not expected in this {kind}.",
+                            attr.name
+                        ));
+                    if let Some(s) = did_you_mean(&attr.name, settable) {
+                        diag = diag.with_help(format!("did you mean `{s}`?"));
+                    }
+                    self.diags.push(diag);
+                }
+                Some(Presence::Computed) => {
+                    let diag = Diagnostic::error("Value for unconfigurable attribute")
+                        .with_span(attr.name_span.clone(), "set by the provider")
+                        .with_detail(format!(
+                            "Can't configure a value for `{}`: its value is decided by the \
+                             provider when the configuration is applied.",
+                            attr.name
+                        ))
+                        .with_help("remove this argument");
+                    self.diags.push(diag);
+                }
+                Some(_) => {}
+            }
+        }
+        for (name, attr) in &schema.attributes {
+            if attr.presence == Presence::Required && !body.attributes.contains_key(name) {
+                let diag = Diagnostic::error("Missing required argument")
+                    .with_span(header.clone(), format!("`{name}` is not set"))
+                    .with_detail(format!(
+                        "The argument `{name}` is required, but no definition was found."
+                    ));
+                self.diags.push(diag);
+            }
+        }
+    }
+
+    /// Checks what an expression refers to and the functions it calls.
+    fn expr(&mut self, expr: &Expr, context: Context) {
+        for found in walk(expr) {
+            if let Some(diag) = self.check_found(found, context) {
+                self.diags.push(diag);
+            }
+        }
+    }
+
+    fn check_found(&self, found: Found, context: Context) -> Option<Diagnostic> {
+        match found {
+            Found::Variable { span, .. } | Found::Resource { span, .. }
+                if matches!(context, Context::VariableDefault) =>
+            {
+                Some(
+                    Diagnostic::error("Variables not allowed")
+                        .with_span(span, "not a constant")
+                        .with_detail("A variable's default must be a constant: it may not refer to variables or resources."),
+                )
+            }
+            Found::Variable { name, span } => self.config.variable(&name).is_none().then(|| {
+                let declared = self.config.variables.iter().map(|v| v.name.as_str());
+                messages::undeclared_variable(&name, span, declared)
+            }),
+            Found::Resource {
+                address,
+                span,
+                attr,
+            } => self.check_resource_ref(&address, span, attr, context),
+            Found::Invalid { root, span } => Some(messages::invalid_reference(&root, span)),
+            Found::Function { name, span } => (!functions::exists(&name))
+                .then(|| messages::unknown_function(&name, span, &functions::names())),
+        }
+    }
+
+    fn check_resource_ref(
+        &self,
+        address: &ResourceAddress,
+        span: Span,
+        attr: Option<(String, Span)>,
+        context: Context,
+    ) -> Option<Diagnostic> {
+        if matches!(context, Context::Resource(own) if own == address) {
+            return Some(self_reference(address, span));
+        }
+        if self.config.resource(address).is_none() {
+            return Some(self.undeclared_resource(address, span));
+        }
+        let (name, attr_span) = attr?;
+        let schema = self
+            .schemas
+            .get(address.provider_name())
+            .and_then(|p| p.resources.get(&address.type_name))?;
+        (!schema.attributes.contains_key(&name)).then(|| {
+            messages::unsupported_attribute(
+                &name,
+                attr_span,
+                schema.attributes.keys().map(String::as_str),
+            )
+        })
+    }
+
+    fn undeclared_resource(&self, address: &ResourceAddress, span: Span) -> Diagnostic {
+        let declared: Vec<String> = self
+            .config
+            .resources
+            .iter()
+            .map(|r| r.address.to_string())
+            .collect();
+        messages::undeclared_resource(
+            &address.to_string(),
+            span,
+            declared.iter().map(String::as_str),
+        )
+    }
+
+    /// The span of `label` within a block header, or the whole header if it is not found.
+    fn label_span(&self, header: &Span, label: &str) -> Span {
+        let text = self.config.sources.text(header.file);
+        text.get(header.range.clone())
+            .and_then(|h| h.find(label))
+            .map_or(header.clone(), |at| {
+                let start = header.range.start + at;
+                Span::new(header.file, start..start + label.len())
+            })
+    }
+
+    fn provider_list(&self) -> String {
+        let names: Vec<String> = self.schemas.keys().map(|k| format!("`{k}`")).collect();
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        }
+    }
+}
+
+fn self_reference(address: &ResourceAddress, span: Span) -> Diagnostic {
+    Diagnostic::error("Self-referential block")
+        .with_span(span, "refers to its own resource")
+        .with_detail(format!(
+            "Configuration for `{address}` may not refer to itself."
+        ))
+}
+
+#[cfg(test)]
+#[path = "validate_tests.rs"]
+mod tests;

@@ -1,0 +1,339 @@
+//! The expression evaluator: hcl-edit expressions to [`Value`]s, with spans on every error.
+//!
+//! Unknown values ("known after apply") propagate: any operation on an unknown operand
+//! gives an unknown result unless the result is decidable without it. Traversals live in
+//! `traversal`, operators in `operators`, templates in `template`, function calls in
+//! `call`; this module holds the entry points and the remaining expression forms.
+
+use std::collections::BTreeMap;
+
+use hcl_edit::expr::{Conditional, Expression, ForExpr, Object, ObjectKey};
+
+use super::convert;
+use crate::address::ResourceAddress;
+use crate::config::{Body, Expr};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span};
+use crate::eval::value::Value;
+
+/// What expressions can refer to.
+#[derive(Clone, Copy, Debug)]
+pub struct Scope<'a> {
+    /// Input variable values by name.
+    pub variables: &'a BTreeMap<String, Value>,
+    /// Resource values by address: an object of attributes, or [`Value::Unknown`] when the
+    /// resource is not created yet.
+    pub resources: &'a BTreeMap<ResourceAddress, Value>,
+}
+
+/// Evaluates one expression.
+///
+/// `var.x` reads `scope.variables`, `TYPE.NAME` reads `scope.resources`; an attribute of an
+/// unknown value is unknown, a missing attribute of a known object is an error.
+pub fn evaluate(expr: &Expr, scope: &Scope) -> Result<Value, Diagnostic> {
+    Evaluator::new(scope, expr.file).eval(&expr.expr)
+}
+
+/// Evaluates every attribute of a body into a [`Value::Object`], collecting all errors.
+pub fn evaluate_body(body: &Body, scope: &Scope) -> Result<Value, Diagnostics> {
+    let mut values = BTreeMap::new();
+    let mut diags = Diagnostics::new();
+    for (name, attr) in &body.attributes {
+        match evaluate(&attr.expr, scope) {
+            Ok(v) => {
+                values.insert(name.clone(), v);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.is_empty() {
+        Ok(Value::Object(values))
+    } else {
+        Err(diags)
+    }
+}
+
+/// The result of evaluating one (sub-)expression.
+pub(super) type EvalResult = Result<Value, Diagnostic>;
+
+/// Evaluation state: the scope, the file spans refer to, and `for` bindings.
+pub(super) struct Evaluator<'s> {
+    pub(super) scope: &'s Scope<'s>,
+    file: FileId,
+    /// Names bound by enclosing `for` expressions and directives, innermost last.
+    locals: Vec<(String, Value)>,
+}
+
+impl<'s> Evaluator<'s> {
+    fn new(scope: &'s Scope<'s>, file: FileId) -> Self {
+        Self {
+            scope,
+            file,
+            locals: Vec::new(),
+        }
+    }
+
+    /// The span of a syntax node in the file being evaluated.
+    pub(super) fn span(&self, node: &impl hcl_edit::Span) -> Span {
+        Span::new(self.file, node.span().unwrap_or(0..0))
+    }
+
+    /// The value bound to `name` by the innermost enclosing `for`.
+    pub(super) fn local(&self, name: &str) -> Option<&Value> {
+        self.locals
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
+    /// Runs `f` with `bindings` added to the `for` bindings.
+    pub(super) fn with_locals<T>(
+        &mut self,
+        bindings: impl IntoIterator<Item = (String, Value)>,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        let before = self.locals.len();
+        self.locals.extend(bindings);
+        let out = f(self);
+        self.locals.truncate(before);
+        out
+    }
+
+    /// Evaluates a sub-expression.
+    pub(super) fn eval(&mut self, e: &Expression) -> EvalResult {
+        match e {
+            Expression::Null(_) => Ok(Value::Null),
+            Expression::Bool(b) => Ok(Value::Bool(*b.value())),
+            Expression::Number(n) => Ok(Value::Number(n.value().as_f64().unwrap_or(f64::NAN))),
+            Expression::String(s) => Ok(Value::String(s.value().clone())),
+            Expression::Array(items) => items
+                .iter()
+                .map(|i| self.eval(i))
+                .collect::<Result<_, _>>()
+                .map(Value::List),
+            Expression::Object(object) => self.object(object),
+            Expression::StringTemplate(t) => self.template(t),
+            Expression::HeredocTemplate(h) => self.template(&h.template),
+            Expression::Parenthesis(p) => self.eval(p.inner()),
+            Expression::Variable(v) => self.variable(v.as_str(), self.span(v)),
+            Expression::Conditional(c) => self.conditional(c),
+            Expression::FuncCall(call) => self.call(call),
+            Expression::Traversal(t) => self.traversal(t),
+            Expression::UnaryOp(op) => self.unary(op),
+            Expression::BinaryOp(op) => self.binary(op),
+            Expression::ForExpr(f) => self.for_expr(f),
+        }
+    }
+
+    /// A bare name: only `for` bindings are values on their own.
+    fn variable(&self, name: &str, span: Span) -> EvalResult {
+        self.local(name)
+            .cloned()
+            .ok_or_else(|| super::messages::invalid_reference(name, span))
+    }
+
+    fn object(&mut self, object: &Object) -> EvalResult {
+        let mut map = BTreeMap::new();
+        let mut unknown = false;
+        for (key, value) in object.iter() {
+            let (name, key_span) = match key {
+                ObjectKey::Ident(ident) => (Some(ident.as_str().to_string()), self.span(ident)),
+                ObjectKey::Expression(k) => (self.object_key(k)?, self.span(k)),
+            };
+            let value = self.eval(value.expr())?;
+            let Some(name) = name else {
+                unknown = true;
+                continue;
+            };
+            if map.insert(name.clone(), value).is_some() {
+                return Err(Diagnostic::error("Duplicate object attribute")
+                    .with_span(key_span, "set again here")
+                    .with_detail(format!("The attribute `{name}` is set more than once.")));
+            }
+        }
+        Ok(if unknown {
+            Value::Unknown
+        } else {
+            Value::Object(map)
+        })
+    }
+
+    /// An object key given as an expression; `None` when it is unknown.
+    fn object_key(&mut self, k: &Expression) -> Result<Option<String>, Diagnostic> {
+        let value = self.eval(k)?;
+        if value == Value::Unknown {
+            return Ok(None);
+        }
+        convert::to_string(&value).map(Some).ok_or_else(|| {
+            Diagnostic::error("Invalid object key")
+                .with_span(
+                    self.span(k),
+                    format!("{} is not a valid key", convert::a_type(&value)),
+                )
+                .with_detail("Object keys must be strings.")
+        })
+    }
+
+    fn conditional(&mut self, c: &Conditional) -> EvalResult {
+        let cond = self.eval(&c.cond_expr)?;
+        if cond == Value::Unknown {
+            // Still evaluate both branches so their errors are not hidden until apply.
+            self.eval(&c.true_expr)?;
+            self.eval(&c.false_expr)?;
+            return Ok(Value::Unknown);
+        }
+        match convert::to_bool(&cond) {
+            Some(true) => self.eval(&c.true_expr),
+            Some(false) => self.eval(&c.false_expr),
+            None => Err(Diagnostic::error("Incorrect condition type")
+                .with_span(
+                    self.span(&c.cond_expr),
+                    format!("{} is not a bool", convert::a_type(&cond)),
+                )
+                .with_detail("The condition expression must be `true` or `false`.")),
+        }
+    }
+
+    /// `[for k, v in coll : value if cond]` and `{for k, v in coll : key => value if cond}`.
+    fn for_expr(&mut self, f: &ForExpr) -> EvalResult {
+        let collection = self.eval(&f.intro.collection_expr)?;
+        let Some(pairs) = self.iteration_pairs(&collection, self.span(&f.intro.collection_expr))?
+        else {
+            return Ok(Value::Unknown);
+        };
+        let key_name = f.intro.key_var.as_ref().map(|k| k.as_str().to_string());
+        let value_name = f.intro.value_var.as_str().to_string();
+        let mut out = ForOutput::new(f.key_expr.is_some(), f.grouping);
+        for (key, value) in pairs {
+            let bindings = key_name
+                .clone()
+                .map(|k| (k, key))
+                .into_iter()
+                .chain([(value_name.clone(), value)]);
+            self.with_locals(bindings, |ev| ev.for_item(f, &mut out))?;
+        }
+        out.finish()
+    }
+
+    /// Evaluates one element of a `for` expression into `out`.
+    fn for_item(&mut self, f: &ForExpr, out: &mut ForOutput) -> Result<(), Diagnostic> {
+        if let Some(cond) = &f.cond {
+            let keep = self.eval(&cond.expr)?;
+            match (&keep, convert::to_bool(&keep)) {
+                (Value::Unknown, _) => {
+                    out.unknown = true;
+                    return Ok(());
+                }
+                (_, Some(true)) => {}
+                (_, Some(false)) => return Ok(()),
+                (_, None) => {
+                    return Err(Diagnostic::error("Invalid `for` condition")
+                        .with_span(
+                            self.span(&cond.expr),
+                            format!("{} is not a bool", convert::a_type(&keep)),
+                        )
+                        .with_detail("The `if` clause of a `for` expression must be a bool."));
+                }
+            }
+        }
+        let key = match &f.key_expr {
+            Some(k) => Some((self.object_key(k)?, self.span(k))),
+            None => None,
+        };
+        let value = self.eval(&f.value_expr)?;
+        out.push(key, value)
+    }
+
+    /// The (key, value) pairs a `for` iterates: index and element of a list, key and value
+    /// of an object. `None` when the collection is unknown.
+    pub(super) fn iteration_pairs(
+        &self,
+        collection: &Value,
+        span: Span,
+    ) -> Result<Option<Vec<(Value, Value)>>, Diagnostic> {
+        match collection {
+            Value::Unknown => Ok(None),
+            Value::List(items) => Ok(Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Value::Number(i as f64), v.clone()))
+                    .collect(),
+            )),
+            Value::Object(map) => Ok(Some(
+                map.iter()
+                    .map(|(k, v)| (Value::String(k.clone()), v.clone()))
+                    .collect(),
+            )),
+            other => Err(Diagnostic::error("Iteration over non-iterable value")
+                .with_span(
+                    span,
+                    format!("{} cannot be iterated", convert::a_type(other)),
+                )
+                .with_detail("A `for` expression iterates over a list or an object.")),
+        }
+    }
+}
+
+/// The result of a `for` expression under construction.
+struct ForOutput {
+    object: bool,
+    grouping: bool,
+    unknown: bool,
+    items: Vec<Value>,
+    map: BTreeMap<String, Value>,
+}
+
+impl ForOutput {
+    fn new(object: bool, grouping: bool) -> Self {
+        Self {
+            object,
+            grouping,
+            unknown: false,
+            items: Vec::new(),
+            map: BTreeMap::new(),
+        }
+    }
+
+    fn push(
+        &mut self,
+        key: Option<(Option<String>, Span)>,
+        value: Value,
+    ) -> Result<(), Diagnostic> {
+        let Some((key, span)) = key else {
+            self.items.push(value);
+            return Ok(());
+        };
+        let Some(key) = key else {
+            self.unknown = true;
+            return Ok(());
+        };
+        if self.grouping {
+            let group = self
+                .map
+                .entry(key)
+                .or_insert_with(|| Value::List(Vec::new()));
+            if let Value::List(items) = group {
+                items.push(value);
+            }
+        } else if self.map.contains_key(&key) {
+            return Err(Diagnostic::error("Duplicate object key")
+                .with_span(span, "produces a key twice")
+                .with_detail(format!("Two elements produce the key `{key}`."))
+                .with_help("add `...` after the value expression to group values by key"));
+        } else {
+            self.map.insert(key, value);
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> EvalResult {
+        Ok(if self.unknown {
+            Value::Unknown
+        } else if self.object {
+            Value::Object(self.map)
+        } else {
+            Value::List(self.items)
+        })
+    }
+}

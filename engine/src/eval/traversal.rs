@@ -1,0 +1,189 @@
+//! Traversals: `var.x`, `type.name.attr`, `a[0]`, `a["k"]`, `a.0` and the splats `[*]`, `.*`.
+//!
+//! The head of a traversal is resolved with `references::classify`, the same rule the
+//! graph and the validator use. Each error spans the operator that failed (`.idd`, `[3]`),
+//! or `var.envv` / `type.name` for a reference that does not resolve.
+
+use hcl_edit::Decorated;
+use hcl_edit::expr::{Expression, Traversal, TraversalOperator};
+
+use super::convert;
+use super::expr::{EvalResult, Evaluator};
+use super::messages;
+use super::references::{Root, classify};
+use crate::diagnostics::{Diagnostic, Span};
+use crate::eval::value::Value;
+
+type Op = Decorated<TraversalOperator>;
+
+impl Evaluator<'_> {
+    /// Evaluates a traversal: its head, then each operator in turn.
+    pub(super) fn traversal(&mut self, t: &Traversal) -> EvalResult {
+        let (value, resolved) = self.traversal_head(t)?;
+        self.apply_ops(value, &t.operators[resolved..])
+    }
+
+    /// The value of the head and how many operators it used: `var.x` and `type.name`
+    /// use one, anything else none.
+    fn traversal_head(&mut self, t: &Traversal) -> Result<(Value, usize), Diagnostic> {
+        let Expression::Variable(root) = &t.expr else {
+            return Ok((self.eval(&t.expr)?, 0));
+        };
+        let first = t.operators.first();
+        let root_span = self.span(root);
+        let head_span = first.map_or(root_span.clone(), |op| root_span.to(&self.span(op)));
+        let root_kind = classify(root.as_str(), first.map(|op| op.value()), |n| {
+            self.local(n).is_some()
+        });
+        match root_kind {
+            Root::Local => Ok((self.variable_value(root.as_str()), 0)),
+            Root::Variable(name) => match self.scope.variables.get(name) {
+                Some(v) => Ok((v.clone(), 1)),
+                None => Err(messages::undeclared_variable(
+                    name,
+                    head_span,
+                    self.scope.variables.keys().map(String::as_str),
+                )),
+            },
+            Root::Resource(address) => match self.scope.resources.get(&address) {
+                Some(v) => Ok((v.clone(), 1)),
+                None => {
+                    let declared: Vec<String> =
+                        self.scope.resources.keys().map(|a| a.to_string()).collect();
+                    Err(messages::undeclared_resource(
+                        &address.to_string(),
+                        head_span,
+                        declared.iter().map(String::as_str),
+                    ))
+                }
+            },
+            Root::Invalid => Err(messages::invalid_reference(root.as_str(), head_span)),
+        }
+    }
+
+    fn variable_value(&self, name: &str) -> Value {
+        self.local(name).cloned().unwrap_or(Value::Null)
+    }
+
+    /// Applies traversal operators to `value`, left to right.
+    fn apply_ops(&mut self, mut value: Value, ops: &[Op]) -> EvalResult {
+        let mut i = 0;
+        while i < ops.len() {
+            let span = self.span(&ops[i]);
+            value = match ops[i].value() {
+                TraversalOperator::GetAttr(name) => get_attr(value, name.as_str(), span)?,
+                TraversalOperator::Index(key) => {
+                    let key = self.eval(key)?;
+                    index(value, &key, span)?
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    index(value, &Value::Number(**n as f64), span)?
+                }
+                // A full splat applies every following operator to each element.
+                TraversalOperator::FullSplat(_) => return self.splat(value, &ops[i + 1..]),
+                // An attribute splat applies only the attribute accesses right after it.
+                TraversalOperator::AttrSplat(_) => {
+                    let n = ops[i + 1..]
+                        .iter()
+                        .take_while(|op| matches!(op.value(), TraversalOperator::GetAttr(_)))
+                        .count();
+                    let out = self.splat(value, &ops[i + 1..i + 1 + n])?;
+                    i += n;
+                    out
+                }
+            };
+            i += 1;
+        }
+        Ok(value)
+    }
+
+    /// `value[*]...`: a list of each element traversed by `ops`. Null gives an empty list;
+    /// any other single value is treated as a list of one.
+    fn splat(&mut self, value: Value, ops: &[Op]) -> EvalResult {
+        let items = match value {
+            Value::Unknown => return Ok(Value::Unknown),
+            Value::Null => Vec::new(),
+            Value::List(items) => items,
+            other => vec![other],
+        };
+        items
+            .into_iter()
+            .map(|item| self.apply_ops(item, ops))
+            .collect::<Result<_, _>>()
+            .map(Value::List)
+    }
+}
+
+/// `value.name`.
+fn get_attr(value: Value, name: &str, span: Span) -> EvalResult {
+    match value {
+        Value::Unknown => Ok(Value::Unknown),
+        Value::Object(mut map) => match map.remove(name) {
+            Some(v) => Ok(v),
+            None => Err(messages::unsupported_attribute(
+                name,
+                span,
+                map.keys().map(String::as_str),
+            )),
+        },
+        Value::Null => Err(
+            Diagnostic::error("Attempt to get attribute from null value")
+                .with_span(span, "the value is null")
+                .with_detail("This value is null, so it does not have any attributes."),
+        ),
+        Value::List(_) => Err(Diagnostic::error("Unsupported attribute")
+            .with_span(span, "a list has no attributes")
+            .with_detail(format!(
+                "Can't access attributes on a list. Did you mean to access attribute `{name}` \
+                 for a specific element of the list, or across all elements of the list?"
+            ))
+            .with_help(format!("use `[*].{name}` to get it from every element"))),
+        other => Err(Diagnostic::error("Unsupported attribute")
+            .with_span(
+                span,
+                format!("{} has no attributes", convert::a_type(&other)),
+            )
+            .with_detail("This value does not have any attributes.")),
+    }
+}
+
+/// `value[key]`: lists by number, objects by string.
+fn index(value: Value, key: &Value, span: Span) -> EvalResult {
+    if *key == Value::Unknown || value == Value::Unknown {
+        return Ok(Value::Unknown);
+    }
+    match value {
+        Value::List(mut items) => {
+            let len = items.len();
+            let i = convert::to_number(key).and_then(convert::to_index);
+            match i {
+                Some(i) if i < len => Ok(items.swap_remove(i)),
+                _ => Err(Diagnostic::error("Invalid index")
+                    .with_span(span, "no such element")
+                    .with_detail(format!(
+                        "The given key does not identify an element in this list: the index is \
+                         {key} and the list has {len} element(s)."
+                    ))),
+            }
+        }
+        Value::Object(mut map) => {
+            let found = convert::to_string(key).and_then(|k| map.remove(&k));
+            found.ok_or_else(|| {
+                Diagnostic::error("Invalid index")
+                    .with_span(span, "no such key")
+                    .with_detail(format!(
+                        "The given key {key} does not identify an element in this object."
+                    ))
+            })
+        }
+        Value::Null => Err(Diagnostic::error("Attempt to index null value")
+            .with_span(span, "the value is null")
+            .with_detail("This value is null, so it does not have any indices.")),
+        other => Err(Diagnostic::error("Invalid index")
+            .with_span(
+                span,
+                format!("{} cannot be indexed", convert::a_type(&other)),
+            )
+            .with_detail("This value does not have any indices.")),
+    }
+}
