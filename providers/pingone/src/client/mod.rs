@@ -1,0 +1,261 @@
+//! The PingOne HTTP client: bearer token, retries, error bodies and paging.
+//!
+//! Every management call goes through [`Client::execute`], which attaches the cached
+//! token, renews it once after a 401, retries transient failures, and turns answers
+//! into JSON or a [`ClientError`].
+
+mod error;
+mod paging;
+mod reply;
+mod retry;
+mod token;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+pub use error::{ApiError, ClientError, Endpoint, ErrorDetail};
+pub use retry::{RetryPolicy, is_retryable_code, is_retryable_status, parse_retry_after};
+
+use crate::endpoint::{is_loopback, join_segments};
+use reply::{Reply, unreachable};
+use token::TokenSource;
+
+/// The `User-Agent` of every request.
+pub const USER_AGENT: &str = concat!("pingform/", env!("CARGO_PKG_VERSION"));
+
+/// Tunables of the client; the defaults suit the real PingOne.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    /// Retries of transient failures.
+    pub retry: RetryPolicy,
+    /// The `limit` asked for on list calls (PingOne may return fewer per page).
+    pub page_limit: u32,
+    /// The longest wait for one whole request.
+    pub request_timeout: Duration,
+    /// The longest wait to connect.
+    pub connect_timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            retry: RetryPolicy::default(),
+            page_limit: 500,
+            request_timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Everything needed to talk to one PingOne tenant.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// The API base, such as `https://api.pingone.eu`; requests go to `<api_url>/v1/...`.
+    pub api_url: Url,
+    /// The authorization base, such as `https://auth.pingone.eu`.
+    pub auth_url: Url,
+    /// The environment hosting the worker application.
+    pub environment_id: String,
+    /// The worker application's client ID.
+    pub client_id: String,
+    /// The worker application's client secret.
+    pub client_secret: SecretString,
+    /// Retry, paging and timeout tunables.
+    pub options: ClientOptions,
+}
+
+impl ClientConfig {
+    /// The token URL: `<auth_url>/<environment_id>/as/token`.
+    pub fn token_url(&self) -> Url {
+        join_segments(&self.auth_url, &[&self.environment_id, "as", "token"])
+    }
+}
+
+/// A PingOne client; cheap to clone, shared by all operations of a provider.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    api_url: Url,
+    tokens: TokenSource,
+    options: ClientOptions,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("api_url", &self.inner.api_url.as_str())
+            .field("token_url", &self.inner.tokens.url().as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Builds a client; no request is made until the first call.
+    pub fn new(config: ClientConfig) -> Result<Self, ClientError> {
+        let token_url = config.token_url();
+        let mut builder = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            // A redirect would carry the bearer token elsewhere; report it instead.
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(config.options.request_timeout)
+            .connect_timeout(config.options.connect_timeout);
+        if is_loopback(&config.api_url) && is_loopback(&token_url) {
+            // A local emulator is never behind the corporate proxy that HTTP_PROXY names.
+            builder = builder.no_proxy();
+        }
+        let http = builder
+            .build()
+            .map_err(|e| ClientError::Setup(e.to_string()))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                api_url: config.api_url,
+                tokens: TokenSource::new(token_url, config.client_id, config.client_secret),
+                options: config.options,
+            }),
+        })
+    }
+
+    /// `<api_url>/v1/<segments...>`, each segment percent-encoded.
+    pub fn url(&self, segments: &[&str]) -> Url {
+        let mut all = Vec::with_capacity(segments.len() + 1);
+        all.push("v1");
+        all.extend_from_slice(segments);
+        join_segments(&self.inner.api_url, &all)
+    }
+
+    /// `GET /v1/<segments>`.
+    pub async fn get(&self, segments: &[&str]) -> Result<serde_json::Value, ClientError> {
+        self.execute(Method::GET, self.url(segments), None).await
+    }
+
+    /// `POST /v1/<segments>` with a JSON body.
+    pub async fn post(
+        &self,
+        segments: &[&str],
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, ClientError> {
+        self.execute(Method::POST, self.url(segments), Some(body))
+            .await
+    }
+
+    /// `PUT /v1/<segments>` with a JSON body.
+    pub async fn put(
+        &self,
+        segments: &[&str],
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, ClientError> {
+        self.execute(Method::PUT, self.url(segments), Some(body))
+            .await
+    }
+
+    /// `DELETE /v1/<segments>`.
+    pub async fn delete(&self, segments: &[&str]) -> Result<(), ClientError> {
+        self.execute(Method::DELETE, self.url(segments), None)
+            .await
+            .map(drop)
+    }
+
+    /// Sends a request with the bearer token and returns the JSON answer (`Null` when
+    /// empty). Renews the token once after a 401; retries transient failures.
+    pub async fn execute(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&serde_json::Value>,
+    ) -> Result<serde_json::Value, ClientError> {
+        let policy = &self.inner.options.retry;
+        let mut renewed = false;
+        let mut retry_number = 0;
+        loop {
+            let token = self.token().await?;
+            let reply = self.send_once(&method, &url, body, &token.value).await?;
+            if reply.status.as_u16() == 401 && !renewed {
+                // The token may have been revoked or expired early: get a fresh one, once.
+                renewed = true;
+                self.inner.tokens.invalidate(token.generation).await;
+                continue;
+            }
+            if reply.status.is_success() {
+                return reply.success_json(Endpoint::Api);
+            }
+            let error = reply.api_error();
+            if is_transient(reply.status.as_u16(), &error) && retry_number + 1 < policy.max_attempts
+            {
+                let wait = policy.delay(retry_number, reply.retry_after());
+                tracing::debug!(%method, %url, status = reply.status.as_u16(), ?wait, "retrying");
+                tokio::time::sleep(wait).await;
+                retry_number += 1;
+                continue;
+            }
+            return Err(error);
+        }
+    }
+
+    async fn token(&self) -> Result<token::Token, ClientError> {
+        let inner = &self.inner;
+        inner
+            .tokens
+            .get(
+                &inner.http,
+                &inner.options.retry,
+                inner.options.request_timeout,
+            )
+            .await
+    }
+
+    async fn send_once(
+        &self,
+        method: &Method,
+        url: &Url,
+        body: Option<&serde_json::Value>,
+        token: &SecretString,
+    ) -> Result<Reply, ClientError> {
+        let timeout = self.inner.options.request_timeout;
+        let mut request = self
+            .inner
+            .http
+            .request(method.clone(), url.clone())
+            .bearer_auth(token.expose_secret());
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| unreachable(Endpoint::Api, url, &e, timeout))?;
+        tracing::debug!(%method, %url, status = response.status().as_u16(), "PingOne request");
+        Reply::read(
+            method.clone(),
+            url.clone(),
+            response,
+            Endpoint::Api,
+            timeout,
+        )
+        .await
+    }
+
+    /// The API base URL, for checks on links PingOne returns.
+    fn api_url(&self) -> &Url {
+        &self.inner.api_url
+    }
+
+    /// The `limit` to ask for on list calls.
+    fn page_limit(&self) -> u32 {
+        self.inner.options.page_limit
+    }
+}
+
+/// A status PingOne documents as transient, or its `UNEXPECTED_ERROR` code.
+fn is_transient(status: u16, error: &ClientError) -> bool {
+    is_retryable_status(status)
+        || matches!(error, ClientError::Api(e) if is_retryable_code(&e.code))
+}

@@ -1,0 +1,117 @@
+//! HAL paging: follow `_links.next.href` until it is absent, collecting `_embedded.<plural>`.
+//!
+//! The next link is followed verbatim (it carries PingOne's cursor), but only to the
+//! configured API origin: the bearer token must never be sent anywhere else.
+
+use std::collections::HashSet;
+
+use reqwest::Method;
+use url::Url;
+
+use super::{Client, ClientError};
+
+impl Client {
+    /// Every item of a collection: `GET /v1/<segments>?limit=<page_limit>`, then each
+    /// `_links.next.href`, gathering the `_embedded.<plural>` arrays in order.
+    pub async fn list_all(
+        &self,
+        segments: &[&str],
+        plural: &str,
+    ) -> Result<Vec<serde_json::Value>, ClientError> {
+        let mut url = self.url(segments);
+        url.query_pairs_mut()
+            .append_pair("limit", &self.page_limit().to_string());
+        let mut items = Vec::new();
+        let mut seen = HashSet::new();
+        loop {
+            seen.insert(url.to_string());
+            let page = self.execute(Method::GET, url.clone(), None).await?;
+            let next = self.next_link(&page, &url)?;
+            items.extend(embedded(page, plural, &url)?);
+            match next {
+                Some(next) if seen.contains(next.as_str()) => {
+                    return Err(unexpected(
+                        &url,
+                        "the next-page link points to a page already read",
+                    ));
+                }
+                Some(next) => url = next,
+                None => return Ok(items),
+            }
+        }
+    }
+
+    /// The page's `_links.next.href`, resolved against the page URL and checked to stay
+    /// on the API's origin.
+    fn next_link(&self, page: &serde_json::Value, url: &Url) -> Result<Option<Url>, ClientError> {
+        let Some(href) = page.pointer("/_links/next/href") else {
+            return Ok(None);
+        };
+        let Some(href) = href.as_str() else {
+            return Err(unexpected(url, "_links.next.href is not a string"));
+        };
+        let next = url.join(href).map_err(|e| {
+            unexpected(url, &format!("_links.next.href {href:?} is not a URL: {e}"))
+        })?;
+        if next.origin() != self.api_url().origin() {
+            return Err(unexpected(
+                url,
+                &format!(
+                    "_links.next.href {next} leaves {}; refusing to send the access token there",
+                    self.api_url()
+                ),
+            ));
+        }
+        Ok(Some(next))
+    }
+}
+
+/// The items of one page; a page without `_embedded.<plural>` has none.
+fn embedded(
+    mut page: serde_json::Value,
+    plural: &str,
+    url: &Url,
+) -> Result<Vec<serde_json::Value>, ClientError> {
+    if !page.is_object() {
+        return Err(unexpected(url, "a list page is not a JSON object"));
+    }
+    match page
+        .get_mut("_embedded")
+        .and_then(|e| e.get_mut(plural))
+        .map(serde_json::Value::take)
+    {
+        None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+        Some(serde_json::Value::Array(items)) => Ok(items),
+        Some(_) => Err(unexpected(
+            url,
+            &format!("_embedded.{plural} is not an array"),
+        )),
+    }
+}
+
+fn unexpected(url: &Url, problem: &str) -> ClientError {
+    ClientError::Unexpected {
+        url: url.to_string(),
+        problem: problem.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url() -> Url {
+        Url::parse("http://127.0.0.1:1/v1/environments/e/populations").unwrap()
+    }
+
+    #[test]
+    fn embedded_items_are_collected_or_empty() {
+        let page = serde_json::json!({"_embedded": {"populations": [{"id": "a"}, {"id": "b"}]}});
+        assert_eq!(embedded(page, "populations", &url()).unwrap().len(), 2);
+        let empty = serde_json::json!({"_links": {"self": {"href": "x"}}});
+        assert!(embedded(empty, "populations", &url()).unwrap().is_empty());
+        assert!(embedded(serde_json::json!([]), "populations", &url()).is_err());
+        let wrong = serde_json::json!({"_embedded": {"populations": {}}});
+        assert!(embedded(wrong, "populations", &url()).is_err());
+    }
+}

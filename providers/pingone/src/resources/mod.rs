@@ -1,0 +1,150 @@
+//! The resource types the provider manages, one module each, and their registry.
+//!
+//! A resource type implements [`Resource`]: its schema plus bulk read, create, update
+//! and delete against a configured [`Client`]. Helpers shared by environment-scoped
+//! types (grouping by environment, "is the environment itself gone?") live here.
+
+pub mod population;
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use engine::Value;
+use engine::provider::{BlockSchema, ObjectRef, ProviderError, ProviderErrorKind};
+
+use crate::client::Client;
+
+/// One resource type.
+#[async_trait]
+pub(crate) trait Resource: Send + Sync {
+    /// The type's name, such as `pingone_population`.
+    fn type_name(&self) -> &'static str;
+
+    /// The type's attributes.
+    fn schema(&self) -> BlockSchema;
+
+    /// Refreshes objects: their live attributes, or `None` when gone, in request order.
+    async fn read_many(
+        &self,
+        client: &Client,
+        objects: &[ObjectRef],
+    ) -> Result<Vec<Option<Value>>, ProviderError>;
+
+    /// Creates an object from its planned attributes.
+    async fn create(
+        &self,
+        client: &Client,
+        address: &str,
+        planned: &Value,
+    ) -> Result<Value, ProviderError>;
+
+    /// Updates an object in place.
+    async fn update(
+        &self,
+        client: &Client,
+        address: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError>;
+
+    /// Deletes an object; one that is already gone counts as deleted.
+    async fn delete(
+        &self,
+        client: &Client,
+        address: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError>;
+}
+
+/// Every resource type, by name.
+pub(crate) struct Registry {
+    by_name: BTreeMap<&'static str, Box<dyn Resource>>,
+}
+
+impl Registry {
+    /// The registry of all resource types this provider supports.
+    pub(crate) fn new() -> Self {
+        let all: Vec<Box<dyn Resource>> = vec![Box::new(population::Population)];
+        Self {
+            by_name: all.into_iter().map(|r| (r.type_name(), r)).collect(),
+        }
+    }
+
+    /// The resource type called `name`.
+    pub(crate) fn get(&self, name: &str) -> Result<&dyn Resource, ProviderError> {
+        self.by_name.get(name).map(AsRef::as_ref).ok_or_else(|| {
+            ProviderError::new(
+                ProviderErrorKind::Configuration,
+                format!(
+                    "the pingone provider has no resource type {name:?}; it supports {}",
+                    self.by_name.keys().copied().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })
+    }
+
+    /// Every type's schema, by name.
+    pub(crate) fn schemas(&self) -> BTreeMap<String, BlockSchema> {
+        self.by_name
+            .iter()
+            .map(|(name, r)| (name.to_string(), r.schema()))
+            .collect()
+    }
+}
+
+/// The request's objects grouped by `environment_id`, keeping each object's position,
+/// environments in order of first appearance.
+pub(crate) fn group_by_environment(
+    objects: &[ObjectRef],
+) -> Result<Vec<(String, Vec<usize>)>, ProviderError> {
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (index, object) in objects.iter().enumerate() {
+        let env = state_string(object, "environment_id")?;
+        match groups.iter_mut().find(|(e, _)| *e == env) {
+            Some((_, members)) => members.push(index),
+            None => groups.push((env, vec![index])),
+        }
+    }
+    Ok(groups)
+}
+
+/// A string attribute that recorded state must have (`id`, `environment_id`).
+pub(crate) fn state_string(object: &ObjectRef, name: &str) -> Result<String, ProviderError> {
+    object
+        .prior
+        .get(name)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| {
+            ProviderError::new(
+                ProviderErrorKind::Configuration,
+                format!(
+                    "{}: the recorded state has no {name}, so the object cannot be found in PingOne",
+                    object.address
+                ),
+            )
+        })
+}
+
+/// True when `GET /environments/{id}` says 404. PingOne may answer calls under a deleted
+/// environment with 400/401/403 instead of 404 (API.md §8.1), so callers ask this before
+/// reporting such an error; any failure of the probe itself means "not known to be gone".
+pub(crate) async fn environment_gone(client: &Client, environment_id: &str) -> bool {
+    match client.get(&["environments", environment_id]).await {
+        Err(e) => e.is_not_found(),
+        Ok(_) => false,
+    }
+}
+
+/// True for the statuses that may hide a deleted parent environment.
+pub(crate) fn may_mean_environment_gone(status: Option<u16>) -> bool {
+    matches!(status, Some(400 | 401 | 403))
+}
+
+/// An error about a value the provider was given, prefixed by the operation.
+pub(crate) fn invalid(operation: &str, problem: String) -> ProviderError {
+    ProviderError::new(
+        ProviderErrorKind::Configuration,
+        format!("{operation}: {problem}"),
+    )
+}
