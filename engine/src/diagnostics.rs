@@ -185,8 +185,8 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// A miette report that shows `file.tf:LINE:COL` with the span underlined and the label,
-    /// then the detail and help.
+    /// A miette report that shows the summary with the detail as its cause, then
+    /// `file.tf:LINE:COL` with the span underlined and labelled, then the help.
     pub fn to_report(&self, sources: &SourceMap) -> miette::Report {
         miette::Report::new(Rendered::new(self, sources))
     }
@@ -209,8 +209,22 @@ struct Rendered {
     severity: miette::Severity,
     source: Option<miette::NamedSource<String>>,
     label: Option<miette::LabeledSpan>,
+    /// Shown as the cause (`╰─▶ detail`), the way uv and the style guide put "Caused by".
+    detail: Option<Detail>,
     help: Option<String>,
 }
+
+/// The detail paragraph of a diagnostic, as an error so miette prints it as the cause.
+#[derive(Debug)]
+struct Detail(String);
+
+impl fmt::Display for Detail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Detail {}
 
 impl Rendered {
     fn new(diag: &Diagnostic, sources: &SourceMap) -> Self {
@@ -223,13 +237,6 @@ impl Rendered {
             let end = clamp_to_char_boundary(text, span.range.end.max(start));
             miette::LabeledSpan::new_primary_with_span(diag.label.clone(), start..end)
         });
-        // miette has no slot for a paragraph between the excerpt and the help line, so
-        // the detail goes first in the help text, the way Terraform prints it last.
-        let help = match (&diag.detail, &diag.help) {
-            (Some(d), Some(h)) => Some(format!("{d}\n{h}")),
-            (Some(d), None) => Some(d.clone()),
-            (None, h) => h.clone(),
-        };
         Self {
             message: diag.summary.clone(),
             severity: match diag.severity {
@@ -238,7 +245,8 @@ impl Rendered {
             },
             source,
             label,
-            help,
+            detail: diag.detail.clone().map(Detail),
+            help: diag.help.clone(),
         }
     }
 }
@@ -249,7 +257,13 @@ impl fmt::Display for Rendered {
     }
 }
 
-impl std::error::Error for Rendered {}
+impl std::error::Error for Rendered {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.detail
+            .as_ref()
+            .map(|d| d as &(dyn std::error::Error + 'static))
+    }
+}
 
 impl miette::Diagnostic for Rendered {
     fn severity(&self) -> Option<miette::Severity> {
@@ -363,15 +377,19 @@ impl<'a> IntoIterator for &'a Diagnostics {
 /// The candidate closest to `name`, if it is close enough to be a likely typo.
 ///
 /// Used for "did you mean" hints on attribute, variable, resource type and function names.
+/// "Close enough" is at most one edit (insertion, deletion, substitution or transposition)
+/// per three characters, so `nmae` finds `name` but `zzz` finds nothing.
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|c| *c != name)
+        .map(|c| (strsim::osa_distance(name, c), c))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)
 }
 

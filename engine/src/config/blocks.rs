@@ -400,3 +400,7 @@ fn is_valid_name(name: &str) -> bool {
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
+
+#[cfg(test)]
+#[path = "blocks_tests.rs"]
+mod tests;

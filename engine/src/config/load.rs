@@ -193,16 +193,31 @@ mod tests {
         );
         let report = invalid(load_dir(dir.path()));
         let report = report.replace(&dir.path().display().to_string(), "DIR");
-        assert!(report.contains("DIR/main.tf:3:"), "{report}");
-        assert!(report.contains("DIR/other.tf:3:"), "{report}");
+        assert!(report.contains("DIR/main.tf:3:15"), "{report}");
+        assert!(report.contains("DIR/other.tf:2:16"), "{report}");
         insta::assert_snapshot!(report);
     }
 
     #[test]
     fn parse_error_in_current_directory_names_the_file_alone() {
         let report = invalid(load_str("main.tf", "a = {\n  b = 1\n  c = \n}\n"));
-        assert!(report.contains("main.tf:4:1"), "{report}");
+        assert!(report.contains("main.tf:3:7"), "{report}");
         insta::assert_snapshot!(report);
+    }
+
+    #[test]
+    fn parse_error_position_matches_hcl_edit() {
+        let text = "resource \"a\" \"b\" {\n  x = [1,\n}\n";
+        let e = hcl_edit::parser::parse_body(text).expect_err("syntax error");
+        let mut sources = crate::diagnostics::SourceMap::default();
+        let file = sources.add("main.tf".into(), "main.tf".into(), text.into());
+        let diag = parse_error(&e, file, text);
+        let span = diag.span.expect("span");
+        assert_eq!(
+            sources.line_col(&span),
+            (e.location().line(), e.location().column())
+        );
+        assert_eq!(span.range.len(), 1);
     }
 
     #[test]

@@ -293,17 +293,8 @@ impl<'a> Validator<'a> {
     }
 
     fn undeclared_resource(&self, address: &ResourceAddress, span: Span) -> Diagnostic {
-        let declared: Vec<String> = self
-            .config
-            .resources
-            .iter()
-            .map(|r| r.address.to_string())
-            .collect();
-        messages::undeclared_resource(
-            &address.to_string(),
-            span,
-            declared.iter().map(String::as_str),
-        )
+        let declared = self.config.resources.iter().map(|r| &r.address);
+        messages::undeclared_resource(address, span, declared)
     }
 
     /// The span of `label` within a block header, or the whole header if it is not found.

@@ -1,1 +1,225 @@
-//! Tests for `validate`.
+//! Tests for `validate`: each check, with the span it reports.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::config::load_str;
+use crate::diagnostics::tests::render_all;
+use crate::provider::{AttrType, AttributeSchema};
+
+fn schemas() -> BTreeMap<String, ProviderSchema> {
+    let attr = |presence| AttributeSchema::new(AttrType::String, presence, "");
+    let provider = BlockSchema::default()
+        .attr("client_id", attr(Presence::Optional))
+        .attr("region", attr(Presence::Optional));
+    let population = BlockSchema::default()
+        .attr("id", attr(Presence::Computed))
+        .attr("environment_id", attr(Presence::Required).force_new())
+        .attr("name", attr(Presence::Required))
+        .attr("description", attr(Presence::Optional))
+        .attr("password_policy_id", attr(Presence::OptionalComputed));
+    let group = BlockSchema::default()
+        .attr("id", attr(Presence::Computed))
+        .attr("environment_id", attr(Presence::Required))
+        .attr("name", attr(Presence::Required));
+    let schema = ProviderSchema {
+        provider,
+        resources: BTreeMap::from([
+            ("pingone_population".to_string(), population),
+            ("pingone_group".to_string(), group),
+        ]),
+    };
+    BTreeMap::from([("pingone".to_string(), schema)])
+}
+
+/// Validates `text` as `main.tf`; returns (summary, spanned text) pairs and the rendering.
+fn check(text: &str) -> (Vec<(String, String)>, String) {
+    let config = load_str("main.tf", text).unwrap_or_else(|e| panic!("load failed: {e:?}"));
+    let diags = validate(&config, &schemas());
+    let pairs = diags
+        .iter()
+        .map(|d| {
+            let spanned = d
+                .span
+                .as_ref()
+                .map_or(String::new(), |s| text[s.range.clone()].to_string());
+            (d.summary.clone(), spanned)
+        })
+        .collect();
+    (pairs, render_all(&diags, &config.sources))
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+const VALID: &str = r#"
+variable "env_id" {
+  description = "The environment"
+}
+
+provider "pingone" {
+  region = "EU"
+}
+
+resource "pingone_population" "staff" {
+  environment_id = var.env_id
+  name           = "Staff"
+}
+
+resource "pingone_group" "admins" {
+  environment_id = pingone_population.staff.environment_id
+  name           = "${pingone_population.staff.name} admins"
+  depends_on     = [pingone_population.staff]
+}
+"#;
+
+#[test]
+fn a_valid_configuration_has_no_diagnostics() {
+    let (found, _) = check(VALID);
+    assert_eq!(found, pairs(&[]));
+}
+
+#[test]
+fn unknown_and_missing_attributes() {
+    let text = r#"resource "pingone_population" "staff" {
+  environment_id = "e"
+  nmae           = "Staff"
+  id             = "x"
+  whatever       = 1
+}
+"#;
+    let (found, report) = check(text);
+    assert_eq!(
+        found,
+        pairs(&[
+            ("Unsupported argument", "nmae"),
+            ("Value for unconfigurable attribute", "id"),
+            ("Unsupported argument", "whatever"),
+            (
+                "Missing required argument",
+                r#"resource "pingone_population" "staff""#
+            ),
+        ])
+    );
+    insta::assert_snapshot!(report);
+}
+
+#[test]
+fn unknown_resource_types() {
+    let text = r#"resource "pingone_populaton" "a" {}
+resource "aws_instance" "b" {}
+"#;
+    let (found, report) = check(text);
+    assert_eq!(
+        found,
+        pairs(&[
+            ("Unknown resource type", "pingone_populaton"),
+            ("Unknown resource type", "aws_instance"),
+        ])
+    );
+    assert!(
+        report.contains("did you mean `pingone_population`?"),
+        "{report}"
+    );
+    insta::assert_snapshot!(report);
+}
+
+#[test]
+fn undeclared_references() {
+    let text = r#"variable "env_id" {}
+
+resource "pingone_group" "g" {
+  environment_id = var.env_idd
+  name           = "${pingone_population.missing.name}-${pingone_group.g.id}"
+  depends_on     = [pingone_group.other]
+}
+
+resource "pingone_population" "p" {
+  environment_id = var.env_id
+  name           = uper(pingone_group.g.nmae)
+  description    = local.text
+}
+"#;
+    let (found, report) = check(text);
+    assert_eq!(
+        found,
+        pairs(&[
+            ("Reference to undeclared input variable", "var.env_idd"),
+            (
+                "Reference to undeclared resource",
+                "pingone_population.missing"
+            ),
+            ("Self-referential block", "pingone_group.g"),
+            ("Reference to undeclared resource", "pingone_group.other"),
+            ("Call to unknown function", "uper"),
+            ("Unsupported attribute", ".nmae"),
+            ("Invalid reference", "local.text"),
+        ])
+    );
+    insta::assert_snapshot!(report);
+}
+
+#[test]
+fn duplicate_declarations() {
+    let text = r#"variable "a" {}
+variable "a" {}
+provider "pingone" {}
+provider "pingone" {}
+resource "pingone_group" "g" {
+  environment_id = "e"
+  name           = "n"
+}
+resource "pingone_group" "g" {
+  environment_id = "e"
+  name           = "n"
+}
+"#;
+    let (found, report) = check(text);
+    assert_eq!(
+        found,
+        pairs(&[
+            ("Duplicate variable declaration", r#"variable "a""#),
+            ("Duplicate provider declaration", r#"provider "pingone""#),
+            (
+                "Duplicate resource declaration",
+                r#"resource "pingone_group" "g""#
+            ),
+        ])
+    );
+    assert!(
+        report.contains("already declared at main.tf:1:1"),
+        "{report}"
+    );
+}
+
+#[test]
+fn provider_blocks() {
+    let text = r#"provider "pingone" {
+  regoin = "EU"
+}
+provider "pingon" {}
+"#;
+    let (found, report) = check(text);
+    assert_eq!(
+        found,
+        pairs(&[
+            ("Unsupported argument", "regoin"),
+            ("Unknown provider", r#"provider "pingon""#),
+        ])
+    );
+    assert!(report.contains("did you mean `region`?"), "{report}");
+    assert!(report.contains("did you mean `pingone`?"), "{report}");
+}
+
+#[test]
+fn variable_defaults_are_constants() {
+    let text = r#"variable "a" { default = "x" }
+variable "b" { default = "${var.a}-${upper("y")}" }
+"#;
+    let (found, _) = check(text);
+    assert_eq!(found, pairs(&[("Variables not allowed", "var.a")]));
+}

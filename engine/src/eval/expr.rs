@@ -6,6 +6,7 @@
 //! `call`; this module holds the entry points and the remaining expression forms.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 use hcl_edit::expr::{Conditional, Expression, ForExpr, Object, ObjectKey};
 
@@ -308,21 +309,24 @@ impl ForOutput {
             self.unknown = true;
             return Ok(());
         };
-        if self.grouping {
-            let group = self
-                .map
-                .entry(key)
-                .or_insert_with(|| Value::List(Vec::new()));
-            if let Value::List(items) = group {
-                items.push(value);
+        match self.map.entry(key) {
+            Entry::Occupied(mut group) if self.grouping => {
+                if let Value::List(items) = group.get_mut() {
+                    items.push(value);
+                }
             }
-        } else if self.map.contains_key(&key) {
-            return Err(Diagnostic::error("Duplicate object key")
-                .with_span(span, "produces a key twice")
-                .with_detail(format!("Two elements produce the key `{key}`."))
-                .with_help("add `...` after the value expression to group values by key"));
-        } else {
-            self.map.insert(key, value);
+            Entry::Vacant(slot) if self.grouping => {
+                slot.insert(Value::List(vec![value]));
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(value);
+            }
+            Entry::Occupied(taken) => {
+                return Err(Diagnostic::error("Duplicate object key")
+                    .with_span(span, "produces a key twice")
+                    .with_detail(format!("Two elements produce the key `{}`.", taken.key()))
+                    .with_help("add `...` after the value expression to group values by key"));
+            }
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! Validation finds most of these before anything is evaluated; the evaluator reports the
 //! same problems with the same words when it meets them at run time.
 
+use crate::address::ResourceAddress;
 use crate::diagnostics::{Diagnostic, Span, did_you_mean};
 
 /// `var.NAME` where no `variable "NAME"` is declared.
@@ -26,19 +27,42 @@ pub(crate) fn undeclared_variable<'a>(
 
 /// `TYPE.NAME` where no such resource is declared.
 pub(crate) fn undeclared_resource<'a>(
-    address: &str,
+    address: &ResourceAddress,
     span: Span,
-    declared: impl IntoIterator<Item = &'a str>,
+    declared: impl IntoIterator<Item = &'a ResourceAddress>,
 ) -> Diagnostic {
     let diag = Diagnostic::error("Reference to undeclared resource")
         .with_span(span, "not declared")
         .with_detail(format!(
             "A managed resource `{address}` has not been declared in the configuration."
         ));
-    match did_you_mean(address, declared) {
+    match similar_resource(address, declared) {
         Some(s) => diag.with_help(format!("did you mean `{s}`?")),
         None => diag,
     }
+}
+
+/// A declared resource whose name is a likely typo of `address`'s name (same type), or
+/// whose type is a likely typo of its type (same name). Comparing whole addresses would
+/// find `pingone_population.p` for `pingone_population.missing` by their long shared prefix.
+fn similar_resource<'a>(
+    address: &ResourceAddress,
+    declared: impl IntoIterator<Item = &'a ResourceAddress>,
+) -> Option<&'a ResourceAddress> {
+    let declared: Vec<&ResourceAddress> = declared.into_iter().collect();
+    let same_type = declared.iter().filter(|d| d.type_name == address.type_name);
+    let names: Vec<&str> = same_type.map(|d| d.name.as_str()).collect();
+    if let Some(name) = did_you_mean(&address.name, names) {
+        return declared
+            .into_iter()
+            .find(|d| d.type_name == address.type_name && d.name == name);
+    }
+    let same_name = declared.iter().filter(|d| d.name == address.name);
+    let types: Vec<&str> = same_name.map(|d| d.type_name.as_str()).collect();
+    let type_name = did_you_mean(&address.type_name, types)?;
+    declared
+        .into_iter()
+        .find(|d| d.type_name == type_name && d.name == address.name)
 }
 
 /// `.NAME` on an object (or resource) that has no attribute `NAME`.
@@ -87,5 +111,37 @@ pub(crate) fn invalid_reference(root: &str, span: Span) -> Diagnostic {
                  `{root}.NAME`; `{root}` alone is not a value."
             ))
             .with_help("input variables are referenced as `var.NAME`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::FileId;
+
+    fn suggestion(address: (&str, &str), declared: &[(&str, &str)]) -> Option<String> {
+        let declared: Vec<ResourceAddress> = declared
+            .iter()
+            .map(|(t, n)| ResourceAddress::new(*t, *n))
+            .collect();
+        let span = Span::new(FileId(0), 0..1);
+        undeclared_resource(&ResourceAddress::new(address.0, address.1), span, &declared).help
+    }
+
+    #[test]
+    fn suggests_resources_by_name_within_a_type_or_by_type_with_the_same_name() {
+        let declared = [("pingone_group", "admins"), ("pingone_population", "p")];
+        assert_eq!(
+            suggestion(("pingone_group", "admin"), &declared).as_deref(),
+            Some("did you mean `pingone_group.admins`?")
+        );
+        assert_eq!(
+            suggestion(("pingone_gruop", "admins"), &declared).as_deref(),
+            Some("did you mean `pingone_group.admins`?")
+        );
+        assert_eq!(
+            suggestion(("pingone_population", "missing"), &declared),
+            None
+        );
     }
 }

@@ -319,11 +319,11 @@ EOT
     #[test]
     fn for_bound_names_are_not_references() {
         let src = "[for k, v in var.m : \"${k}=${v.x}\" if v != pingone_group.g.id]";
-        assert_eq!(names(src), ["var.m@13..18", "pingone_group.g@44..59"]);
+        assert_eq!(names(src), ["var.m@13..18", "pingone_group.g@43..58"]);
         let src = "{for v in var.l : v => [for w in v : w.id]}";
         assert_eq!(names(src), ["var.l@10..15"]);
         let src = "\"%{ for x in var.l }${x}${y.z}%{ endfor }\"";
-        assert_eq!(names(src), ["var.l@12..17", "y.z@26..29"]);
+        assert_eq!(names(src), ["var.l@13..18", "y.z@26..29"]);
     }
 
     #[test]

@@ -47,15 +47,11 @@ impl Evaluator<'_> {
             },
             Root::Resource(address) => match self.scope.resources.get(&address) {
                 Some(v) => Ok((v.clone(), 1)),
-                None => {
-                    let declared: Vec<String> =
-                        self.scope.resources.keys().map(|a| a.to_string()).collect();
-                    Err(messages::undeclared_resource(
-                        &address.to_string(),
-                        head_span,
-                        declared.iter().map(String::as_str),
-                    ))
-                }
+                None => Err(messages::undeclared_resource(
+                    &address,
+                    head_span,
+                    self.scope.resources.keys(),
+                )),
             },
             Root::Invalid => Err(messages::invalid_reference(root.as_str(), head_span)),
         }
