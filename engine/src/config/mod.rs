@@ -9,6 +9,11 @@ mod load;
 mod model;
 mod validate;
 
+#[cfg(test)]
+mod fixture_tests;
+#[cfg(test)]
+pub(crate) mod test_schema;
+
 use std::path::PathBuf;
 
 pub use load::{load_dir, load_files, load_str};

@@ -1,36 +1,9 @@
 //! Tests for `validate`: each check, with the span it reports.
 
-use std::collections::BTreeMap;
-
 use super::*;
 use crate::config::load_str;
+use crate::config::test_schema::schemas;
 use crate::diagnostics::tests::render_all;
-use crate::provider::{AttrType, AttributeSchema};
-
-fn schemas() -> BTreeMap<String, ProviderSchema> {
-    let attr = |presence| AttributeSchema::new(AttrType::String, presence, "");
-    let provider = BlockSchema::default()
-        .attr("client_id", attr(Presence::Optional))
-        .attr("region", attr(Presence::Optional));
-    let population = BlockSchema::default()
-        .attr("id", attr(Presence::Computed))
-        .attr("environment_id", attr(Presence::Required).force_new())
-        .attr("name", attr(Presence::Required))
-        .attr("description", attr(Presence::Optional))
-        .attr("password_policy_id", attr(Presence::OptionalComputed));
-    let group = BlockSchema::default()
-        .attr("id", attr(Presence::Computed))
-        .attr("environment_id", attr(Presence::Required))
-        .attr("name", attr(Presence::Required));
-    let schema = ProviderSchema {
-        provider,
-        resources: BTreeMap::from([
-            ("pingone_population".to_string(), population),
-            ("pingone_group".to_string(), group),
-        ]),
-    };
-    BTreeMap::from([("pingone".to_string(), schema)])
-}
 
 /// Validates `text` as `main.tf`; returns (summary, spanned text) pairs and the rendering.
 fn check(text: &str) -> (Vec<(String, String)>, String) {
