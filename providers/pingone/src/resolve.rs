@@ -80,7 +80,7 @@ impl Sources<'_> {
         })
     }
 
-    /// One error naming every missing credential, its attribute and its variable.
+    /// One error naming every missing credential with its environment variable.
     fn missing_credentials(&self) -> ProviderError {
         let present = [
             (
@@ -101,15 +101,11 @@ impl Sources<'_> {
         let missing: Vec<String> = present
             .iter()
             .filter(|(_, set)| !set)
-            .map(|(name, _)| {
-                format!(
-                    "{} (set it in the provider \"pingone\" block or the {} environment variable)",
-                    name.attribute, name.env_var
-                )
-            })
+            .map(|(name, _)| format!("{} ({})", name.attribute, name.env_var))
             .collect();
         config_error(format!(
-            "the PingOne provider needs the worker application's credentials; missing: {}",
+            "missing PingOne worker application credentials: {}; set them in the \
+             provider \"pingone\" block or as environment variables",
             missing.join(", ")
         ))
     }
@@ -119,10 +115,9 @@ impl Sources<'_> {
         let api = self.pick(API_URL, |s| s.api_url.clone());
         let auth = self.pick(AUTH_URL, |s| s.auth_url.clone());
         let tld = self.region_domain(api.is_none() || auth.is_none())?;
-        Ok((
-            base_url(api, tld.map(region::api_base))?,
-            base_url(auth, tld.map(region::auth_base))?,
-        ))
+        let api_url = base_url(api, tld.map(region::api_base))?;
+        refuse_version_suffix(&api_url)?;
+        Ok((api_url, base_url(auth, tld.map(region::auth_base))?))
     }
 
     /// The region's domain; an error if the code is invalid, or missing while `needed`.
@@ -160,6 +155,18 @@ fn base_url(
         None => ("region_code".to_string(), default.unwrap_or_default()),
     };
     parse_base_url(&origin, &raw).map_err(config_error)
+}
+
+/// The client appends `/v1` itself. An `api_url` ending in `/v1` would make every path
+/// unknown, and PingOne's 404 for an unknown path would read as "every object is gone".
+fn refuse_version_suffix(api_url: &Url) -> Result<(), ProviderError> {
+    if api_url.path().trim_end_matches('/').ends_with("/v1") {
+        return Err(config_error(format!(
+            "api_url {api_url} ends in /v1; give the base URL without it (such as \
+             https://api.pingone.eu), as pingform appends /v1 itself"
+        )));
+    }
+    Ok(())
 }
 
 /// PingOne IDs are UUIDs; catching a pasted name or a truncated ID here gives a clearer
@@ -322,6 +329,17 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn api_url_must_not_include_the_version() {
+        let none = Settings::default();
+        let s = Settings {
+            api_url: Some("https://api.pingone.eu/v1/".into()),
+            ..creds(Some("EU"))
+        };
+        let err = resolve(&none, &s, &none).unwrap_err();
+        assert!(err.message.contains("ends in /v1"), "{}", err.message);
     }
 
     #[test]

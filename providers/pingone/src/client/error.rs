@@ -174,7 +174,7 @@ pub enum ClientError {
         "could not get a PingOne access token from {url}: HTTP {status} {error}{}; \
          check client_id, client_secret and environment_id \
          (PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID)",
-        description.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+        description.as_deref().map(clause).unwrap_or_default()
     )]
     TokenRefused {
         /// The token URL.
@@ -197,6 +197,11 @@ pub enum ClientError {
     /// The HTTP client could not be built (for example, no TLS roots).
     #[error("could not set up the HTTP client: {0}")]
     Setup(String),
+}
+
+/// `: <text>` without the text's final period, to continue the sentence after it.
+fn clause(text: &str) -> String {
+    format!(": {}", text.trim().trim_end_matches('.'))
 }
 
 impl From<ApiError> for ClientError {
@@ -337,7 +342,7 @@ mod tests {
             url: "http://127.0.0.1:8/e/as/token".into(),
             status: 401,
             error: "invalid_client".into(),
-            description: Some("Client authentication failed".into()),
+            description: Some("Client authentication failed.".into()),
         };
         assert_eq!(err.kind(), ProviderErrorKind::Configuration);
         let text = err.to_string();

@@ -84,6 +84,7 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     api_url: Url,
+    environment_id: String,
     tokens: TokenSource,
     options: ClientOptions,
 }
@@ -101,6 +102,7 @@ impl Client {
     /// Builds a client; no request is made until the first call.
     pub fn new(config: ClientConfig) -> Result<Self, ClientError> {
         let token_url = config.token_url();
+        let environment_id = config.environment_id.clone();
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             // A redirect would carry the bearer token elsewhere; report it instead.
@@ -118,10 +120,16 @@ impl Client {
             inner: Arc::new(Inner {
                 http,
                 api_url: config.api_url,
+                environment_id,
                 tokens: TokenSource::new(token_url, config.client_id, config.client_secret),
                 options: config.options,
             }),
         })
+    }
+
+    /// The environment hosting the worker application (it always exists).
+    pub fn environment_id(&self) -> &str {
+        &self.inner.environment_id
     }
 
     /// `<api_url>/v1/<segments...>`, each segment percent-encoded.
@@ -202,14 +210,7 @@ impl Client {
 
     async fn token(&self) -> Result<token::Token, ClientError> {
         let inner = &self.inner;
-        inner
-            .tokens
-            .get(
-                &inner.http,
-                &inner.options.retry,
-                inner.options.request_timeout,
-            )
-            .await
+        inner.tokens.get(&inner.http, &inner.options.retry).await
     }
 
     async fn send_once(
@@ -219,7 +220,6 @@ impl Client {
         body: Option<&serde_json::Value>,
         token: &SecretString,
     ) -> Result<Reply, ClientError> {
-        let timeout = self.inner.options.request_timeout;
         let mut request = self
             .inner
             .http
@@ -231,16 +231,9 @@ impl Client {
         let response = request
             .send()
             .await
-            .map_err(|e| unreachable(Endpoint::Api, url, &e, timeout))?;
+            .map_err(|e| unreachable(Endpoint::Api, url, &e))?;
         tracing::debug!(%method, %url, status = response.status().as_u16(), "PingOne request");
-        Reply::read(
-            method.clone(),
-            url.clone(),
-            response,
-            Endpoint::Api,
-            timeout,
-        )
-        .await
+        Reply::read(method.clone(), url.clone(), response, Endpoint::Api).await
     }
 
     /// The API base URL, for checks on links PingOne returns.

@@ -45,14 +45,13 @@ impl Reply {
         url: Url,
         response: reqwest::Response,
         endpoint: Endpoint,
-        timeout: Duration,
     ) -> Result<Self, ClientError> {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response
             .bytes()
             .await
-            .map_err(|e| unreachable(endpoint, &url, &e, timeout))?
+            .map_err(|e| unreachable(endpoint, &url, &e))?
             .to_vec();
         Ok(Self {
             method,
@@ -145,23 +144,18 @@ fn sample(body: &[u8]) -> String {
 }
 
 /// A transport failure as [`ClientError::Unreachable`], with the most specific reason.
-pub(crate) fn unreachable(
-    endpoint: Endpoint,
-    url: &Url,
-    err: &reqwest::Error,
-    timeout: Duration,
-) -> ClientError {
+pub(crate) fn unreachable(endpoint: Endpoint, url: &Url, err: &reqwest::Error) -> ClientError {
     ClientError::Unreachable {
         endpoint,
         url: url.to_string(),
-        reason: transport_reason(err, timeout),
+        reason: transport_reason(err),
     }
 }
 
-/// "connection refused", "timed out after 60 s", or the innermost cause's words.
-fn transport_reason(err: &reqwest::Error, timeout: Duration) -> String {
+/// "connection refused", "timed out", or the innermost cause's words.
+fn transport_reason(err: &reqwest::Error) -> String {
     if err.is_timeout() {
-        return format!("no answer within {} s", timeout.as_secs());
+        return "timed out".to_string();
     }
     let mut innermost: Option<&(dyn std::error::Error + 'static)> = None;
     let mut source = err.source();

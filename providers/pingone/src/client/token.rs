@@ -82,7 +82,6 @@ impl TokenSource {
         &self,
         http: &reqwest::Client,
         policy: &RetryPolicy,
-        timeout: Duration,
     ) -> Result<Token, ClientError> {
         let mut cache = self.cache.lock().await;
         if let Some(cached) = &cache.0
@@ -90,7 +89,7 @@ impl TokenSource {
         {
             return Ok(cached.token.clone());
         }
-        let (value, lifetime) = self.fetch(http, policy, timeout).await?;
+        let (value, lifetime) = self.fetch(http, policy).await?;
         cache.1 += 1;
         let token = Token {
             value,
@@ -120,11 +119,10 @@ impl TokenSource {
         &self,
         http: &reqwest::Client,
         policy: &RetryPolicy,
-        timeout: Duration,
     ) -> Result<(SecretString, Duration), ClientError> {
         let mut retry_number = 0;
         loop {
-            let reply = self.request(http, timeout).await?;
+            let reply = self.request(http).await?;
             let status = reply.status.as_u16();
             tracing::debug!(url = %self.url, status, "token request");
             if reply.status.is_success() {
@@ -140,26 +138,15 @@ impl TokenSource {
     }
 
     /// One `POST <token url>` with basic authentication and `grant_type=client_credentials`.
-    async fn request(
-        &self,
-        http: &reqwest::Client,
-        timeout: Duration,
-    ) -> Result<Reply, ClientError> {
+    async fn request(&self, http: &reqwest::Client) -> Result<Reply, ClientError> {
         let response = http
             .post(self.url.clone())
             .basic_auth(&self.client_id, Some(self.client_secret.expose_secret()))
             .form(&[("grant_type", "client_credentials")])
             .send()
             .await
-            .map_err(|e| unreachable(Endpoint::Token, &self.url, &e, timeout))?;
-        Reply::read(
-            Method::POST,
-            self.url.clone(),
-            response,
-            Endpoint::Token,
-            timeout,
-        )
-        .await
+            .map_err(|e| unreachable(Endpoint::Token, &self.url, &e))?;
+        Reply::read(Method::POST, self.url.clone(), response, Endpoint::Token).await
     }
 
     fn parse_success(&self, reply: &Reply) -> Result<(SecretString, Duration), ClientError> {

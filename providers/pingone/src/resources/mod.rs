@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use engine::Value;
 use engine::provider::{BlockSchema, ObjectRef, ProviderError, ProviderErrorKind};
 
-use crate::client::Client;
+use crate::client::{Client, ClientError};
 
 /// One resource type.
 #[async_trait]
@@ -126,19 +126,43 @@ pub(crate) fn state_string(object: &ObjectRef, name: &str) -> Result<String, Pro
         })
 }
 
-/// True when `GET /environments/{id}` says 404. PingOne may answer calls under a deleted
-/// environment with 400/401/403 instead of 404 (API.md §8.1), so callers ask this before
-/// reporting such an error; any failure of the probe itself means "not known to be gone".
-pub(crate) async fn environment_gone(client: &Client, environment_id: &str) -> bool {
+/// Succeeds when `error`, from a call under `environment_id`, means the environment
+/// itself is gone; otherwise returns the error for `operation`.
+///
+/// PingOne may answer calls under a deleted environment with 400/401/403 rather than 404
+/// (API.md §8.1), so those, and 404s, are checked with `GET /environments/{id}`. A 404
+/// there is only believed if the worker's own environment is found: a wrong `api_url`
+/// makes every path 404, which must not read as "everything was deleted".
+pub(crate) async fn environment_gone(
+    client: &Client,
+    environment_id: &str,
+    error: ClientError,
+    operation: &str,
+) -> Result<(), ProviderError> {
+    let suspicious = error.is_not_found() || matches!(error.status(), Some(400 | 401 | 403));
+    if !suspicious {
+        return Err(error.to_provider_error(operation));
+    }
     match client.get(&["environments", environment_id]).await {
-        Err(e) => e.is_not_found(),
-        Ok(_) => false,
+        Err(probe) if probe.is_not_found() => api_base_answers(client)
+            .await
+            .map_err(|e| e.to_provider_error(operation)),
+        _ => Err(error.to_provider_error(operation)),
     }
 }
 
-/// True for the statuses that may hide a deleted parent environment.
-pub(crate) fn may_mean_environment_gone(status: Option<u16>) -> bool {
-    matches!(status, Some(400 | 401 | 403))
+/// Checks that the worker's own environment (which must exist) is found.
+async fn api_base_answers(client: &Client) -> Result<(), ClientError> {
+    let worker = client.environment_id();
+    match client.get(&["environments", worker]).await {
+        Err(e) if e.is_not_found() => Err(ClientError::Unexpected {
+            url: client.url(&["environments", worker]).to_string(),
+            problem: "even the worker application's own environment is not found, so \
+                      api_url (PINGONE_API_URL) probably does not point at the PingOne API"
+                .to_string(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// An error about a value the provider was given, prefixed by the operation.

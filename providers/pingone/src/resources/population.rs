@@ -10,10 +10,7 @@ use engine::provider::{
 };
 use serde_json::{Map, json};
 
-use super::{
-    Resource, environment_gone, group_by_environment, invalid, may_mean_environment_gone,
-    state_string,
-};
+use super::{Resource, environment_gone, group_by_environment, invalid, state_string};
 use crate::client::Client;
 use crate::values::{
     IfUnknown, is_set, json_id_object, json_string, json_string_list, nested_id, object,
@@ -265,13 +262,7 @@ impl Resource for Population {
         match client.delete(&["environments", &env, PLURAL, &id]).await {
             Ok(()) => Ok(()),
             Err(e) if e.is_not_found() => Ok(()),
-            Err(e)
-                if may_mean_environment_gone(e.status())
-                    && environment_gone(client, &env).await =>
-            {
-                Ok(())
-            }
-            Err(e) => Err(e.to_provider_error(&operation)),
+            Err(e) => environment_gone(client, &env, e, &operation).await,
         }
     }
 }
@@ -287,11 +278,10 @@ async fn list_environment(
         .await
     {
         Ok(items) => Ok(Some(by_id(items))),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) if may_mean_environment_gone(e.status()) && environment_gone(client, env).await => {
-            Ok(None)
-        }
-        Err(e) => Err(e.to_provider_error(operation)),
+        // A 404 or a permission error may mean the environment was deleted.
+        Err(e) => environment_gone(client, env, e, operation)
+            .await
+            .map(|()| None),
     }
 }
 
