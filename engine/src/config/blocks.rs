@@ -69,28 +69,28 @@ impl<'a> FileLoader<'a> {
 
     fn unsupported_block(&mut self, block: &Block, ident: &str) {
         let span = self.span(&block.ident);
-        let diag = if LATER_BLOCK_TYPES.contains(&ident) {
-            Diagnostic::error("Unsupported block type")
-                .with_span(span, "not supported yet")
-                .with_detail(format!(
-                    "`{ident}` blocks are not supported by this version of pingform."
-                ))
-        } else {
-            let diag = Diagnostic::error("Unsupported block type")
-                .with_span(span, "unknown block type")
-                .with_detail(format!("Blocks of type `{ident}` are not expected here."));
-            match did_you_mean(ident, BLOCK_TYPES) {
-                Some(s) => diag.with_help(format!("did you mean `{s}`?")),
-                None => diag,
-            }
-        };
-        let diag = if diag.help.is_none() {
-            diag.with_help(
-                "the supported block types are `resource`, `variable`, `provider` and `terraform`",
+        let later = LATER_BLOCK_TYPES.contains(&ident);
+        let (label, detail) = if later {
+            (
+                "not supported yet",
+                format!("`{ident}` blocks are not supported by this version of pingform."),
             )
         } else {
-            diag
+            (
+                "unknown block type",
+                format!("Blocks of type `{ident}` are not expected here."),
+            )
         };
+        let help = match did_you_mean(ident, BLOCK_TYPES).filter(|_| !later) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "the supported block types are `resource`, `variable`, `provider` and \
+                     `terraform`"
+                .to_string(),
+        };
+        let diag = Diagnostic::error("Unsupported block type")
+            .with_span(span, label)
+            .with_detail(detail)
+            .with_help(help);
         self.diags.push(diag);
     }
 
