@@ -174,7 +174,7 @@ impl Client {
 
     /// Sends a request with the bearer token and returns the JSON answer (`Null` when
     /// empty). Renews the token once after a 401; retries transient failures.
-    pub async fn execute(
+    pub(crate) async fn execute(
         &self,
         method: Method,
         url: Url,
