@@ -317,3 +317,6 @@ impl<'a> Run<'a> {
 fn succeeded(id: Option<String>, elapsed: Duration) -> Outcome {
     Outcome::Succeeded { id, elapsed }
 }
+
+#[cfg(test)]
+mod tests;

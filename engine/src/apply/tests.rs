@@ -1,0 +1,247 @@
+//! Plan and apply end to end against an in-memory provider.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+
+use super::*;
+use crate::config::load_dir;
+use crate::plan::{PlanMode, PlanRequest, plan};
+use crate::provider::{
+    AttrType, AttributeSchema, BlockSchema, Presence, Provider, ProviderError, ProviderErrorKind,
+    ProviderSchema, ReadManyRequest, ReadManyResponse,
+};
+
+/// Objects kept in a map; names containing "fail" are refused on create.
+struct MemoryProvider {
+    schema: ProviderSchema,
+    objects: Mutex<BTreeMap<String, Value>>,
+    next_id: Mutex<u32>,
+}
+
+impl MemoryProvider {
+    fn new() -> Self {
+        let thing = BlockSchema::default()
+            .attr("id", AttributeSchema::new(AttrType::String, Presence::Computed, ""))
+            .attr("name", AttributeSchema::new(AttrType::String, Presence::Required, ""))
+            .attr("parent", AttributeSchema::new(AttrType::String, Presence::Optional, "").force_new())
+            .attr("note", AttributeSchema::new(AttrType::String, Presence::Optional, ""));
+        Self {
+            schema: ProviderSchema {
+                provider: BlockSchema::default(),
+                resources: BTreeMap::from([("mem_thing".to_string(), thing)]),
+            },
+            objects: Mutex::default(),
+            next_id: Mutex::new(0),
+        }
+    }
+
+    fn ids(&self) -> Vec<String> {
+        self.objects.lock().unwrap().keys().cloned().collect()
+    }
+}
+
+fn id_of(value: &Value) -> String {
+    value.get("id").and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
+#[async_trait]
+impl Provider for MemoryProvider {
+    fn name(&self) -> &str {
+        "mem"
+    }
+
+    fn schema(&self) -> &ProviderSchema {
+        &self.schema
+    }
+
+    async fn configure(&self, _config: &Value) -> Result<(), ProviderError> {
+        Ok(())
+    }
+
+    async fn read_many(&self, request: ReadManyRequest) -> Result<ReadManyResponse, ProviderError> {
+        let objects = self.objects.lock().unwrap();
+        Ok(ReadManyResponse {
+            objects: request.objects.iter().map(|o| objects.get(&id_of(&o.prior)).cloned()).collect(),
+        })
+    }
+
+    async fn create(&self, request: CreateRequest) -> Result<Value, ProviderError> {
+        let name = request.planned.get("name").and_then(Value::as_str).unwrap_or_default();
+        if name.contains("fail") {
+            return Err(ProviderError::new(ProviderErrorKind::Api, format!("create {}: refused", request.address)));
+        }
+        let mut next = self.next_id.lock().unwrap();
+        *next += 1;
+        let id = format!("id-{next}");
+        let mut attrs = request.planned.as_object().cloned().unwrap_or_default();
+        attrs.insert("id".into(), Value::String(id.clone()));
+        let value = Value::Object(attrs);
+        self.objects.lock().unwrap().insert(id, value.clone());
+        Ok(value)
+    }
+
+    async fn update(&self, request: UpdateRequest) -> Result<Value, ProviderError> {
+        let mut attrs = request.planned.as_object().cloned().unwrap_or_default();
+        attrs.insert("id".into(), request.prior.get("id").cloned().unwrap_or(Value::Null));
+        let value = Value::Object(attrs);
+        self.objects.lock().unwrap().insert(id_of(&request.prior), value.clone());
+        Ok(value)
+    }
+
+    async fn delete(&self, request: DeleteRequest) -> Result<(), ProviderError> {
+        self.objects.lock().unwrap().remove(&id_of(&request.prior));
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct Recorder(Mutex<Vec<String>>);
+
+impl ApplyObserver for Recorder {
+    fn started(&self, _address: &ResourceAddress, _action: Action) {}
+
+    fn finished(&self, address: &ResourceAddress, action: Action, outcome: &Outcome) {
+        let word = match outcome {
+            Outcome::Succeeded { .. } => "ok",
+            Outcome::Failed { .. } => "failed",
+            Outcome::Skipped { .. } => "skipped",
+        };
+        self.0.lock().unwrap().push(format!("{address} {action:?} {word}"));
+    }
+}
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    provider: Arc<MemoryProvider>,
+    providers: Providers,
+    backend: state::LocalBackend,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let provider = Arc::new(MemoryProvider::new());
+        let mut providers = Providers::default();
+        providers.add(provider.clone());
+        let backend = state::LocalBackend::new(dir.path().join("state.json"));
+        Self { dir, provider, providers, backend }
+    }
+
+    fn write(&self, config: &str) {
+        std::fs::write(self.dir.path().join("main.tf"), config).unwrap();
+    }
+
+    /// Plans and applies; returns the plan's actions and the observer's lines.
+    async fn converge(&self, mode: PlanMode) -> (Vec<(String, Action)>, Vec<String>) {
+        use state::Backend as _;
+        let config = load_dir(self.dir.path()).unwrap();
+        let graph = Graph::from_config(&config).unwrap();
+        let variables = BTreeMap::new();
+        let prior = self.backend.load().unwrap().unwrap_or_default();
+        let plan = plan(PlanRequest {
+            config: &config,
+            graph: &graph,
+            prior: &prior,
+            providers: &self.providers,
+            variables: &variables,
+            mode,
+            refresh: true,
+        })
+        .await
+        .unwrap();
+        let actions = plan
+            .changes
+            .iter()
+            .filter(|c| c.action != Action::NoOp)
+            .map(|c| (c.address.to_string(), c.action))
+            .collect();
+        let recorder = Recorder::default();
+        apply(ApplyRequest {
+            plan: &plan,
+            config: &config,
+            graph: &graph,
+            variables: &variables,
+            providers: &self.providers,
+            backend: &self.backend,
+            observer: &recorder,
+        })
+        .await
+        .unwrap();
+        (actions, recorder.0.into_inner().unwrap())
+    }
+}
+
+const TWO: &str = r#"
+resource "mem_thing" "child" {
+  name   = "child of ${mem_thing.parent.name}"
+  parent = mem_thing.parent.id
+}
+resource "mem_thing" "parent" {
+  name = "parent"
+}
+"#;
+
+#[tokio::test]
+async fn creates_in_dependency_order_then_converges() {
+    let f = Fixture::new();
+    f.write(TWO);
+    let (actions, log) = f.converge(PlanMode::Normal).await;
+    assert_eq!(actions.len(), 2);
+    assert_eq!(log, ["mem_thing.parent Create ok", "mem_thing.child Create ok"]);
+    let (actions, log) = f.converge(PlanMode::Normal).await;
+    assert!(actions.is_empty(), "second plan has no changes: {actions:?}");
+    assert!(log.is_empty());
+}
+
+#[tokio::test]
+async fn edits_update_in_place_and_force_new_replaces() {
+    let f = Fixture::new();
+    f.write(TWO);
+    f.converge(PlanMode::Normal).await;
+    let noted = TWO.replace("name = \"parent\"", "name = \"parent\"\n  note = \"hi\"");
+    f.write(&noted);
+    let (actions, _) = f.converge(PlanMode::Normal).await;
+    assert_eq!(actions, [("mem_thing.parent".to_string(), Action::Update)]);
+    f.write(&noted.replace("parent = mem_thing.parent.id", "parent = \"elsewhere\""));
+    let (actions, _) = f.converge(PlanMode::Normal).await;
+    assert_eq!(actions, [("mem_thing.child".to_string(), Action::Replace)]);
+    assert_eq!(f.provider.ids().len(), 2, "the replaced object was deleted");
+}
+
+#[tokio::test]
+async fn failure_skips_dependents_and_next_run_finishes() {
+    let f = Fixture::new();
+    f.write(&TWO.replace("name = \"parent\"", "name = \"fail parent\""));
+    let (_, log) = f.converge(PlanMode::Normal).await;
+    assert_eq!(log, ["mem_thing.parent Create failed", "mem_thing.child Create skipped"]);
+    f.write(TWO);
+    let (actions, log) = f.converge(PlanMode::Normal).await;
+    assert_eq!(actions.len(), 2);
+    assert_eq!(log, ["mem_thing.parent Create ok", "mem_thing.child Create ok"]);
+}
+
+#[tokio::test]
+async fn out_of_band_delete_is_recreated_and_destroy_removes_all_in_reverse() {
+    let f = Fixture::new();
+    f.write(TWO);
+    f.converge(PlanMode::Normal).await;
+    let child_id = f.provider.ids().into_iter().max().unwrap();
+    f.provider.objects.lock().unwrap().remove(&child_id);
+    let (actions, _) = f.converge(PlanMode::Normal).await;
+    assert_eq!(actions, [("mem_thing.child".to_string(), Action::Create)]);
+    let (_, log) = f.converge(PlanMode::Destroy).await;
+    assert_eq!(log, ["mem_thing.child Delete ok", "mem_thing.parent Delete ok"]);
+    assert!(f.provider.ids().is_empty());
+}
+
+#[tokio::test]
+async fn removed_resource_is_deleted_as_not_in_configuration() {
+    let f = Fixture::new();
+    f.write(TWO);
+    f.converge(PlanMode::Normal).await;
+    f.write("resource \"mem_thing\" \"parent\" {\n  name = \"parent\"\n}\n");
+    let (actions, _) = f.converge(PlanMode::Normal).await;
+    assert_eq!(actions, [("mem_thing.child".to_string(), Action::Delete)]);
+}
