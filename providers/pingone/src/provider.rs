@@ -97,6 +97,10 @@ impl Provider for PingOneProvider {
         );
         let client =
             Client::new(client_config).map_err(|e| e.to_provider_error("configure pingone"))?;
+        client
+            .authenticate()
+            .await
+            .map_err(|e| e.to_provider_error("authenticate to pingone"))?;
         *self.client.write().unwrap_or_else(PoisonError::into_inner) = Some(client);
         Ok(())
     }
@@ -213,9 +217,10 @@ mod tests {
         });
         let p = PingOneProvider::new(overrides).with_environment(env);
         let block = Value::Object([("api_url".to_string(), Value::from("http://10.0.0.1"))].into());
-        // The block's plain-http remote URL would be refused, but the override wins.
-        p.configure(&block).await.unwrap();
-        let shown = format!("{:?}", p.client().unwrap());
-        assert!(shown.contains("http://127.0.0.1:9/"), "{shown}");
+        // The block's plain-http remote URL would be refused, but the override wins:
+        // configure then fails only because nothing listens on the loopback port.
+        let err = p.configure(&block).await.unwrap_err();
+        assert_eq!(err.kind, ProviderErrorKind::Connection, "{}", err.message);
+        assert!(err.message.contains("http://127.0.0.1:9/"), "{}", err.message);
     }
 }

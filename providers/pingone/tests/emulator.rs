@@ -303,8 +303,11 @@ async fn a_wrong_secret_is_a_clear_token_error() {
     let mut settings = overrides(&h.creds);
     settings.client_secret = Some(SecretString::from("definitely-not-the-secret"));
     let provider = PingOneProvider::new(settings).with_environment(Settings::default());
-    provider.configure(&Value::Null).await.expect("configure");
-    let err = h_create(&provider, &h.creds.environment_id).await;
+    // The token is fetched while configuring, before any plan is shown.
+    let err = provider
+        .configure(&Value::Null)
+        .await
+        .expect_err("a wrong secret fails at configure");
     assert_eq!(err.kind, ProviderErrorKind::Configuration);
     let m = &err.message;
     let token_url = format!("{}/{}/as/token", h.creds.auth_url, h.creds.environment_id);
@@ -318,17 +321,6 @@ async fn a_wrong_secret_is_a_clear_token_error() {
     assert!(!m.contains("definitely-not-the-secret"), "{m}");
     assert!(!m.contains(&h.creds.client_secret), "{m}");
     h.running.shutdown().await;
-}
-
-async fn h_create(provider: &PingOneProvider, env: &str) -> ProviderError {
-    provider
-        .create(CreateRequest {
-            type_name: TYPE.into(),
-            address: format!("{TYPE}.staff"),
-            planned: planned(env, "staff"),
-        })
-        .await
-        .expect_err("the token request fails")
 }
 
 #[tokio::test]

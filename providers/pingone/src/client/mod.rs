@@ -127,6 +127,12 @@ impl Client {
         })
     }
 
+    /// Gets (and caches) a token now, so that wrong credentials or an
+    /// unreachable auth URL are reported before planning, not halfway through.
+    pub async fn authenticate(&self) -> Result<(), ClientError> {
+        self.token().await.map(|_| ())
+    }
+
     /// The environment hosting the worker application (it always exists).
     pub fn environment_id(&self) -> &str {
         &self.inner.environment_id
