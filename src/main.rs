@@ -44,10 +44,8 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<Status, report::CliError> {
     let ui = report::Ui::new(cli.no_color);
-    let dir = match &cli.chdir {
-        Some(dir) => dir.clone(),
-        None => std::env::current_dir().map_err(|e| report::CliError::msg(format!("cannot read the current directory: {e}")))?,
-    };
+    // Relative, so that diagnostics name files as the user knows them (`main.tf:3:5`).
+    let dir = cli.chdir.clone().unwrap_or_else(|| std::path::PathBuf::from("."));
     match cli.command {
         Command::Validate => commands::validate::run(&dir, &ui).await,
         Command::Plan(args) => commands::plan::run(&dir, &ui, args).await,
