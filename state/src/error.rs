@@ -1,6 +1,9 @@
 //! Errors of loading and storing state.
 
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::lock::LockInfo;
 
 /// A failure to load or store state.
 #[derive(Debug, thiserror::Error)]
@@ -14,8 +17,28 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The state file is empty or ends early (a truncated copy, a full disk).
+    #[error("State file at `{path}` is {problem}; pingform will not overwrite it")]
+    Truncated {
+        /// The state file.
+        path: PathBuf,
+        /// "empty", or where the document stops.
+        problem: String,
+    },
+    /// The file is JSON, but not a pingform state (such as a Terraform state).
+    #[error(
+        "State file at `{path}` is not a pingform state file: {problem}; pingform will not overwrite it"
+    )]
+    Foreign {
+        /// The state file.
+        path: PathBuf,
+        /// What was found instead.
+        problem: String,
+    },
     /// The state file is not valid state JSON.
-    #[error("State file at `{path}` is not valid pingform state: {source}")]
+    #[error(
+        "State file at `{path}` is not valid pingform state ({source}); pingform will not overwrite it"
+    )]
     Parse {
         /// The state file.
         path: PathBuf,
@@ -35,6 +58,72 @@ pub enum Error {
         /// The newest version this build reads.
         supported: u32,
     },
+    /// A journal line other than the last is damaged.
+    #[error("State journal at `{path}` is damaged at line {line}: {source}")]
+    Journal {
+        /// The journal file.
+        path: PathBuf,
+        /// The damaged line (from 1).
+        line: usize,
+        /// What the JSON parser found.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Another run holds the state lock.
+    #[error("{}", locked_message(path, holder.as_deref(), *waited))]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+        /// Who holds it, when the lock file says.
+        holder: Option<Box<LockInfo>>,
+        /// How long this run waited.
+        waited: Duration,
+    },
+    /// The lock file could not be opened, locked or written.
+    #[error("Failed to use the state lock file at `{path}`")]
+    LockIo {
+        /// The lock file.
+        path: PathBuf,
+        /// The I/O failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `force-unlock` found no lock to release.
+    #[error("The state lock at `{path}` is not held, so there is nothing to unlock")]
+    NotLocked {
+        /// The lock file.
+        path: PathBuf,
+    },
+    /// `force-unlock` was given another ID than the holder's.
+    #[error("The state lock at `{path}` is held with another ID than `{given}`: {}", holder.describe())]
+    LockIdMismatch {
+        /// The lock file.
+        path: PathBuf,
+        /// The ID given.
+        given: String,
+        /// The actual holder.
+        holder: Box<LockInfo>,
+    },
+    /// This run's lock was broken by `force-unlock` while it ran.
+    #[error(
+        "The state lock at `{path}` was force-unlocked while this run held it; stopping before writing state"
+    )]
+    LockLost {
+        /// The lock file.
+        path: PathBuf,
+    },
+    /// The stored state is newer than the one being written: someone else wrote it.
+    #[error(
+        "State in {location} has serial {found}, but this run expected {expected}; another run changed it"
+    )]
+    Conflict {
+        /// Where the state lives.
+        location: String,
+        /// The serial this run last saw.
+        expected: u64,
+        /// The serial stored now.
+        found: u64,
+    },
     /// The state could not be written.
     #[error("Failed to write state file at `{path}`")]
     Write {
@@ -44,4 +133,62 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+fn locked_message(path: &std::path::Path, holder: Option<&LockInfo>, waited: Duration) -> String {
+    let who = holder.map_or_else(
+        || "a run that has not yet described itself".to_string(),
+        LockInfo::describe,
+    );
+    format!(
+        "State is locked by another pingform run (waited {:.1} s for `{}`): {who}",
+        waited.as_secs_f64(),
+        path.display()
+    )
+}
+
+impl Error {
+    /// What the user can do about this error, when there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Error::Truncated { path, .. } | Error::Foreign { path, .. } | Error::Parse { path, .. } => format!(
+                "restore it from `{}` (the previous version) or from version control, or move it \
+                 away if this directory should start with no state",
+                backup_path(path).display()
+            ),
+            Error::UnsupportedVersion { .. } => "install a newer pingform".to_string(),
+            Error::Journal { path, .. } => format!(
+                "the snapshot beside it is intact; move `{}` away to fall back to that snapshot \
+                 (changes recorded after it would be forgotten)",
+                path.display()
+            ),
+            Error::Locked { holder, .. } => match holder {
+                Some(h) => format!(
+                    "wait for it and retry, pass `--lock-timeout 5m` to wait longer, or, if you are \
+                     sure it is not running, `pingform force-unlock {}`",
+                    h.id
+                ),
+                None => "wait for it and retry, or pass `--lock-timeout 5m` to wait longer".to_string(),
+            },
+            Error::LockIdMismatch { holder, .. } => {
+                format!("pass the holder's ID: `pingform force-unlock {}`", holder.id)
+            }
+            Error::LockLost { .. } => {
+                "run `pingform plan` to see what this run changed before it stopped".to_string()
+            }
+            Error::Conflict { .. } => "run the command again to plan against the new state".to_string(),
+            Error::Write { .. } | Error::LockIo { .. } => {
+                "check that the directory is writable and the disk is not full; the previous state is intact"
+                    .to_string()
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// The backup beside a state file: `<state>.backup`.
+pub fn backup_path(path: &std::path::Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".backup");
+    path.with_file_name(name)
 }

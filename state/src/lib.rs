@@ -6,8 +6,12 @@
 
 pub mod backend;
 pub mod error;
+pub mod journal;
+pub mod lock;
 pub mod model;
 
 pub use backend::{Backend, local::LocalBackend};
 pub use error::Error;
-pub use model::{FORMAT_VERSION, ResourceState, State};
+pub use journal::Operation;
+pub use lock::LockInfo;
+pub use model::{FORMAT_VERSION, PendingCreate, ResourceState, State};

@@ -21,6 +21,37 @@ pub struct State {
     /// The managed objects, sorted by address.
     #[serde(default)]
     pub resources: Vec<ResourceState>,
+    /// Creates that were started but whose result was never recorded (the
+    /// process died, or the answer was lost). The next run looks each one up by
+    /// its natural key and adopts what it finds instead of creating a duplicate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending_creates: Vec<PendingCreate>,
+}
+
+/// The intent to create one object, recorded before the create is sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingCreate {
+    /// The resource type, such as `pingone_population`.
+    #[serde(rename = "type")]
+    pub type_name: String,
+    /// The resource name in the configuration.
+    pub name: String,
+    /// The provider that was asked to create it.
+    pub provider: String,
+    /// The planned attributes that were known (sensitive ones left out): enough
+    /// for the provider to find the object by its natural key, such as a
+    /// population's `environment_id` and `name`.
+    pub planned: serde_json::Value,
+    /// Addresses the resource depended on, as for [`ResourceState::dependencies`].
+    #[serde(default)]
+    pub dependencies: Vec<String>,
+}
+
+impl PendingCreate {
+    /// The address `type.name`.
+    pub fn address(&self) -> String {
+        format!("{}.{}", self.type_name, self.name)
+    }
 }
 
 /// One managed object.
@@ -57,6 +88,7 @@ impl State {
             lineage: uuid::Uuid::new_v4().to_string(),
             serial: 0,
             resources: Vec::new(),
+            pending_creates: Vec::new(),
         }
     }
 
@@ -68,11 +100,32 @@ impl State {
     }
 
     /// Records `resource`, replacing any object at the same address.
+    /// Recording an object also settles any intent to create it.
     pub fn upsert(&mut self, resource: ResourceState) {
-        self.remove(&resource.type_name, &resource.name);
-        self.resources.push(resource);
+        self.end_create(&resource.type_name, &resource.name);
+        // A binary search keeps one write cheap in a state of many objects.
+        match self.position(&resource.type_name, &resource.name) {
+            Ok(i) => self.resources[i] = resource,
+            Err(i) => self.resources.insert(i, resource),
+        }
+    }
+
+    fn position(&self, type_name: &str, name: &str) -> Result<usize, usize> {
         self.resources
-            .sort_by(|a, b| (&a.type_name, &a.name).cmp(&(&b.type_name, &b.name)));
+            .binary_search_by(|r| (r.type_name.as_str(), r.name.as_str()).cmp(&(type_name, name)))
+    }
+
+    /// Records that a create of `intent`'s address is about to be sent,
+    /// replacing an older intent for the same address.
+    pub fn begin_create(&mut self, intent: PendingCreate) {
+        self.end_create(&intent.type_name, &intent.name);
+        self.pending_creates.push(intent);
+    }
+
+    /// Forgets the intent to create `type.name` (its outcome is now known).
+    pub fn end_create(&mut self, type_name: &str, name: &str) {
+        self.pending_creates
+            .retain(|p| !(p.type_name == type_name && p.name == name));
     }
 
     /// Forgets the object at `type.name`; returns whether it was there.

@@ -1,27 +1,61 @@
-//! The local backend: one JSON file, replaced atomically on every write.
+//! The local backend: a JSON snapshot replaced atomically, an append-only
+//! journal of operations beside it, the previous snapshot kept as a backup,
+//! and an OS file lock held for the whole command.
+//!
+//! Files, for a state at `pingform.tfstate`:
+//! - `pingform.tfstate`: the snapshot (0600);
+//! - `pingform.tfstate.journal`: operations since the snapshot, one line each;
+//! - `pingform.tfstate.backup`: the snapshot before the last one;
+//! - `pingform.tfstate.lock.info`: the lock, and who holds it.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use super::Backend;
-use crate::{Error, FORMAT_VERSION, State};
+use crate::error::backup_path;
+use crate::journal::{self, Journal, Record};
+use crate::lock::{LockInfo, StateLock};
+use crate::{Error, FORMAT_VERSION, Operation, State};
 
-/// State in a JSON file such as `terraform.tfstate`-style `pingform.tfstate`.
-#[derive(Clone, Debug)]
+/// State in a JSON file such as `pingform.tfstate`.
+#[derive(Debug)]
 pub struct LocalBackend {
     path: PathBuf,
+    lock: Mutex<Option<StateLock>>,
+    journal: Mutex<Option<Journal>>,
 }
 
 impl LocalBackend {
     /// A backend for the file at `path` (it need not exist yet).
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        Self { path: path.into() }
+        Self {
+            path: path.into(),
+            lock: Mutex::new(None),
+            journal: Mutex::new(None),
+        }
     }
 
     /// The state file's path.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The journal beside the state file.
+    pub fn journal_path(&self) -> PathBuf {
+        sibling(&self.path, ".journal")
+    }
+
+    /// The backup of the previous snapshot.
+    pub fn backup_path(&self) -> PathBuf {
+        backup_path(&self.path)
+    }
+
+    /// The lock file beside the state file.
+    pub fn lock_path(&self) -> PathBuf {
+        sibling(&self.path, ".lock.info")
     }
 
     fn write_err(&self, source: std::io::Error) -> Error {
@@ -30,10 +64,18 @@ impl LocalBackend {
             source,
         }
     }
-}
 
-impl Backend for LocalBackend {
-    fn load(&self) -> Result<Option<State>, Error> {
+    /// Fails if this backend was locked and someone force-unlocked it since.
+    fn check_lock(&self) -> Result<(), Error> {
+        match &*guard(&self.lock) {
+            Some(lock) if !lock.still_held() => Err(Error::LockLost {
+                path: self.lock_path(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn read_snapshot(&self) -> Result<Option<State>, Error> {
         let text = match fs::read_to_string(&self.path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -47,10 +89,95 @@ impl Backend for LocalBackend {
         parse(&self.path, &text).map(Some)
     }
 
+    /// Keeps the current snapshot as the backup. A hard link costs nothing:
+    /// snapshots are only ever replaced by rename, never changed in place.
+    fn keep_backup(&self) -> std::io::Result<()> {
+        if !self.path.exists() {
+            return Ok(());
+        }
+        let backup = self.backup_path();
+        let tmp = sibling(&self.path, &format!(".backup.{}.tmp", std::process::id()));
+        let _ = fs::remove_file(&tmp);
+        fs::hard_link(&self.path, &tmp)
+            .or_else(|_| fs::copy(&self.path, &tmp).map(drop))
+            .and_then(|()| fs::rename(&tmp, &backup))
+            .inspect_err(|_| {
+                let _ = fs::remove_file(&tmp);
+            })
+    }
+}
+
+fn guard<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// `<path><suffix>`, such as `pingform.tfstate.journal`.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+impl Backend for LocalBackend {
+    fn lock(&self, operation: &str, timeout: Duration) -> Result<Option<LockInfo>, Error> {
+        let info = LockInfo::new(operation, &self.path.display().to_string());
+        let acquired = StateLock::acquire(&self.lock_path(), info, timeout)?;
+        *guard(&self.lock) = Some(acquired.lock);
+        Ok(acquired.abandoned_by)
+    }
+
+    fn load(&self) -> Result<Option<State>, Error> {
+        let snapshot = self.read_snapshot()?;
+        let records = journal::read(&self.journal_path())?;
+        let Some(first) = records.first() else {
+            return Ok(snapshot);
+        };
+        // A journal without a snapshot belongs to a first run that never compacted.
+        let mut state = snapshot.unwrap_or_else(|| State {
+            lineage: first.lineage.clone(),
+            ..State::new()
+        });
+        journal::replay(&mut state, &records);
+        Ok(Some(state))
+    }
+
+    fn recover(&self) -> Result<Option<State>, Error> {
+        let state = self.load()?;
+        if let Some(state) = &state
+            && self.journal_path().exists()
+        {
+            self.store(state)?;
+        }
+        Ok(state)
+    }
+
     fn store(&self, state: &State) -> Result<(), Error> {
+        self.check_lock()?;
         let mut bytes = serde_json::to_vec_pretty(state).map_err(|e| self.write_err(e.into()))?;
         bytes.push(b'\n');
-        write_atomically(&self.path, &bytes).map_err(|e| self.write_err(e))
+        self.keep_backup().map_err(|e| self.write_err(e))?;
+        write_atomically(&self.path, &bytes).map_err(|e| self.write_err(e))?;
+        // The snapshot now holds every recorded operation; replays would skip them anyway.
+        let mut journal = guard(&self.journal);
+        *journal = None;
+        match fs::remove_file(self.journal_path()) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(self.write_err(e)),
+            _ => Ok(()),
+        }
+    }
+
+    fn record(&self, after: &State, operation: &Operation) -> Result<(), Error> {
+        self.check_lock()?;
+        let mut journal = guard(&self.journal);
+        if journal.is_none() {
+            *journal = Some(Journal::open(&self.journal_path())?);
+        }
+        let record = Record {
+            lineage: after.lineage.clone(),
+            serial: after.serial,
+            operation: operation.clone(),
+        };
+        journal.as_mut().expect("opened above").append(&record)
     }
 
     fn describe(&self) -> String {
@@ -58,18 +185,36 @@ impl Backend for LocalBackend {
     }
 }
 
-/// Checks the format version before the full parse so that a newer file gets
-/// an "upgrade pingform" message instead of a field-level parse error.
+/// Checks the shape before the full parse, so that an empty, truncated,
+/// foreign or newer file gets a message saying which, not a field-level error.
 fn parse(path: &Path, text: &str) -> Result<State, Error> {
-    let parse_err = |source| Error::Parse {
-        path: path.to_path_buf(),
-        source,
+    let at = |problem: String| (path.to_path_buf(), problem);
+    if text.trim().is_empty() {
+        let (path, problem) = at("empty".into());
+        return Err(Error::Truncated { path, problem });
+    }
+    let raw: serde_json::Value = serde_json::from_str(text).map_err(|source| {
+        if source.is_eof() {
+            let (path, problem) = at(format!(
+                "truncated: the document stops at line {} column {}",
+                source.line(),
+                source.column()
+            ));
+            Error::Truncated { path, problem }
+        } else {
+            Error::Parse {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })?;
+    let found = match raw.get("format_version").map(serde_json::Value::as_u64) {
+        Some(Some(found)) => found,
+        _ => {
+            let (path, problem) = at(foreign_problem(&raw));
+            return Err(Error::Foreign { path, problem });
+        }
     };
-    let raw: serde_json::Value = serde_json::from_str(text).map_err(parse_err)?;
-    let found = raw
-        .get("format_version")
-        .and_then(serde_json::Value::as_u64)
-        .unwrap_or(0);
     if found > u64::from(FORMAT_VERSION) {
         return Err(Error::UnsupportedVersion {
             path: path.to_path_buf(),
@@ -77,7 +222,29 @@ fn parse(path: &Path, text: &str) -> Result<State, Error> {
             supported: FORMAT_VERSION,
         });
     }
-    serde_json::from_value(raw).map_err(parse_err)
+    let mut state: State = serde_json::from_value(raw).map_err(|source| Error::Parse {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    // Writes keep resources sorted; a hand-edited file may not be.
+    state
+        .resources
+        .sort_by(|a, b| (&a.type_name, &a.name).cmp(&(&b.type_name, &b.name)));
+    Ok(state)
+}
+
+fn foreign_problem(raw: &serde_json::Value) -> String {
+    if raw.get("terraform_version").is_some() {
+        let version = raw
+            .get("version")
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        return format!("it is a Terraform state file (version {version})");
+    }
+    match raw {
+        serde_json::Value::Object(_) => "it has no `format_version`".to_string(),
+        _ => "it is JSON, but not an object".to_string(),
+    }
 }
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, renames it over
@@ -150,7 +317,11 @@ mod tests {
     fn newer_format_is_refused_with_upgrade_hint() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.json");
-        fs::write(&path, r#"{"format_version": 99, "lineage": "x", "serial": 1}"#).unwrap();
+        fs::write(
+            &path,
+            r#"{"format_version": 99, "lineage": "x", "serial": 1}"#,
+        )
+        .unwrap();
         let err = LocalBackend::new(&path).load().unwrap_err();
         assert!(matches!(err, Error::UnsupportedVersion { found: 99, .. }));
         assert!(err.to_string().contains("upgrade pingform"));
@@ -163,5 +334,112 @@ mod tests {
         fs::write(&path, "{not json").unwrap();
         let err = LocalBackend::new(&path).load().unwrap_err();
         assert!(err.to_string().contains("s.json"));
+    }
+
+    fn object(name: &str) -> crate::ResourceState {
+        crate::ResourceState {
+            type_name: "t".into(),
+            name: name.into(),
+            provider: "p".into(),
+            attributes: serde_json::json!({"id": name}),
+            dependencies: vec![],
+        }
+    }
+
+    #[test]
+    fn the_previous_snapshot_is_kept_as_a_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = LocalBackend::new(dir.path().join("s.json"));
+        let mut state = State::new();
+        state.serial = 1;
+        backend.store(&state).unwrap();
+        assert!(
+            !backend.backup_path().exists(),
+            "nothing to back up the first time"
+        );
+        state.serial = 2;
+        backend.store(&state).unwrap();
+        let backup: State =
+            serde_json::from_str(&fs::read_to_string(backend.backup_path()).unwrap()).unwrap();
+        assert_eq!(backup.serial, 1);
+    }
+
+    #[test]
+    fn recorded_operations_survive_a_crash_and_are_compacted_on_recovery() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let mut state = State::new();
+        {
+            let backend = LocalBackend::new(&path);
+            backend.lock("apply", Duration::ZERO).unwrap();
+            for name in ["a", "b", "c"] {
+                let op = Operation::Upsert {
+                    resource: object(name),
+                };
+                op.apply_to(&mut state);
+                state.serial += 1;
+                backend.record(&state, &op).unwrap();
+            }
+            assert!(!path.exists(), "recording does not rewrite the snapshot");
+            // Dropped here without compaction, as a killed process would leave it.
+        }
+        let backend = LocalBackend::new(&path);
+        let abandoned = backend.lock("apply", Duration::ZERO).unwrap();
+        assert!(abandoned.is_none(), "the drop released the lock cleanly");
+        let recovered = backend.recover().unwrap().unwrap();
+        assert_eq!(recovered, state);
+        assert!(
+            !backend.journal_path().exists(),
+            "recovery compacts the journal"
+        );
+        assert_eq!(backend.load().unwrap().unwrap(), state);
+    }
+
+    #[test]
+    fn a_store_after_force_unlock_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = LocalBackend::new(dir.path().join("s.json"));
+        backend.lock("apply", Duration::ZERO).unwrap();
+        let id = crate::lock::read_info(&backend.lock_path())
+            .unwrap()
+            .unwrap()
+            .id;
+        crate::lock::force_unlock(&backend.lock_path(), &id).unwrap();
+        let err = backend.store(&State::new()).unwrap_err();
+        assert!(matches!(err, Error::LockLost { .. }), "{err}");
+        assert!(!backend.path().exists());
+    }
+
+    #[test]
+    fn empty_truncated_and_foreign_files_are_named_and_explained() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let mut good = serde_json::to_string_pretty(&State::new()).unwrap();
+        let cases = [
+            ("", "is empty"),
+            (&good[..good.len() / 2], "truncated"),
+            (
+                r#"{"version": 4, "terraform_version": "1.9.0", "serial": 3}"#,
+                "Terraform state file",
+            ),
+            ("[1, 2]", "not an object"),
+            (
+                r#"{"format_version": 1, "serial": "x"}"#,
+                "not valid pingform state",
+            ),
+        ];
+        for (text, expected) in cases {
+            fs::write(&path, text).unwrap();
+            let err = LocalBackend::new(&path).load().unwrap_err();
+            let message = err.to_string();
+            assert!(
+                message.contains("s.json") && message.contains(expected),
+                "{message}"
+            );
+            assert!(err.hint().unwrap().contains("s.json.backup"), "{message}");
+        }
+        good.push('\n');
+        fs::write(&path, &good).unwrap();
+        assert!(LocalBackend::new(&path).load().is_ok());
     }
 }

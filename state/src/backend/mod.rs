@@ -1,17 +1,43 @@
-//! Where state is stored. Backends move whole documents; the model is in `model`.
+//! Where state is stored. A backend holds one state document (or one per
+//! workspace), a lock that keeps two runs apart, and a cheap way to persist a
+//! single operation; the model is in `model`.
 
 pub mod local;
 
-use crate::{Error, State};
+use std::time::Duration;
+
+use crate::{Error, LockInfo, Operation, State};
 
 /// A place that holds one state document.
 pub trait Backend: Send + Sync {
-    /// The stored state, or `None` when nothing has been stored yet.
+    /// Takes the state lock for `operation` (such as `apply`), waiting up to
+    /// `timeout` for another run to release it. Held until the backend is
+    /// dropped. Returns the description a dead previous holder left, if any.
+    fn lock(&self, operation: &str, timeout: Duration) -> Result<Option<LockInfo>, Error>;
+
+    /// The stored state, with any operations recorded after the last snapshot
+    /// applied, or `None` when nothing has been stored yet.
     fn load(&self) -> Result<Option<State>, Error>;
 
+    /// Like [`Backend::load`], and folds operations left by a run that died into
+    /// a new snapshot (call it with the lock held).
+    fn recover(&self) -> Result<Option<State>, Error> {
+        self.load()
+    }
+
     /// Replaces the stored state with `state`, atomically: a crash leaves either
-    /// the old or the new document, never a mix.
+    /// the old or the new document, never a mix. Also the compaction step: the
+    /// operations recorded so far are folded into this snapshot.
     fn store(&self, state: &State) -> Result<(), Error>;
+
+    /// Persists one operation; `after` is the whole state once it is applied
+    /// (with its serial already increased). The default stores `after` whole;
+    /// backends with a journal append `operation` alone, so that the cost does
+    /// not grow with the state.
+    fn record(&self, after: &State, operation: &Operation) -> Result<(), Error> {
+        let _ = operation;
+        self.store(after)
+    }
 
     /// Where the state lives, for messages.
     fn describe(&self) -> String;

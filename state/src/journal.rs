@@ -1,0 +1,313 @@
+//! The operation journal: one line per object operation, appended and synced,
+//! so that persisting after each operation costs the same whatever the size of
+//! the state. The journal is folded into the snapshot (compaction) at the end
+//! of a run and, after a crash, at the start of the next one.
+//!
+//! Each line is a [`Record`] in JSON. A last line without its newline is the
+//! torn write of a process that died mid-append; it was never acknowledged, so
+//! it is dropped. Any other unreadable line means the file was damaged, which
+//! is reported rather than guessed around.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::model::{PendingCreate, ResourceState, State};
+
+/// One change to the state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Operation {
+    /// An object was created, updated, refreshed or adopted.
+    Upsert {
+        /// The object as it now is.
+        resource: ResourceState,
+    },
+    /// An object was deleted (or found gone).
+    Remove {
+        /// The resource type.
+        #[serde(rename = "type")]
+        type_name: String,
+        /// The resource name.
+        name: String,
+    },
+    /// A create is about to be sent.
+    BeginCreate {
+        /// What is being created, with its natural key.
+        intent: PendingCreate,
+    },
+    /// A recorded create intent is settled without an object (it was not found).
+    EndCreate {
+        /// The resource type.
+        #[serde(rename = "type")]
+        type_name: String,
+        /// The resource name.
+        name: String,
+    },
+    /// The whole state was replaced (such as after a refresh).
+    Replace {
+        /// The new state.
+        state: Box<State>,
+    },
+}
+
+impl Operation {
+    /// Applies this operation to `state` (the serial is the caller's business).
+    pub fn apply_to(&self, state: &mut State) {
+        match self {
+            Operation::Upsert { resource } => state.upsert(resource.clone()),
+            Operation::Remove { type_name, name } => {
+                state.remove(type_name, name);
+            }
+            Operation::BeginCreate { intent } => state.begin_create(intent.clone()),
+            Operation::EndCreate { type_name, name } => state.end_create(type_name, name),
+            Operation::Replace { state: new } => {
+                let (lineage, serial) = (state.lineage.clone(), state.serial);
+                *state = (**new).clone();
+                state.lineage = lineage;
+                state.serial = serial;
+            }
+        }
+    }
+}
+
+/// One journal line: an operation and the serial the state had after it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// The lineage of the state this record belongs to.
+    pub lineage: String,
+    /// The state's serial after this operation.
+    pub serial: u64,
+    /// What changed.
+    #[serde(flatten)]
+    pub operation: Operation,
+}
+
+/// An open journal file, appended to under the state lock.
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    file: File,
+}
+
+impl Journal {
+    /// Opens (creating, readable only by the owner) the journal at `path` for appending.
+    pub fn open(path: &Path) -> Result<Self, Error> {
+        let mut options = OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let file = options.open(path).map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+
+    /// Appends `record` as one line and waits until it is on disk.
+    pub fn append(&mut self, record: &Record) -> Result<(), Error> {
+        let mut line = serde_json::to_vec(record).map_err(|e| self.write_err(e.into()))?;
+        line.push(b'\n');
+        // One write call per line: a crash leaves at most a torn last line.
+        self.file
+            .write_all(&line)
+            .and_then(|()| self.file.sync_data())
+            .map_err(|e| self.write_err(e))
+    }
+
+    fn write_err(&self, source: std::io::Error) -> Error {
+        Error::Write {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+/// The records in the journal at `path` (none when it does not exist).
+pub fn read(path: &Path) -> Result<Vec<Record>, Error> {
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(Error::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let mut reader = BufReader::new(file);
+    let mut records = Vec::new();
+    let mut line = Vec::new();
+    for number in 1.. {
+        line.clear();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|source| Error::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        if n == 0 || line.last() != Some(&b'\n') {
+            break; // The end, or a torn last write that was never acknowledged.
+        }
+        let record = serde_json::from_slice(&line).map_err(|source| Error::Journal {
+            path: path.to_path_buf(),
+            line: number,
+            source,
+        })?;
+        records.push(record);
+    }
+    Ok(records)
+}
+
+/// Applies to `state` the records that belong to it and are newer than it.
+/// Returns how many were applied.
+pub fn replay(state: &mut State, records: &[Record]) -> usize {
+    let mut applied = 0;
+    for record in records {
+        if record.lineage != state.lineage || record.serial <= state.serial {
+            continue; // Already in the snapshot, or left by another state's history.
+        }
+        record.operation.apply_to(state);
+        state.serial = record.serial;
+        applied += 1;
+    }
+    applied
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn thing(name: &str) -> ResourceState {
+        ResourceState {
+            type_name: "t".into(),
+            name: name.into(),
+            provider: "p".into(),
+            attributes: serde_json::json!({"id": name}),
+            dependencies: vec![],
+        }
+    }
+
+    fn record(state: &State, serial: u64, operation: Operation) -> Record {
+        Record {
+            lineage: state.lineage.clone(),
+            serial,
+            operation,
+        }
+    }
+
+    #[test]
+    fn appended_records_replay_onto_the_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        let mut state = State::new();
+        let mut journal = Journal::open(&path).unwrap();
+        journal
+            .append(&record(
+                &state,
+                1,
+                Operation::Upsert {
+                    resource: thing("a"),
+                },
+            ))
+            .unwrap();
+        journal
+            .append(&record(
+                &state,
+                2,
+                Operation::Upsert {
+                    resource: thing("b"),
+                },
+            ))
+            .unwrap();
+        let remove = Operation::Remove {
+            type_name: "t".into(),
+            name: "a".into(),
+        };
+        journal.append(&record(&state, 3, remove)).unwrap();
+        let records = read(&path).unwrap();
+        assert_eq!(replay(&mut state, &records), 3);
+        assert_eq!(state.serial, 3);
+        let names: Vec<_> = state.resources.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["b"]);
+    }
+
+    #[test]
+    fn a_torn_last_line_is_dropped_and_older_or_foreign_records_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        let mut state = State::new();
+        state.serial = 5;
+        let other = State::new();
+        let mut text = String::new();
+        for r in [
+            record(
+                &state,
+                5,
+                Operation::Upsert {
+                    resource: thing("old"),
+                },
+            ),
+            record(
+                &other,
+                6,
+                Operation::Upsert {
+                    resource: thing("foreign"),
+                },
+            ),
+            record(
+                &state,
+                6,
+                Operation::Upsert {
+                    resource: thing("new"),
+                },
+            ),
+        ] {
+            text.push_str(&serde_json::to_string(&r).unwrap());
+            text.push('\n');
+        }
+        text.push_str(r#"{"lineage":"x","ser"#);
+        std::fs::write(&path, text).unwrap();
+        let records = read(&path).unwrap();
+        assert_eq!(records.len(), 3);
+        assert_eq!(replay(&mut state, &records), 1);
+        assert_eq!(state.resources[0].name, "new");
+    }
+
+    #[test]
+    fn a_damaged_line_in_the_middle_is_an_error_naming_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        std::fs::write(&path, "garbage\n{}\n").unwrap();
+        let err = read(&path).unwrap_err();
+        assert!(err.to_string().contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn intents_are_recorded_and_settled_by_the_upsert() {
+        let mut state = State::new();
+        let intent = PendingCreate {
+            type_name: "t".into(),
+            name: "a".into(),
+            provider: "p".into(),
+            planned: serde_json::json!({"name": "a"}),
+            dependencies: vec![],
+        };
+        Operation::BeginCreate { intent }.apply_to(&mut state);
+        assert_eq!(state.pending_creates.len(), 1);
+        Operation::Upsert {
+            resource: thing("a"),
+        }
+        .apply_to(&mut state);
+        assert!(state.pending_creates.is_empty());
+    }
+}
