@@ -23,8 +23,8 @@ pub mod graph;
 pub mod plan;
 pub mod provider;
 pub mod providers;
-pub mod variables;
 pub mod render;
+pub mod variables;
 
 pub use address::ResourceAddress;
 pub use eval::value::Value;

@@ -65,16 +65,17 @@ impl Providers {
         variables: &BTreeMap<String, Value>,
     ) -> Result<(), ConfigureError> {
         let resources = BTreeMap::new();
-        let scope = Scope {
-            variables,
-            resources: &resources,
-        };
+        let scope = Scope::new(variables, &resources).with_config(config);
         for (name, provider) in &self.by_name {
             let block = config.providers.iter().find(|b| &b.name == name);
             let value = match block {
-                Some(block) => evaluate_body(&block.body, &scope).map_err(ConfigureError::Invalid)?,
+                Some(block) => {
+                    evaluate_body(&block.body, &scope).map_err(ConfigureError::Invalid)?
+                }
                 None => Value::Null,
             };
+            // Providers work on plain values; marks only matter for what pingform shows.
+            let (value, _) = value.unmark_deep();
             provider
                 .configure(&value)
                 .await

@@ -15,10 +15,7 @@ pub fn resolve(
 ) -> Result<BTreeMap<String, Value>, Diagnostics> {
     let empty_vars = BTreeMap::new();
     let empty_resources = BTreeMap::new();
-    let scope = Scope {
-        variables: &empty_vars,
-        resources: &empty_resources,
-    };
+    let scope = Scope::new(&empty_vars, &empty_resources);
     let mut values = BTreeMap::new();
     let mut diagnostics = Diagnostics::default();
     for variable in &config.variables {
@@ -37,7 +34,7 @@ pub fn resolve(
         };
         match value {
             Ok(v) => {
-                values.insert(variable.name.clone(), v);
+                values.insert(variable.name.clone(), v.mark_if(variable.sensitive));
             }
             Err(d) => diagnostics.push(d),
         }

@@ -74,8 +74,12 @@ pub async fn apply(request: ApplyRequest<'_>) -> Result<ApplyReport, ApplyError>
     for change in deletes_in_order(request.plan) {
         run.delete(change).await?;
     }
-    let changes: BTreeMap<&ResourceAddress, &ResourceChange> =
-        request.plan.changes.iter().map(|c| (&c.address, c)).collect();
+    let changes: BTreeMap<&ResourceAddress, &ResourceChange> = request
+        .plan
+        .changes
+        .iter()
+        .map(|c| (&c.address, c))
+        .collect();
     for address in request.graph.order() {
         if let Some(change) = changes.get(&address) {
             run.converge(change).await?;
@@ -100,17 +104,25 @@ fn deletes_in_order(plan: &Plan) -> Vec<&ResourceChange> {
         .resources
         .iter()
         .map(|r| {
-            let deps = r.dependencies.iter().filter_map(|d| parse_address(d)).collect();
+            let deps = r
+                .dependencies
+                .iter()
+                .filter_map(|d| parse_address(d))
+                .collect();
             (ResourceAddress::new(&r.type_name, &r.name), deps)
         })
         .collect();
     let mut order = Graph::from_dependencies(&nodes).order();
     order.reverse();
-    order.iter().filter_map(|a| deletes.get(a).copied()).collect()
+    order
+        .iter()
+        .filter_map(|a| deletes.get(a).copied())
+        .collect()
 }
 
 fn parse_address(text: &str) -> Option<ResourceAddress> {
-    text.split_once('.').map(|(t, n)| ResourceAddress::new(t, n))
+    text.split_once('.')
+        .map(|(t, n)| ResourceAddress::new(t, n))
 }
 
 /// The mutable side of one apply: current state, known values and outcomes.
@@ -128,7 +140,12 @@ impl<'a> Run<'a> {
         Self {
             request,
             state: request.plan.prior.clone(),
-            blocks: request.config.resources.iter().map(|r| (&r.address, r)).collect(),
+            blocks: request
+                .config
+                .resources
+                .iter()
+                .map(|r| (&r.address, r))
+                .collect(),
             broken: BTreeSet::new(),
             outcomes: Vec::new(),
         }
@@ -149,16 +166,22 @@ impl<'a> Run<'a> {
         if !matches!(outcome, Outcome::Succeeded { .. }) {
             self.broken.insert(change.address.clone());
         }
-        self.request.observer.finished(&change.address, action, &outcome);
-        self.outcomes.push((change.address.clone(), action, outcome));
+        self.request
+            .observer
+            .finished(&change.address, action, &outcome);
+        self.outcomes
+            .push((change.address.clone(), action, outcome));
     }
 
     async fn delete(&mut self, change: &ResourceChange) -> Result<(), ApplyError> {
-        self.request.observer.started(&change.address, Action::Delete);
+        self.request
+            .observer
+            .started(&change.address, Action::Delete);
         let started = Instant::now();
         match self.delete_object(change).await {
             Ok(()) => {
-                self.state.remove(&change.address.type_name, &change.address.name);
+                self.state
+                    .remove(&change.address.type_name, &change.address.name);
                 self.persist(&format!("deleting `{}`", change.address))?;
                 self.record(change, Action::Delete, succeeded(None, started.elapsed()));
             }
@@ -201,7 +224,8 @@ impl<'a> Run<'a> {
                 self.record(change, action, Outcome::Failed { message });
                 return Ok(());
             }
-            self.state.remove(&change.address.type_name, &change.address.name);
+            self.state
+                .remove(&change.address.type_name, &change.address.name);
             self.persist(&format!("deleting `{}` to replace it", change.address))?;
         }
         match self.write_object(change).await {
@@ -226,12 +250,14 @@ impl<'a> Run<'a> {
             .resource_schema(&address.type_name)
             .ok_or("no provider offers this resource type")?;
         let known = self.known_values();
-        let scope = Scope {
-            variables: self.request.variables,
-            resources: &known,
-        };
+        let scope = Scope::new(self.request.variables, &known)
+            .with_config(self.request.config)
+            .with_phase(crate::eval::Phase::Apply);
         let config = evaluate_body(&block.body, &scope).map_err(|d| {
-            d.iter().map(|d| d.summary.clone()).collect::<Vec<_>>().join("; ")
+            d.iter()
+                .map(|d| d.summary.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
         })?;
         let provider = self.provider(address)?;
         let current = self
@@ -306,7 +332,10 @@ impl<'a> Run<'a> {
             .collect()
     }
 
-    fn provider(&self, address: &ResourceAddress) -> Result<&'a std::sync::Arc<dyn crate::provider::Provider>, String> {
+    fn provider(
+        &self,
+        address: &ResourceAddress,
+    ) -> Result<&'a std::sync::Arc<dyn crate::provider::Provider>, String> {
         self.request
             .providers
             .get(address.provider_name())

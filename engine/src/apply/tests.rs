@@ -23,10 +23,22 @@ struct MemoryProvider {
 impl MemoryProvider {
     fn new() -> Self {
         let thing = BlockSchema::default()
-            .attr("id", AttributeSchema::new(AttrType::String, Presence::Computed, ""))
-            .attr("name", AttributeSchema::new(AttrType::String, Presence::Required, ""))
-            .attr("parent", AttributeSchema::new(AttrType::String, Presence::Optional, "").force_new())
-            .attr("note", AttributeSchema::new(AttrType::String, Presence::Optional, ""));
+            .attr(
+                "id",
+                AttributeSchema::new(AttrType::String, Presence::Computed, ""),
+            )
+            .attr(
+                "name",
+                AttributeSchema::new(AttrType::String, Presence::Required, ""),
+            )
+            .attr(
+                "parent",
+                AttributeSchema::new(AttrType::String, Presence::Optional, "").force_new(),
+            )
+            .attr(
+                "note",
+                AttributeSchema::new(AttrType::String, Presence::Optional, ""),
+            );
         Self {
             schema: ProviderSchema {
                 provider: BlockSchema::default(),
@@ -43,7 +55,11 @@ impl MemoryProvider {
 }
 
 fn id_of(value: &Value) -> String {
-    value.get("id").and_then(Value::as_str).unwrap_or_default().to_string()
+    value
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[async_trait]
@@ -63,14 +79,25 @@ impl Provider for MemoryProvider {
     async fn read_many(&self, request: ReadManyRequest) -> Result<ReadManyResponse, ProviderError> {
         let objects = self.objects.lock().unwrap();
         Ok(ReadManyResponse {
-            objects: request.objects.iter().map(|o| objects.get(&id_of(&o.prior)).cloned()).collect(),
+            objects: request
+                .objects
+                .iter()
+                .map(|o| objects.get(&id_of(&o.prior)).cloned())
+                .collect(),
         })
     }
 
     async fn create(&self, request: CreateRequest) -> Result<Value, ProviderError> {
-        let name = request.planned.get("name").and_then(Value::as_str).unwrap_or_default();
+        let name = request
+            .planned
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if name.contains("fail") {
-            return Err(ProviderError::new(ProviderErrorKind::Api, format!("create {}: refused", request.address)));
+            return Err(ProviderError::new(
+                ProviderErrorKind::Api,
+                format!("create {}: refused", request.address),
+            ));
         }
         let mut next = self.next_id.lock().unwrap();
         *next += 1;
@@ -84,9 +111,15 @@ impl Provider for MemoryProvider {
 
     async fn update(&self, request: UpdateRequest) -> Result<Value, ProviderError> {
         let mut attrs = request.planned.as_object().cloned().unwrap_or_default();
-        attrs.insert("id".into(), request.prior.get("id").cloned().unwrap_or(Value::Null));
+        attrs.insert(
+            "id".into(),
+            request.prior.get("id").cloned().unwrap_or(Value::Null),
+        );
         let value = Value::Object(attrs);
-        self.objects.lock().unwrap().insert(id_of(&request.prior), value.clone());
+        self.objects
+            .lock()
+            .unwrap()
+            .insert(id_of(&request.prior), value.clone());
         Ok(value)
     }
 
@@ -108,7 +141,10 @@ impl ApplyObserver for Recorder {
             Outcome::Failed { .. } => "failed",
             Outcome::Skipped { .. } => "skipped",
         };
-        self.0.lock().unwrap().push(format!("{address} {action:?} {word}"));
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("{address} {action:?} {word}"));
     }
 }
 
@@ -126,7 +162,12 @@ impl Fixture {
         let mut providers = Providers::default();
         providers.add(provider.clone());
         let backend = state::LocalBackend::new(dir.path().join("state.json"));
-        Self { dir, provider, providers, backend }
+        Self {
+            dir,
+            provider,
+            providers,
+            backend,
+        }
     }
 
     fn write(&self, config: &str) {
@@ -189,9 +230,15 @@ async fn creates_in_dependency_order_then_converges() {
     f.write(TWO);
     let (actions, log) = f.converge(PlanMode::Normal).await;
     assert_eq!(actions.len(), 2);
-    assert_eq!(log, ["mem_thing.parent Create ok", "mem_thing.child Create ok"]);
+    assert_eq!(
+        log,
+        ["mem_thing.parent Create ok", "mem_thing.child Create ok"]
+    );
     let (actions, log) = f.converge(PlanMode::Normal).await;
-    assert!(actions.is_empty(), "second plan has no changes: {actions:?}");
+    assert!(
+        actions.is_empty(),
+        "second plan has no changes: {actions:?}"
+    );
     assert!(log.is_empty());
 }
 
@@ -215,11 +262,20 @@ async fn failure_skips_dependents_and_next_run_finishes() {
     let f = Fixture::new();
     f.write(&TWO.replace("name = \"parent\"", "name = \"fail parent\""));
     let (_, log) = f.converge(PlanMode::Normal).await;
-    assert_eq!(log, ["mem_thing.parent Create failed", "mem_thing.child Create skipped"]);
+    assert_eq!(
+        log,
+        [
+            "mem_thing.parent Create failed",
+            "mem_thing.child Create skipped"
+        ]
+    );
     f.write(TWO);
     let (actions, log) = f.converge(PlanMode::Normal).await;
     assert_eq!(actions.len(), 2);
-    assert_eq!(log, ["mem_thing.parent Create ok", "mem_thing.child Create ok"]);
+    assert_eq!(
+        log,
+        ["mem_thing.parent Create ok", "mem_thing.child Create ok"]
+    );
 }
 
 #[tokio::test]
@@ -232,7 +288,10 @@ async fn out_of_band_delete_is_recreated_and_destroy_removes_all_in_reverse() {
     let (actions, _) = f.converge(PlanMode::Normal).await;
     assert_eq!(actions, [("mem_thing.child".to_string(), Action::Create)]);
     let (_, log) = f.converge(PlanMode::Destroy).await;
-    assert_eq!(log, ["mem_thing.child Delete ok", "mem_thing.parent Delete ok"]);
+    assert_eq!(
+        log,
+        ["mem_thing.child Delete ok", "mem_thing.parent Delete ok"]
+    );
     assert!(f.provider.ids().is_empty());
 }
 

@@ -7,17 +7,24 @@
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Attribute, Block, Body as HclBody, Structure};
 
-use super::model::{Attr, Body, Config, Expr, ProviderBlock, ResourceBlock, VariableBlock};
+use super::model::{
+    Attr, Body, Config, Expr, OutputBlock, ProviderBlock, ResourceBlock, Validation, VariableBlock,
+};
 use crate::address::ResourceAddress;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, did_you_mean};
 
 /// The top-level block types this version understands.
-const BLOCK_TYPES: [&str; 4] = ["resource", "variable", "provider", "terraform"];
+const BLOCK_TYPES: [&str; 6] = [
+    "resource",
+    "variable",
+    "provider",
+    "terraform",
+    "locals",
+    "output",
+];
 
 /// Block types Terraform has that pingform does not support yet.
-const LATER_BLOCK_TYPES: [&str; 8] = [
-    "locals", "output", "data", "module", "import", "moved", "removed", "check",
-];
+const LATER_BLOCK_TYPES: [&str; 6] = ["data", "module", "import", "moved", "removed", "check"];
 
 /// Loads the blocks of one file into a [`Config`], reporting problems as it goes.
 pub(super) struct FileLoader<'a> {
@@ -60,6 +67,8 @@ impl<'a> FileLoader<'a> {
             "resource" => self.resource(block),
             "variable" => self.variable(block),
             "provider" => self.provider(block),
+            "locals" => self.locals(block),
+            "output" => self.output(block),
             // Settings such as `required_providers` and `required_version` are accepted so
             // that Terraform configurations load unchanged, and ignored.
             "terraform" => {}
@@ -83,8 +92,8 @@ impl<'a> FileLoader<'a> {
         };
         let help = match did_you_mean(ident, BLOCK_TYPES).filter(|_| !later) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => "the supported block types are `resource`, `variable`, `provider` and \
-                     `terraform`"
+            None => "the supported block types are `resource`, `variable`, `provider`, `locals`, \
+                     `output` and `terraform`"
                 .to_string(),
         };
         let diag = Diagnostic::error("Unsupported block type")
@@ -178,6 +187,7 @@ impl<'a> FileLoader<'a> {
             type_expr: None,
             sensitive: false,
             nullable: true,
+            validations: Vec::new(),
             span: self.header_span(block),
         };
         for attr in block.body.attributes() {
@@ -185,23 +195,153 @@ impl<'a> FileLoader<'a> {
         }
         for nested in block.body.blocks() {
             let span = self.span(&nested.ident);
-            let diag = if nested.ident.as_str() == "validation" {
-                Diagnostic::warning("Ignored `validation` block")
-                    .with_span(span, "ignored")
-                    .with_detail(
-                        "Variable validation is not supported yet; this rule is not checked.",
-                    )
-            } else {
-                Diagnostic::error("Unsupported block type")
-                    .with_span(span, "not expected here")
-                    .with_detail(format!(
-                        "Blocks of type `{}` are not expected in a variable.",
-                        nested.ident.as_str()
-                    ))
-            };
+            if nested.ident.as_str() == "validation" {
+                if let Some(v) = self.validation(nested) {
+                    variable.validations.push(v);
+                }
+                continue;
+            }
+            let diag = Diagnostic::error("Unsupported block type")
+                .with_span(span, "not expected here")
+                .with_detail(format!(
+                    "Blocks of type `{}` are not expected in a variable.",
+                    nested.ident.as_str()
+                ));
             self.diags.push(diag);
         }
         self.config.variables.push(variable);
+    }
+
+    /// `validation { condition = ..., error_message = ... }`.
+    fn validation(&mut self, block: &Block) -> Option<Validation> {
+        let mut condition = None;
+        let mut error_message = None;
+        for attr in block.body.attributes() {
+            let expr = Expr::new(attr.value.clone(), self.file);
+            match attr.key.as_str() {
+                "condition" => condition = Some(expr),
+                "error_message" => error_message = Some(expr),
+                other => self.unexpected_argument(
+                    attr,
+                    other,
+                    "a `validation` block",
+                    &["condition", "error_message"],
+                ),
+            }
+        }
+        let span = self.span(&block.ident);
+        for (name, value) in [("condition", &condition), ("error_message", &error_message)] {
+            if value.is_none() {
+                self.diags.push(
+                    Diagnostic::error("Missing required argument")
+                        .with_span(span.clone(), format!("`{name}` is not set"))
+                        .with_detail(format!("A `validation` block needs a `{name}`.")),
+                );
+            }
+        }
+        Some(Validation {
+            condition: condition?,
+            error_message: error_message?,
+            span,
+        })
+    }
+
+    /// `locals { name = expr ... }`: every attribute becomes a local value.
+    fn locals(&mut self, block: &Block) {
+        if let Some(label) = block.labels.first() {
+            self.diags.push(
+                Diagnostic::error("Unexpected label")
+                    .with_span(self.span(label), "not expected here")
+                    .with_detail("A `locals` block has no labels.")
+                    .with_help("write `locals { name = value }`"),
+            );
+        }
+        for attr in block.body.attributes() {
+            let name = attr.key.as_str();
+            if let Some(first) = self.config.locals.get(name) {
+                let diag = Diagnostic::error("Duplicate local value definition")
+                    .with_span(self.span(&attr.key), "defined again here")
+                    .with_detail(format!(
+                        "A local value named `{name}` was already defined at {}. Local value \
+                         names must be unique within a configuration.",
+                        self.config.sources.location(&first.name_span)
+                    ));
+                self.diags.push(diag);
+                continue;
+            }
+            let local = self.attr(attr);
+            self.config.locals.insert(name.to_string(), local);
+        }
+        for nested in block.body.blocks() {
+            self.unexpected_block(nested, "a `locals` block");
+        }
+    }
+
+    /// `output "name" { value = ..., sensitive, description, depends_on }`.
+    fn output(&mut self, block: &Block) {
+        let Some(labels) = self.labels(block, &["name"]) else {
+            return;
+        };
+        let span = self.header_span(block);
+        let mut value = None;
+        let mut sensitive = false;
+        let mut description = None;
+        let mut depends_on = Vec::new();
+        for attr in block.body.attributes() {
+            match attr.key.as_str() {
+                "value" => value = Some(Expr::new(attr.value.clone(), self.file)),
+                "sensitive" => sensitive = self.literal_bool(&attr.value).unwrap_or(false),
+                "description" => description = self.literal_string(&attr.value),
+                "depends_on" => depends_on = self.depends_on(&attr.value),
+                other => self.unexpected_argument(
+                    attr,
+                    other,
+                    "an output",
+                    &["value", "sensitive", "description", "depends_on"],
+                ),
+            }
+        }
+        for nested in block.body.blocks() {
+            self.unexpected_block(nested, "an output");
+        }
+        let Some(value) = value else {
+            self.diags.push(
+                Diagnostic::error("Missing required argument")
+                    .with_span(span, "`value` is not set")
+                    .with_detail("An output needs a `value`."),
+            );
+            return;
+        };
+        self.config.outputs.push(OutputBlock {
+            name: labels[0].clone(),
+            value,
+            sensitive,
+            description,
+            depends_on,
+            span,
+        });
+    }
+
+    fn unexpected_argument(&mut self, attr: &Attribute, name: &str, place: &str, known: &[&str]) {
+        let mut diag = Diagnostic::error("Unsupported argument")
+            .with_span(self.span(&attr.key), "not expected here")
+            .with_detail(format!(
+                "An argument named `{name}` is not expected in {place}."
+            ));
+        if let Some(s) = did_you_mean(name, known.iter().copied()) {
+            diag = diag.with_help(format!("did you mean `{s}`?"));
+        }
+        self.diags.push(diag);
+    }
+
+    fn unexpected_block(&mut self, block: &Block, place: &str) {
+        let diag = Diagnostic::error("Unsupported block type")
+            .with_span(self.span(&block.ident), "not expected here")
+            .with_detail(format!(
+                "Blocks of type `{}` are not expected in {place}.",
+                block.ident.as_str()
+            ));
+        self.diags.push(diag);
     }
 
     fn variable_attr(&mut self, variable: &mut VariableBlock, attr: &Attribute) {
@@ -272,13 +412,17 @@ impl<'a> FileLoader<'a> {
             self.diags.push(diag);
             return;
         }
-        let attr = Attr {
-            name: name.clone(),
+        body.attributes.insert(name, self.attr(attr));
+    }
+
+    /// The model of one attribute.
+    fn attr(&self, attr: &Attribute) -> Attr {
+        Attr {
+            name: attr.key.as_str().to_string(),
             expr: Expr::new(attr.value.clone(), self.file),
-            name_span,
+            name_span: self.span(&attr.key),
             span: self.span(attr),
-        };
-        body.attributes.insert(name, attr);
+        }
     }
 
     /// The block's labels, if there are exactly as many as `names` and each is a valid name.

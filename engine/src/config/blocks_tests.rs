@@ -138,10 +138,10 @@ fn lifecycle_is_ignored_with_a_warning() {
 
 #[test]
 fn unsupported_blocks_and_arguments() {
-    let text = r#"locals { a = 1 }
+    let text = r#"locals "x" { a = 1 }
 resouce "pingone_group" "g" {}
 top = 1
-output "x" { value = 1 }
+output "x" { valeu = 1 }
 resource "pingone_group" "g" {
   count = 2
   password_policy {
@@ -163,10 +163,11 @@ resource "pingone_group" "bad name" {}
     assert_eq!(
         found,
         pairs(&[
-            ("Unsupported block type", "locals"),
+            ("Unexpected label", "\"x\""),
             ("Unsupported block type", "resouce"),
             ("Unsupported argument", "top"),
-            ("Unsupported block type", "output"),
+            ("Unsupported argument", "valeu"),
+            ("Missing required argument", "output \"x\""),
             ("Unsupported meta-argument", "count"),
             ("Invalid `depends_on` reference", "var.x"),
             ("Invalid `depends_on` reference", "\"s\""),

@@ -52,10 +52,8 @@ fn valid_fixtures_load_validate_and_evaluate() {
         assert!(diags.is_empty(), "{}", render_all(&diags, &config.sources));
 
         let no_values = BTreeMap::new();
-        let empty = Scope {
-            variables: &no_values,
-            resources: &BTreeMap::new(),
-        };
+        let no_resources = BTreeMap::new();
+        let empty = Scope::new(&no_values, &no_resources);
         let variables: BTreeMap<String, Value> = config
             .variables
             .iter()
@@ -66,10 +64,7 @@ fn valid_fixtures_load_validate_and_evaluate() {
             .iter()
             .map(|r| (r.address.clone(), Value::Unknown))
             .collect();
-        let scope = Scope {
-            variables: &variables,
-            resources: &resources,
-        };
+        let scope = Scope::new(&variables, &resources).with_config(&config);
         let mut out = String::new();
         for r in &config.resources {
             let value = evaluate_body(&r.body, &scope)

@@ -26,7 +26,9 @@ pub fn load_dir(dir: &Path) -> Result<Config, ConfigError> {
     if files.is_empty() {
         return Err(ConfigError::Empty(dir.to_path_buf()));
     }
-    load_files(files)
+    let mut config = load_files(files)?;
+    config.dir = dir.to_path_buf();
+    Ok(config)
 }
 
 /// Loads configuration from texts already in memory: `(path, display name, text)` per file.

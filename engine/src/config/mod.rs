@@ -17,7 +17,9 @@ pub(crate) mod test_schema;
 use std::path::PathBuf;
 
 pub use load::{load_dir, load_files, load_str};
-pub use model::{Attr, Body, Config, Expr, ProviderBlock, ResourceBlock, VariableBlock};
+pub use model::{
+    Attr, Body, Config, Expr, OutputBlock, ProviderBlock, ResourceBlock, Validation, VariableBlock,
+};
 pub use validate::validate;
 
 use crate::diagnostics::{Diagnostics, SourceMap};

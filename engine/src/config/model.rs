@@ -4,6 +4,8 @@
 //! ([`Expr`] keeps the hcl-edit tree and its file) so that `eval` can evaluate them
 //! later with spans for its errors.
 
+use std::path::PathBuf;
+
 use hcl_edit::Span as _;
 use indexmap::IndexMap;
 
@@ -21,6 +23,13 @@ pub struct Config {
     pub providers: Vec<ProviderBlock>,
     /// `resource` blocks, in file order.
     pub resources: Vec<ResourceBlock>,
+    /// Every attribute of every `locals` block, by name.
+    pub locals: IndexMap<String, Attr>,
+    /// `output` blocks, in file order.
+    pub outputs: Vec<OutputBlock>,
+    /// The directory the files were read from; `file()` and `templatefile()` resolve
+    /// relative paths against it. Empty (the current directory) for in-memory configurations.
+    pub dir: PathBuf,
     /// Warnings found while loading (such as an ignored `lifecycle` block).
     pub warnings: Diagnostics,
 }
@@ -57,7 +66,37 @@ pub struct VariableBlock {
     pub sensitive: bool,
     /// `nullable` (true unless set to false).
     pub nullable: bool,
+    /// `validation { condition, error_message }` blocks, in order.
+    pub validations: Vec<Validation>,
     /// The block header, `variable "name"`.
+    pub span: Span,
+}
+
+/// One `validation` block of a variable.
+#[derive(Clone, Debug)]
+pub struct Validation {
+    /// The `condition`, which refers to the variable as `var.NAME`.
+    pub condition: Expr,
+    /// The `error_message` expression.
+    pub error_message: Expr,
+    /// The `validation` keyword, for errors about the block itself.
+    pub span: Span,
+}
+
+/// `output "name" { ... }`.
+#[derive(Clone, Debug)]
+pub struct OutputBlock {
+    /// The output's name.
+    pub name: String,
+    /// The `value` expression.
+    pub value: Expr,
+    /// `sensitive = true`.
+    pub sensitive: bool,
+    /// The `description`, if given as a literal string.
+    pub description: Option<String>,
+    /// The resources listed in `depends_on`, each with the span of its reference.
+    pub depends_on: Vec<(ResourceAddress, Span)>,
+    /// The block header, `output "name"`.
     pub span: Span,
 }
 

@@ -28,6 +28,7 @@ pub fn validate(config: &Config, schemas: &BTreeMap<String, ProviderSchema>) -> 
     v.providers();
     v.resources();
     v.variables();
+    v.locals_and_outputs();
     v.diags
 }
 
@@ -40,6 +41,10 @@ enum Context<'a> {
     Provider,
     /// A variable's default: constants only.
     VariableDefault,
+    /// A variable's validation rule: only that variable (as `var.NAME`).
+    VariableValidation(&'a str),
+    /// A local value or output: anything declared.
+    Anywhere,
 }
 
 struct Validator<'a> {
@@ -142,7 +147,33 @@ impl<'a> Validator<'a> {
             if let Some(default) = &variable.default {
                 self.expr(default, Context::VariableDefault);
             }
+            for rule in &variable.validations {
+                let context = Context::VariableValidation(&variable.name);
+                self.expr(&rule.condition, context);
+                self.expr(&rule.error_message, context);
+            }
         }
+    }
+
+    fn locals_and_outputs(&mut self) {
+        for local in self.config.locals.values() {
+            self.expr(&local.expr, Context::Anywhere);
+        }
+        for output in &self.config.outputs {
+            self.expr(&output.value, Context::Anywhere);
+            for (address, span) in &output.depends_on {
+                if self.config.resource(address).is_none() {
+                    self.diags
+                        .push(self.undeclared_resource(address, span.clone()));
+                }
+            }
+        }
+        let outputs = self
+            .config
+            .outputs
+            .iter()
+            .map(|o| (o.name.clone(), &o.span));
+        self.report_duplicates("output", outputs);
     }
 
     /// The schema of a resource type, reporting an unknown type at the type label.
@@ -241,7 +272,23 @@ impl<'a> Validator<'a> {
 
     fn check_found(&self, found: Found, context: Context) -> Option<Diagnostic> {
         match found {
-            Found::Variable { span, .. } | Found::Resource { span, .. }
+            Found::Variable { name, span } if matches!(context, Context::VariableValidation(own) if own != name) => {
+                Some(
+                    Diagnostic::error("Invalid reference in variable validation")
+                        .with_span(span, "another variable")
+                        .with_detail("The condition for a variable may only refer to the variable itself."),
+                )
+            }
+            Found::Resource { span, .. } | Found::Local { span, .. }
+                if matches!(context, Context::VariableValidation(_)) =>
+            {
+                Some(
+                    Diagnostic::error("Invalid reference in variable validation")
+                        .with_span(span, "not the variable")
+                        .with_detail("The condition for a variable may only refer to the variable itself."),
+                )
+            }
+            Found::Variable { span, .. } | Found::Resource { span, .. } | Found::Local { span, .. }
                 if matches!(context, Context::VariableDefault) =>
             {
                 Some(
@@ -259,6 +306,9 @@ impl<'a> Validator<'a> {
                 span,
                 attr,
             } => self.check_resource_ref(&address, span, attr, context),
+            Found::Local { name, span } => (!self.config.locals.contains_key(&name)).then(|| {
+                messages::undeclared_local(&name, span, self.config.locals.keys().map(String::as_str))
+            }),
             Found::Invalid { root, span } => Some(messages::invalid_reference(&root, span)),
             Found::Function { name, span } => (!functions::exists(&name))
                 .then(|| messages::unknown_function(&name, span, &functions::names())),

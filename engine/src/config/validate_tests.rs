@@ -130,7 +130,7 @@ resource "pingone_population" "p" {
             ("Reference to undeclared resource", "pingone_group.other"),
             ("Call to unknown function", "uper"),
             ("Unsupported attribute", ".nmae"),
-            ("Invalid reference", "local.text"),
+            ("Reference to undeclared local value", "local.text"),
         ])
     );
     insta::assert_snapshot!(report);

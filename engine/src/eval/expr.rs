@@ -1,20 +1,36 @@
 //! The expression evaluator: hcl-edit expressions to [`Value`]s, with spans on every error.
 //!
 //! Unknown values ("known after apply") propagate: any operation on an unknown operand
-//! gives an unknown result unless the result is decidable without it. Traversals live in
+//! gives an unknown result unless the result is decidable without it. Sensitive marks
+//! propagate the same way: each operation removes its operands' marks, computes, and marks
+//! the result if any operand was marked. Traversals live in
 //! `traversal`, operators in `operators`, templates in `template`, function calls in
 //! `call`; this module holds the entry points and the remaining expression forms.
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
+use std::path::Path;
+
 use hcl_edit::expr::{Conditional, Expression, ForExpr, Object, ObjectKey};
+use indexmap::IndexMap;
 
 use super::convert;
 use crate::address::ResourceAddress;
-use crate::config::{Body, Expr};
+use crate::config::{Attr, Body, Config, Expr};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span};
 use crate::eval::value::Value;
+
+/// When an expression is evaluated: some functions (`timestamp`) only know their result
+/// while applying.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Phase {
+    /// Validating or planning: `timestamp()` is unknown.
+    #[default]
+    Plan,
+    /// Applying (or evaluating outputs after apply): everything is known.
+    Apply,
+}
 
 /// What expressions can refer to.
 #[derive(Clone, Copy, Debug)]
@@ -24,6 +40,43 @@ pub struct Scope<'a> {
     /// Resource values by address: an object of attributes, or [`Value::Unknown`] when the
     /// resource is not created yet.
     pub resources: &'a BTreeMap<ResourceAddress, Value>,
+    /// `locals` definitions by name, evaluated on demand where `local.NAME` is used.
+    pub locals: Option<&'a IndexMap<String, Attr>>,
+    /// The configuration directory, which `file()` and friends resolve paths against
+    /// (the current directory when `None`).
+    pub base_dir: Option<&'a Path>,
+    /// Planning or applying.
+    pub phase: Phase,
+}
+
+impl<'a> Scope<'a> {
+    /// A scope of variables and resources, with no locals, the current directory as the
+    /// base for paths, at plan time.
+    pub fn new(
+        variables: &'a BTreeMap<String, Value>,
+        resources: &'a BTreeMap<ResourceAddress, Value>,
+    ) -> Self {
+        Self {
+            variables,
+            resources,
+            locals: None,
+            base_dir: None,
+            phase: Phase::Plan,
+        }
+    }
+
+    /// Adds what the configuration defines: its `locals` and its directory.
+    pub fn with_config(mut self, config: &'a Config) -> Self {
+        self.locals = Some(&config.locals);
+        self.base_dir = Some(&config.dir);
+        self
+    }
+
+    /// Sets the phase.
+    pub fn with_phase(mut self, phase: Phase) -> Self {
+        self.phase = phase;
+        self
+    }
 }
 
 /// Evaluates one expression.
@@ -31,7 +84,7 @@ pub struct Scope<'a> {
 /// `var.x` reads `scope.variables`, `TYPE.NAME` reads `scope.resources`; an attribute of an
 /// unknown value is unknown, a missing attribute of a known object is an error.
 pub fn evaluate(expr: &Expr, scope: &Scope) -> Result<Value, Diagnostic> {
-    Evaluator::new(scope, expr.file).eval(&expr.expr)
+    Evaluator::new(scope, expr.file, Vec::new()).eval(&expr.expr)
 }
 
 /// Evaluates every attribute of a body into a [`Value::Object`], collecting all errors.
@@ -62,14 +115,17 @@ pub(super) struct Evaluator<'s> {
     file: FileId,
     /// Names bound by enclosing `for` expressions and directives, innermost last.
     locals: Vec<(String, Value)>,
+    /// The `local.NAME` values being evaluated, outermost first, to stop a cycle.
+    pub(super) evaluating: Vec<String>,
 }
 
 impl<'s> Evaluator<'s> {
-    fn new(scope: &'s Scope<'s>, file: FileId) -> Self {
+    pub(super) fn new(scope: &'s Scope<'s>, file: FileId, evaluating: Vec<String>) -> Self {
         Self {
             scope,
             file,
             locals: Vec::new(),
+            evaluating,
         }
     }
 
@@ -136,10 +192,16 @@ impl<'s> Evaluator<'s> {
     fn object(&mut self, object: &Object) -> EvalResult {
         let mut map = BTreeMap::new();
         let mut unknown = false;
+        // A sensitive key would show in the object's keys, so it marks the whole object.
+        let mut sensitive = false;
         for (key, value) in object.iter() {
             let (name, key_span) = match key {
                 ObjectKey::Ident(ident) => (Some(ident.as_str().to_string()), self.span(ident)),
-                ObjectKey::Expression(k) => (self.object_key(k)?, self.span(k)),
+                ObjectKey::Expression(k) => {
+                    let (name, marked) = self.object_key(k)?;
+                    sensitive |= marked;
+                    (name, self.span(k))
+                }
             };
             let value = self.eval(value.expr())?;
             let Some(name) = name else {
@@ -152,40 +214,45 @@ impl<'s> Evaluator<'s> {
                     .with_detail(format!("The attribute `{name}` is set more than once.")));
             }
         }
-        Ok(if unknown {
+        let value = if unknown {
             Value::Unknown
         } else {
             Value::Object(map)
-        })
+        };
+        Ok(value.mark_if(sensitive))
     }
 
-    /// An object key given as an expression; `None` when it is unknown.
-    fn object_key(&mut self, k: &Expression) -> Result<Option<String>, Diagnostic> {
-        let value = self.eval(k)?;
+    /// An object key given as an expression (`None` when it is unknown), and whether it
+    /// was sensitive.
+    fn object_key(&mut self, k: &Expression) -> Result<(Option<String>, bool), Diagnostic> {
+        let (value, sensitive) = self.eval(k)?.unmark();
         if value == Value::Unknown {
-            return Ok(None);
+            return Ok((None, sensitive));
         }
-        convert::to_string(&value).map(Some).ok_or_else(|| {
+        let name = convert::to_string(&value).ok_or_else(|| {
             Diagnostic::error("Invalid object key")
                 .with_span(
                     self.span(k),
                     format!("{} is not a valid key", convert::a_type(&value)),
                 )
                 .with_detail("Object keys must be strings.")
-        })
+        })?;
+        Ok((Some(name), sensitive))
     }
 
+    /// `cond ? a : b`. A sensitive condition makes the result sensitive: which branch was
+    /// taken would reveal it.
     fn conditional(&mut self, c: &Conditional) -> EvalResult {
-        let cond = self.eval(&c.cond_expr)?;
+        let (cond, sensitive) = self.eval(&c.cond_expr)?.unmark();
         if cond == Value::Unknown {
             // Still evaluate both branches so their errors are not hidden until apply.
             self.eval(&c.true_expr)?;
             self.eval(&c.false_expr)?;
-            return Ok(Value::Unknown);
+            return Ok(Value::Unknown.mark_if(sensitive));
         }
         match convert::to_bool(&cond) {
-            Some(true) => self.eval(&c.true_expr),
-            Some(false) => self.eval(&c.false_expr),
+            Some(true) => Ok(self.eval(&c.true_expr)?.mark_if(sensitive)),
+            Some(false) => Ok(self.eval(&c.false_expr)?.mark_if(sensitive)),
             None => Err(Diagnostic::error("Incorrect condition type")
                 .with_span(
                     self.span(&c.cond_expr),
@@ -197,10 +264,10 @@ impl<'s> Evaluator<'s> {
 
     /// `[for k, v in coll : value if cond]` and `{for k, v in coll : key => value if cond}`.
     fn for_expr(&mut self, f: &ForExpr) -> EvalResult {
-        let collection = self.eval(&f.intro.collection_expr)?;
+        let (collection, sensitive) = self.eval(&f.intro.collection_expr)?.unmark();
         let Some(pairs) = self.iteration_pairs(&collection, self.span(&f.intro.collection_expr))?
         else {
-            return Ok(Value::Unknown);
+            return Ok(Value::Unknown.mark_if(sensitive));
         };
         let key_name = f.intro.key_var.as_ref().map(|k| k.as_str().to_string());
         let value_name = f.intro.value_var.as_str().to_string();
@@ -213,13 +280,15 @@ impl<'s> Evaluator<'s> {
                 .chain([(value_name.clone(), value)]);
             self.with_locals(bindings, |ev| ev.for_item(f, &mut out))?;
         }
-        out.finish()
+        Ok(out.finish()?.mark_if(sensitive))
     }
 
     /// Evaluates one element of a `for` expression into `out`.
     fn for_item(&mut self, f: &ForExpr, out: &mut ForOutput) -> Result<(), Diagnostic> {
         if let Some(cond) = &f.cond {
-            let keep = self.eval(&cond.expr)?;
+            let (keep, sensitive) = self.eval(&cond.expr)?.unmark();
+            // Which elements were kept would reveal a sensitive condition.
+            out.sensitive |= sensitive;
             match (&keep, convert::to_bool(&keep)) {
                 (Value::Unknown, _) => {
                     out.unknown = true;
@@ -238,7 +307,11 @@ impl<'s> Evaluator<'s> {
             }
         }
         let key = match &f.key_expr {
-            Some(k) => Some((self.object_key(k)?, self.span(k))),
+            Some(k) => {
+                let (name, sensitive) = self.object_key(k)?;
+                out.sensitive |= sensitive;
+                Some((name, self.span(k)))
+            }
             None => None,
         };
         let value = self.eval(&f.value_expr)?;
@@ -246,7 +319,8 @@ impl<'s> Evaluator<'s> {
     }
 
     /// The (key, value) pairs a `for` iterates: index and element of a list, key and value
-    /// of an object. `None` when the collection is unknown.
+    /// of an object. `None` when the collection is unknown. The caller removes the
+    /// collection's own mark first.
     pub(super) fn iteration_pairs(
         &self,
         collection: &Value,
@@ -281,6 +355,8 @@ struct ForOutput {
     object: bool,
     grouping: bool,
     unknown: bool,
+    /// A sensitive condition or key was seen: the whole result is sensitive.
+    sensitive: bool,
     items: Vec<Value>,
     map: BTreeMap<String, Value>,
 }
@@ -291,6 +367,7 @@ impl ForOutput {
             object,
             grouping,
             unknown: false,
+            sensitive: false,
             items: Vec::new(),
             map: BTreeMap::new(),
         }
@@ -332,12 +409,13 @@ impl ForOutput {
     }
 
     fn finish(self) -> EvalResult {
-        Ok(if self.unknown {
+        let value = if self.unknown {
             Value::Unknown
         } else if self.object {
             Value::Object(self.map)
         } else {
             Value::List(self.items)
-        })
+        };
+        Ok(value.mark_if(self.sensitive))
     }
 }

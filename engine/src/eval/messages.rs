@@ -25,6 +25,38 @@ pub(crate) fn undeclared_variable<'a>(
     }
 }
 
+/// `local.NAME` where no `locals` block defines `NAME`.
+pub(crate) fn undeclared_local<'a>(
+    name: &str,
+    span: Span,
+    declared: impl IntoIterator<Item = &'a str>,
+) -> Diagnostic {
+    let diag = Diagnostic::error("Reference to undeclared local value")
+        .with_span(span, "not declared")
+        .with_detail(format!(
+            "A local value with the name `{name}` has not been declared."
+        ));
+    match did_you_mean(name, declared) {
+        Some(s) => diag.with_help(format!("did you mean `local.{s}`?")),
+        None => diag.with_help(format!("declare it in a `locals {{ {name} = ... }}` block")),
+    }
+}
+
+/// `local.NAME` whose value depends on itself.
+pub(crate) fn local_cycle(chain: &[String], span: Span) -> Diagnostic {
+    let path = chain
+        .iter()
+        .map(|n| format!("local.{n}"))
+        .collect::<Vec<_>>()
+        .join(" -> ");
+    Diagnostic::error("Cycle in local values")
+        .with_span(span, "refers back to a local value being evaluated")
+        .with_detail(format!(
+            "The local values refer to each other in a cycle: `{path}`."
+        ))
+        .with_help("break the cycle by removing one of the references")
+}
+
 /// `TYPE.NAME` where no such resource is declared.
 pub(crate) fn undeclared_resource<'a>(
     address: &ResourceAddress,
@@ -101,10 +133,12 @@ pub(crate) fn invalid_reference(root: &str, span: Span) -> Diagnostic {
         "var" => diag
             .with_detail("The `var` object cannot be used alone.")
             .with_help("name a variable: `var.NAME`"),
-        "local" | "data" | "module" | "each" | "count" | "self" | "path" | "terraform" => diag
-            .with_detail(format!(
-                "References to `{root}` are not supported by this version of pingform."
-            )),
+        "local" => diag
+            .with_detail("The `local` object cannot be used alone.")
+            .with_help("name a local value: `local.NAME`"),
+        "data" | "module" | "each" | "count" | "self" | "path" | "terraform" => diag.with_detail(
+            format!("References to `{root}` are not supported by this version of pingform."),
+        ),
         _ => diag
             .with_detail(format!(
                 "A reference to a resource type must be followed by the resource name, as in \

@@ -22,8 +22,10 @@ mod template;
 mod traversal;
 
 #[cfg(test)]
-mod tests;
+mod sensitive_tests;
+#[cfg(test)]
+pub(crate) mod tests;
 
-pub use expr::{Scope, evaluate, evaluate_body};
+pub use expr::{Phase, Scope, evaluate, evaluate_body};
 pub use references::{Reference, references};
 pub use value::Value;

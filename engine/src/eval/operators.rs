@@ -2,7 +2,8 @@
 //!
 //! Arithmetic and ordering convert operands to numbers, logic converts them to bools
 //! (HCL's implicit conversions), equality compares structurally without conversion.
-//! An "Invalid operand" error spans the operand that could not be converted.
+//! An "Invalid operand" error spans the operand that could not be converted. A result is
+//! sensitive when either operand is.
 
 use hcl_edit::expr::{BinaryOp, BinaryOperator, UnaryOp, UnaryOperator};
 
@@ -14,22 +15,32 @@ use crate::eval::value::Value;
 impl Evaluator<'_> {
     /// `!x` and `-x`.
     pub(super) fn unary(&mut self, op: &UnaryOp) -> EvalResult {
-        let value = self.eval(&op.expr)?;
+        let (value, sensitive) = self.eval(&op.expr)?.unmark();
         if value == Value::Unknown {
-            return Ok(Value::Unknown);
+            return Ok(Value::Unknown.mark_if(sensitive));
         }
         let span = self.span(&op.expr);
-        match op.operator.value() {
-            UnaryOperator::Not => Ok(Value::Bool(!bool_operand(&value, span)?)),
-            UnaryOperator::Neg => Ok(Value::Number(-number_operand(&value, span)?)),
-        }
+        let result = match op.operator.value() {
+            UnaryOperator::Not => Value::Bool(!bool_operand(&value, span)?),
+            UnaryOperator::Neg => Value::Number(-number_operand(&value, span)?),
+        };
+        Ok(result.mark_if(sensitive))
     }
 
     /// `a OP b`. Both sides are always evaluated (HCL does not short-circuit), so an error
     /// on either side is reported.
     pub(super) fn binary(&mut self, op: &BinaryOp) -> EvalResult {
-        let lhs = self.eval(&op.lhs_expr)?;
-        let rhs = self.eval(&op.rhs_expr)?;
+        let operator = *op.operator.value();
+        // Equality looks inside collections, so it needs every mark removed.
+        let deep = matches!(operator, BinaryOperator::Eq | BinaryOperator::NotEq);
+        let unmark = |v: Value| if deep { v.unmark_deep() } else { v.unmark() };
+        let (lhs, lhs_marked) = unmark(self.eval(&op.lhs_expr)?);
+        let (rhs, rhs_marked) = unmark(self.eval(&op.rhs_expr)?);
+        let result = self.binary_unmarked(op, lhs, rhs)?;
+        Ok(result.mark_if(lhs_marked || rhs_marked))
+    }
+
+    fn binary_unmarked(&mut self, op: &BinaryOp, lhs: Value, rhs: Value) -> EvalResult {
         let lhs_span = self.span(&op.lhs_expr);
         let rhs_span = self.span(&op.rhs_expr);
         let operator = *op.operator.value();

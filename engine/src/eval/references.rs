@@ -29,6 +29,13 @@ pub enum Reference {
         /// Where the reference is.
         span: Span,
     },
+    /// `local.NAME`; the span covers `local.NAME`.
+    Local {
+        /// The local value's name.
+        name: String,
+        /// Where the reference is.
+        span: Span,
+    },
 }
 
 /// Every variable and resource an expression refers to, in source order, once per
@@ -39,6 +46,7 @@ pub fn references(expr: &Expr) -> Vec<Reference> {
         .filter_map(|r| match r {
             Found::Variable { name, span } => Some(Reference::Variable { name, span }),
             Found::Resource { address, span, .. } => Some(Reference::Resource { address, span }),
+            Found::Local { name, span } => Some(Reference::Local { name, span }),
             Found::Invalid { .. } | Found::Function { .. } => None,
         })
         .collect()
@@ -49,6 +57,8 @@ pub fn references(expr: &Expr) -> Vec<Reference> {
 pub(crate) enum Found {
     /// `var.NAME`.
     Variable { name: String, span: Span },
+    /// `local.NAME`.
+    Local { name: String, span: Span },
     /// `TYPE.NAME`, and the first attribute read from it (`.id`) if any.
     Resource {
         address: ResourceAddress,
@@ -67,9 +77,11 @@ pub(crate) enum Root<'a> {
     Local,
     /// `var.NAME`.
     Variable(&'a str),
+    /// `local.NAME`.
+    LocalValue(&'a str),
     /// `TYPE.NAME`.
     Resource(ResourceAddress),
-    /// `var`, `local.x` or a resource type that is not followed by `.NAME`.
+    /// `var`, `local`, `data.x` or a resource type that is not followed by `.NAME`.
     Invalid,
 }
 
@@ -89,9 +101,8 @@ pub(crate) fn classify<'a>(
     };
     match root {
         "var" => Root::Variable(name),
-        "local" | "data" | "module" | "each" | "count" | "self" | "path" | "terraform" => {
-            Root::Invalid
-        }
+        "local" => Root::LocalValue(name),
+        "data" | "module" | "each" | "count" | "self" | "path" | "terraform" => Root::Invalid,
         _ => Root::Resource(ResourceAddress::new(root, name)),
     }
 }
@@ -201,6 +212,12 @@ impl Walker {
                         span: head_span,
                     });
                 }
+                Root::LocalValue(name) => {
+                    self.found.push(Found::Local {
+                        name: name.to_string(),
+                        span: head_span,
+                    });
+                }
                 Root::Resource(address) => {
                     let attr = match t.operators.get(1).map(|op| (op.value(), op)) {
                         Some((TraversalOperator::GetAttr(a), op)) => {
@@ -279,6 +296,7 @@ mod tests {
             .map(|r| match r {
                 Reference::Variable { name, span } => format!("var.{name}@{:?}", span.range),
                 Reference::Resource { address, span } => format!("{address}@{:?}", span.range),
+                Reference::Local { name, span } => format!("local.{name}@{:?}", span.range),
             })
             .collect()
     }
@@ -334,7 +352,7 @@ EOT
 
     #[test]
     fn walk_reports_invalid_roots_and_functions() {
-        let found = walk(&parse("uper(var, pingone_group, local.x, bare)"));
+        let found = walk(&parse("uper(var, pingone_group, data.x, bare)"));
         let text: Vec<String> = found
             .iter()
             .map(|f| match f {
@@ -349,8 +367,8 @@ EOT
                 "fn uper",
                 "invalid var@5..8",
                 "invalid pingone_group@10..23",
-                "invalid local@25..32",
-                "invalid bare@34..38"
+                "invalid data@25..31",
+                "invalid bare@33..37"
             ]
         );
     }

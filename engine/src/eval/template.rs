@@ -2,7 +2,8 @@
 //!
 //! A template that is a single interpolation (`"${var.list}"`) yields the value itself,
 //! unconverted, as in Terraform. Strip markers (`~`) remove the whitespace of the literal
-//! text next to them. Any unknown part makes the whole string unknown.
+//! text next to them. Any unknown part makes the whole string unknown; any sensitive part
+//! makes it sensitive.
 
 use hcl_edit::template::{Directive, Element, ForDirective, IfDirective, Template};
 
@@ -16,6 +17,8 @@ use crate::eval::value::Value;
 struct Output {
     text: String,
     unknown: bool,
+    /// Some interpolated value or directive condition was sensitive.
+    sensitive: bool,
 }
 
 impl Evaluator<'_> {
@@ -26,11 +29,12 @@ impl Evaluator<'_> {
         }
         let mut out = Output::default();
         self.render(t, (false, false), &mut out)?;
-        Ok(if out.unknown {
+        let value = if out.unknown {
             Value::Unknown
         } else {
             Value::String(out.text)
-        })
+        };
+        Ok(value.mark_if(out.sensitive))
     }
 
     /// Renders `t` into `out`. `strip` says whether the enclosing directive's markers strip
@@ -63,7 +67,8 @@ impl Evaluator<'_> {
                     out.text.push_str(text);
                 }
                 Element::Interpolation(interp) => {
-                    let value = self.eval(&interp.expr)?;
+                    let (value, sensitive) = self.eval(&interp.expr)?.unmark();
+                    out.sensitive |= sensitive;
                     self.interpolate(&value, &interp.expr, out)?;
                 }
                 Element::Directive(d) => match &**d {
@@ -105,7 +110,8 @@ impl Evaluator<'_> {
     }
 
     fn if_directive(&mut self, d: &IfDirective, out: &mut Output) -> Result<(), Diagnostic> {
-        let cond = self.eval(&d.if_expr.cond_expr)?;
+        let (cond, sensitive) = self.eval(&d.if_expr.cond_expr)?.unmark();
+        out.sensitive |= sensitive;
         if cond == Value::Unknown {
             out.unknown = true;
             return Ok(());
@@ -136,7 +142,8 @@ impl Evaluator<'_> {
 
     fn for_directive(&mut self, d: &ForDirective, out: &mut Output) -> Result<(), Diagnostic> {
         let f = &d.for_expr;
-        let collection = self.eval(&f.collection_expr)?;
+        let (collection, sensitive) = self.eval(&f.collection_expr)?.unmark();
+        out.sensitive |= sensitive;
         let Some(pairs) = self.iteration_pairs(&collection, self.span(&f.collection_expr))? else {
             out.unknown = true;
             return Ok(());

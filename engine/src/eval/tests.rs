@@ -8,7 +8,7 @@ use crate::config::{Expr, load_str};
 use crate::diagnostics::tests::render;
 use crate::diagnostics::{Diagnostic, FileId, SourceMap};
 
-fn obj(pairs: &[(&str, Value)]) -> Value {
+pub(super) fn obj(pairs: &[(&str, Value)]) -> Value {
     Value::Object(
         pairs
             .iter()
@@ -17,25 +17,25 @@ fn obj(pairs: &[(&str, Value)]) -> Value {
     )
 }
 
-fn list(items: &[Value]) -> Value {
+pub(super) fn list(items: &[Value]) -> Value {
     Value::List(items.to_vec())
 }
 
-fn s(text: &str) -> Value {
+pub(super) fn s(text: &str) -> Value {
     Value::from(text)
 }
 
-fn n(x: f64) -> Value {
+pub(super) fn n(x: f64) -> Value {
     Value::Number(x)
 }
 
-struct Fixture {
+pub(super) struct Fixture {
     variables: BTreeMap<String, Value>,
     resources: BTreeMap<ResourceAddress, Value>,
 }
 
 impl Fixture {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         let variables = BTreeMap::from([
             ("env".to_string(), s("dev")),
             ("count".to_string(), n(3.0)),
@@ -54,6 +54,11 @@ impl Fixture {
             ),
             ("nothing".to_string(), Value::Null),
             ("later".to_string(), Value::Unknown),
+            ("secret".to_string(), Value::sensitive(s("hunter2"))),
+            (
+                "mixed".to_string(),
+                obj(&[("user", s("ann")), ("password", Value::sensitive(s("pw")))]),
+            ),
         ]);
         let resources = BTreeMap::from([
             (
@@ -75,14 +80,11 @@ impl Fixture {
         }
     }
 
-    fn scope(&self) -> Scope<'_> {
-        Scope {
-            variables: &self.variables,
-            resources: &self.resources,
-        }
+    pub(super) fn scope(&self) -> Scope<'_> {
+        Scope::new(&self.variables, &self.resources)
     }
 
-    fn eval(&self, src: &str) -> Result<Value, Diagnostic> {
+    pub(super) fn eval(&self, src: &str) -> Result<Value, Diagnostic> {
         let expr = hcl_edit::parser::parse_expr(src)
             .unwrap_or_else(|e| panic!("cannot parse `{src}`: {e}"));
         evaluate(&Expr::new(expr, FileId(0)), &self.scope())
@@ -90,7 +92,7 @@ impl Fixture {
 }
 
 #[track_caller]
-fn ok(src: &str) -> Value {
+pub(super) fn ok(src: &str) -> Value {
     Fixture::new()
         .eval(src)
         .unwrap_or_else(|d| panic!("`{src}` failed: {d}"))
@@ -98,7 +100,7 @@ fn ok(src: &str) -> Value {
 
 /// The error for `src`, and the text its span covers.
 #[track_caller]
-fn err(src: &str) -> (Diagnostic, String) {
+pub(super) fn err(src: &str) -> (Diagnostic, String) {
     let d = match Fixture::new().eval(src) {
         Ok(v) => panic!("`{src}` should fail but gave {v}"),
         Err(d) => d,
@@ -108,7 +110,7 @@ fn err(src: &str) -> (Diagnostic, String) {
 }
 
 /// The rendered report for the error of `src`.
-fn report(src: &str) -> String {
+pub(super) fn report(src: &str) -> String {
     let (d, _) = err(src);
     let mut sources = SourceMap::default();
     sources.add("expr.tf".into(), "expr.tf".into(), src.to_string());
@@ -450,7 +452,7 @@ fn errors_span_the_exact_sub_expression() {
         ),
         ("1 / (var.count - 3)", "Division by zero", "(var.count - 3)"),
         ("var", "Invalid reference", "var"),
-        ("local.x", "Invalid reference", "local.x"),
+        ("local.x", "Reference to undeclared local value", "local.x"),
         (
             "pingone_population",
             "Invalid reference",

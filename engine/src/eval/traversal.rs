@@ -1,6 +1,7 @@
 //! Traversals: `var.x`, `type.name.attr`, `a[0]`, `a["k"]`, `a.0` and the splats `[*]`, `.*`.
 //!
-//! The head of a traversal is resolved with `references::classify`, the same rule the
+//! A traversal into a sensitive value gives a sensitive value. The head of a traversal is
+//! resolved with `references::classify`, the same rule the
 //! graph and the validator use. Each error spans the operator that failed (`.idd`, `[3]`),
 //! or `var.envv` / `type.name` for a reference that does not resolve.
 
@@ -53,8 +54,26 @@ impl Evaluator<'_> {
                     self.scope.resources.keys(),
                 )),
             },
+            Root::LocalValue(name) => Ok((self.local_value(name, head_span)?, 1)),
             Root::Invalid => Err(messages::invalid_reference(root.as_str(), head_span)),
         }
+    }
+
+    /// The value of `local.NAME`, evaluated now in the same scope.
+    fn local_value(&self, name: &str, span: Span) -> EvalResult {
+        let locals = self.scope.locals;
+        let Some(attr) = locals.and_then(|l| l.get(name)) else {
+            let declared = locals
+                .into_iter()
+                .flat_map(|l| l.keys().map(String::as_str));
+            return Err(messages::undeclared_local(name, span, declared));
+        };
+        let mut chain = self.evaluating.clone();
+        chain.push(name.to_string());
+        if self.evaluating.iter().any(|n| n == name) {
+            return Err(messages::local_cycle(&chain, span));
+        }
+        Evaluator::new(self.scope, attr.expr.file, chain).eval(&attr.expr.expr)
     }
 
     fn variable_value(&self, name: &str) -> Value {
@@ -67,13 +86,19 @@ impl Evaluator<'_> {
         while i < ops.len() {
             let span = self.span(&ops[i]);
             value = match ops[i].value() {
-                TraversalOperator::GetAttr(name) => get_attr(value, name.as_str(), span)?,
+                TraversalOperator::GetAttr(name) => {
+                    let (value, sensitive) = value.unmark();
+                    get_attr(value, name.as_str(), span)?.mark_if(sensitive)
+                }
                 TraversalOperator::Index(key) => {
-                    let key = self.eval(key)?;
-                    index(value, &key, span)?
+                    // Which element a sensitive key picks would reveal it.
+                    let (key, key_marked) = self.eval(key)?.unmark();
+                    let (value, sensitive) = value.unmark();
+                    index(value, &key, span)?.mark_if(sensitive || key_marked)
                 }
                 TraversalOperator::LegacyIndex(n) => {
-                    index(value, &Value::Number(**n as f64), span)?
+                    let (value, sensitive) = value.unmark();
+                    index(value, &Value::Number(**n as f64), span)?.mark_if(sensitive)
                 }
                 // A full splat applies every following operator to each element.
                 TraversalOperator::FullSplat(_) => return self.splat(value, &ops[i + 1..]),
@@ -96,17 +121,18 @@ impl Evaluator<'_> {
     /// `value[*]...`: a list of each element traversed by `ops`. Null gives an empty list;
     /// any other single value is treated as a list of one.
     fn splat(&mut self, value: Value, ops: &[Op]) -> EvalResult {
+        let (value, sensitive) = value.unmark();
         let items = match value {
-            Value::Unknown => return Ok(Value::Unknown),
+            Value::Unknown => return Ok(Value::Unknown.mark_if(sensitive)),
             Value::Null => Vec::new(),
             Value::List(items) => items,
             other => vec![other],
         };
-        items
+        let items = items
             .into_iter()
             .map(|item| self.apply_ops(item, ops))
-            .collect::<Result<_, _>>()
-            .map(Value::List)
+            .collect::<Result<_, _>>()?;
+        Ok(Value::List(items).mark_if(sensitive))
     }
 }
 

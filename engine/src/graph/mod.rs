@@ -8,7 +8,7 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::ResourceAddress;
-use crate::config::Config;
+use crate::config::{Config, Expr};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::eval::{Reference, references};
 
@@ -28,17 +28,10 @@ impl Graph {
             graph.add_node(&resource.address);
         }
         for resource in &config.resources {
-            let refs = resource
-                .body
-                .attributes
-                .values()
-                .flat_map(|attr| references(&attr.expr))
-                .filter_map(|r| match r {
-                    Reference::Resource { address, .. } => Some(address),
-                    Reference::Variable { .. } => None,
-                });
+            let exprs = resource.body.attributes.values().map(|attr| &attr.expr);
+            let refs = referenced_resources(config, exprs);
             let explicit = resource.depends_on.iter().map(|(a, _)| a.clone());
-            for dep in refs.chain(explicit) {
+            for dep in refs.into_iter().chain(explicit) {
                 graph.add_edge(&dep, &resource.address);
             }
         }
@@ -79,8 +72,8 @@ impl Graph {
     fn check_cycles(&self, config: &Config) -> Result<(), Diagnostics> {
         let mut diagnostics = Diagnostics::default();
         for component in tarjan_scc(&self.graph) {
-            let self_loop = component.len() == 1
-                && self.graph.contains_edge(component[0], component[0]);
+            let self_loop =
+                component.len() == 1 && self.graph.contains_edge(component[0], component[0]);
             if component.len() < 2 && !self_loop {
                 continue;
             }
@@ -97,7 +90,8 @@ impl Graph {
                 "break the cycle by removing one of the references or depends_on entries",
             );
             if let Some(block) = config.resources.iter().find(|r| &r.address == members[0]) {
-                diagnostic = diagnostic.with_span(block.span.clone(), "this resource is on the cycle");
+                diagnostic =
+                    diagnostic.with_span(block.span.clone(), "this resource is on the cycle");
             }
             diagnostics.push(diagnostic);
         }
@@ -114,7 +108,12 @@ impl Graph {
         let mut remaining: BTreeMap<NodeIndex, usize> = self
             .graph
             .node_indices()
-            .map(|n| (n, self.graph.neighbors_directed(n, petgraph::Incoming).count()))
+            .map(|n| {
+                (
+                    n,
+                    self.graph.neighbors_directed(n, petgraph::Incoming).count(),
+                )
+            })
             .collect();
         let mut ready: BTreeSet<(ResourceAddress, NodeIndex)> = remaining
             .iter()
@@ -162,6 +161,32 @@ impl Graph {
         out.push_str("}\n");
         out
     }
+}
+
+/// The resources that `exprs` refer to, directly or through `local.NAME` values.
+pub fn referenced_resources<'a>(
+    config: &Config,
+    exprs: impl IntoIterator<Item = &'a Expr>,
+) -> Vec<ResourceAddress> {
+    let mut found = Vec::new();
+    let mut seen_locals = BTreeSet::new();
+    let mut pending: Vec<&Expr> = exprs.into_iter().collect();
+    while let Some(expr) = pending.pop() {
+        for reference in references(expr) {
+            match reference {
+                Reference::Resource { address, .. } => found.push(address),
+                Reference::Local { name, .. } => {
+                    if let Some(local) = config.locals.get(&name)
+                        && seen_locals.insert(name)
+                    {
+                        pending.push(&local.expr);
+                    }
+                }
+                Reference::Variable { .. } => {}
+            }
+        }
+    }
+    found
 }
 
 #[cfg(test)]

@@ -10,7 +10,13 @@ use crate::provider::{AttrType, BlockSchema, Presence};
 /// The object the configuration asks for: configured values, defaults for
 /// unset optional attributes, and for computed ones the prior value (or
 /// unknown when there is no prior object).
+///
+/// The result carries no sensitive marks: it is what providers receive and state records.
+/// [`sensitive_in_config`] tells which attributes the configuration marked.
 pub fn proposed(schema: &BlockSchema, config: &Value, prior: Option<&Value>) -> Value {
+    let config = &config.clone().unmark_deep().0;
+    let prior = prior.map(|p| p.clone().unmark_deep().0);
+    let prior = prior.as_ref();
     let attrs = schema
         .attributes
         .iter()
@@ -46,7 +52,11 @@ pub fn changed_attributes(schema: &BlockSchema, prior: &Value, proposed: &Value)
 }
 
 /// The action for one object, and the changed attributes that force replacement.
-pub fn decide(schema: &BlockSchema, prior: Option<&Value>, proposed: &Value) -> (Action, Vec<String>) {
+pub fn decide(
+    schema: &BlockSchema,
+    prior: Option<&Value>,
+    proposed: &Value,
+) -> (Action, Vec<String>) {
     let Some(prior) = prior else {
         return (Action::Create, Vec::new());
     };
@@ -75,6 +85,33 @@ pub fn sensitive_attributes(schema: &BlockSchema) -> BTreeSet<String> {
         .collect()
 }
 
+/// The top-level attributes of an evaluated configuration that hold a sensitive value.
+pub fn sensitive_in_config(config: &Value) -> BTreeSet<String> {
+    let marked_whole = config.is_sensitive();
+    config
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, v)| marked_whole || v.contains_sensitive())
+        .map(|(n, _)| n.clone())
+        .collect()
+}
+
+/// `value` (an object) with the named attributes marked sensitive, for references to it.
+pub fn mark_attributes(value: Value, names: &BTreeSet<String>) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let marked = names.contains(&k);
+                    (k, v.mark_if(marked))
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// Equality under the attribute's type: sets ignore order; unknown equals nothing.
 fn equal(ty: &AttrType, a: &Value, b: &Value) -> bool {
     if !a.is_wholly_known() || !b.is_wholly_known() {
@@ -101,22 +138,43 @@ mod tests {
 
     fn schema() -> BlockSchema {
         BlockSchema::default()
-            .attr("id", AttributeSchema::new(AttrType::String, Presence::Computed, ""))
+            .attr(
+                "id",
+                AttributeSchema::new(AttrType::String, Presence::Computed, ""),
+            )
             .attr(
                 "environment_id",
                 AttributeSchema::new(AttrType::String, Presence::Required, "").force_new(),
             )
-            .attr("name", AttributeSchema::new(AttrType::String, Presence::Required, ""))
-            .attr("description", AttributeSchema::new(AttrType::String, Presence::Optional, ""))
+            .attr(
+                "name",
+                AttributeSchema::new(AttrType::String, Presence::Required, ""),
+            )
+            .attr(
+                "description",
+                AttributeSchema::new(AttrType::String, Presence::Optional, ""),
+            )
             .attr(
                 "tags",
-                AttributeSchema::new(AttrType::Set(Box::new(AttrType::String)), Presence::Optional, ""),
+                AttributeSchema::new(
+                    AttrType::Set(Box::new(AttrType::String)),
+                    Presence::Optional,
+                    "",
+                ),
             )
-            .attr("theme", AttributeSchema::new(AttrType::String, Presence::OptionalComputed, ""))
+            .attr(
+                "theme",
+                AttributeSchema::new(AttrType::String, Presence::OptionalComputed, ""),
+            )
     }
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<BTreeMap<_, _>>())
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        )
     }
 
     fn prior() -> Value {
@@ -148,7 +206,10 @@ mod tests {
             ("tags", Value::List(vec!["b".into(), "a".into()])),
         ]);
         let p = proposed(&schema(), &config, Some(&prior()));
-        assert_eq!(decide(&schema(), Some(&prior()), &p), (Action::NoOp, vec![]));
+        assert_eq!(
+            decide(&schema(), Some(&prior()), &p),
+            (Action::NoOp, vec![])
+        );
     }
 
     #[test]
@@ -162,6 +223,26 @@ mod tests {
         let p = proposed(&schema(), &config, Some(&prior()));
         assert_eq!(changed_attributes(&schema(), &prior(), &p), ["description"]);
         assert_eq!(decide(&schema(), Some(&prior()), &p).0, Action::Update);
+    }
+
+    #[test]
+    fn proposed_drops_marks_and_reports_where_they_were() {
+        let config = obj(&[
+            ("environment_id", "e1".into()),
+            ("name", Value::sensitive("Staff".into())),
+            (
+                "tags",
+                Value::List(vec![Value::sensitive("a".into()), "b".into()]),
+            ),
+        ]);
+        let p = proposed(&schema(), &config, Some(&prior()));
+        assert!(!p.contains_sensitive());
+        assert_eq!(p.get("name"), Some(&Value::from("Staff")));
+        assert_eq!(decide(&schema(), Some(&prior()), &p).0, Action::NoOp);
+        let marked: Vec<String> = sensitive_in_config(&config).into_iter().collect();
+        assert_eq!(marked, ["name", "tags"]);
+        let again = mark_attributes(p, &BTreeSet::from(["name".to_string()]));
+        assert!(again.as_object().is_some_and(|m| m["name"].is_sensitive()));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::diff::{decide, proposed, sensitive_attributes};
+use super::diff::{decide, mark_attributes, proposed, sensitive_attributes, sensitive_in_config};
 use super::refresh::{RefreshError, refresh};
 use super::{Action, Plan, ResourceChange};
 use crate::config::{Config, ResourceBlock};
@@ -73,22 +73,29 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
 }
 
 /// Plans every configured resource, in dependency order.
-fn plan_config(request: &PlanRequest<'_>, prior: &state::State) -> Result<Vec<ResourceChange>, PlanError> {
-    let blocks: BTreeMap<&ResourceAddress, &ResourceBlock> =
-        request.config.resources.iter().map(|r| (&r.address, r)).collect();
+fn plan_config(
+    request: &PlanRequest<'_>,
+    prior: &state::State,
+) -> Result<Vec<ResourceChange>, PlanError> {
+    let blocks: BTreeMap<&ResourceAddress, &ResourceBlock> = request
+        .config
+        .resources
+        .iter()
+        .map(|r| (&r.address, r))
+        .collect();
     let mut planned: BTreeMap<ResourceAddress, Value> = BTreeMap::new();
     let mut changes = Vec::new();
     let mut diagnostics = Diagnostics::default();
     for address in request.graph.order() {
-        let Some(block) = blocks.get(&address) else { continue };
-        let scope = Scope {
-            variables: request.variables,
-            resources: &planned,
+        let Some(block) = blocks.get(&address) else {
+            continue;
         };
+        let scope = Scope::new(request.variables, &planned).with_config(request.config);
         match plan_resource(request.providers, block, &scope, prior) {
             Ok(change) => {
+                // Dependents see the schema's and the configuration's sensitive marks.
                 let visible = change.after.clone().unwrap_or(Value::Unknown);
-                planned.insert(address, visible);
+                planned.insert(address, mark_attributes(visible, &change.sensitive));
                 changes.push(change);
             }
             Err(found) => {
@@ -112,14 +119,20 @@ fn plan_resource(
     prior: &state::State,
 ) -> Result<ResourceChange, Diagnostics> {
     let address = &block.address;
-    let schema = providers.resource_schema(&address.type_name).ok_or_else(|| {
-        Diagnostics(vec![Diagnostic::error(format!(
-            "No provider offers the resource type `{}`",
-            address.type_name
-        ))
-        .with_span(block.span.clone(), "unknown resource type")])
-    })?;
+    let schema = providers
+        .resource_schema(&address.type_name)
+        .ok_or_else(|| {
+            Diagnostics(vec![
+                Diagnostic::error(format!(
+                    "No provider offers the resource type `{}`",
+                    address.type_name
+                ))
+                .with_span(block.span.clone(), "unknown resource type"),
+            ])
+        })?;
     let config = evaluate_body(&block.body, scope)?;
+    let mut sensitive = sensitive_attributes(schema);
+    sensitive.extend(sensitive_in_config(&config));
     let before = prior
         .get(&address.type_name, &address.name)
         .map(|r| Value::from_json(&r.attributes));
@@ -136,7 +149,7 @@ fn plan_resource(
         before,
         after: Some(after),
         replace_paths,
-        sensitive: sensitive_attributes(schema),
+        sensitive,
         reason: None,
     })
 }
@@ -166,8 +179,7 @@ fn plan_orphans(request: &PlanRequest<'_>, prior: &state::State) -> Vec<Resource
                 .resource_schema(&r.type_name)
                 .map(sensitive_attributes)
                 .unwrap_or_default(),
-            reason: (request.mode == PlanMode::Normal)
-                .then(|| "not in configuration".to_string()),
+            reason: (request.mode == PlanMode::Normal).then(|| "not in configuration".to_string()),
         })
         .collect()
 }

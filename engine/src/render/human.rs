@@ -50,7 +50,11 @@ fn render_change(change: &ResourceChange, out: &mut dyn Write, style: Style) -> 
         Action::Delete => ("will be destroyed", RED),
         Action::NoOp => ("is unchanged", ""),
     };
-    writeln!(out, "  # {} {verb}", style.paint(BOLD, &address.to_string()))?;
+    writeln!(
+        out,
+        "  # {} {verb}",
+        style.paint(BOLD, &address.to_string())
+    )?;
     if let Some(reason) = &change.reason {
         writeln!(out, "  # (because {address} is {reason})")?;
     }
@@ -72,11 +76,23 @@ fn render_change(change: &ResourceChange, out: &mut dyn Write, style: Style) -> 
         }
         let symbol = line.symbol.unwrap_or(' ').to_string();
         let painted = style.paint(symbol_color(line.symbol), &symbol);
-        let suffix = if line.forces { " # forces replacement" } else { "" };
-        writeln!(out, "      {painted} {:<width$} = {}{suffix}", line.name, line.text)?;
+        let suffix = if line.forces {
+            " # forces replacement"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "      {painted} {:<width$} = {}{suffix}",
+            line.name, line.text
+        )?;
     }
     if hidden > 0 {
-        let noun = if hidden == 1 { "attribute" } else { "attributes" };
+        let noun = if hidden == 1 {
+            "attribute"
+        } else {
+            "attributes"
+        };
         writeln!(out, "        # ({hidden} unchanged {noun} hidden)")?;
     }
     writeln!(out, "    }}")
@@ -125,8 +141,12 @@ fn attribute_lines(change: &ResourceChange) -> Vec<Line> {
             let new = after.get(name).unwrap_or(&Value::Null);
             let (symbol, text) = match change.action {
                 Action::Create => (!new.is_null()).then(|| ('+', show(new)))?,
-                Action::Delete => (!old.is_null()).then(|| ('-', format!("{} -> null", show(old))))?,
-                _ if old == new && new.is_wholly_known() => (!new.is_null()).then(|| (' ', show(new)))?,
+                Action::Delete => {
+                    (!old.is_null()).then(|| ('-', format!("{} -> null", show(old))))?
+                }
+                _ if old == new && new.is_wholly_known() => {
+                    (!new.is_null()).then(|| (' ', show(new)))?
+                }
                 _ if old.is_null() => ('+', show(new)),
                 _ if new.is_null() => ('-', format!("{} -> null", show(old))),
                 _ => ('~', format!("{} -> {}", show(old), show(new))),
@@ -150,10 +170,20 @@ mod tests {
     use crate::plan::PlanMode;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 
-    fn change(action: Action, name: &str, before: Option<Value>, after: Option<Value>) -> ResourceChange {
+    fn change(
+        action: Action,
+        name: &str,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> ResourceChange {
         ResourceChange {
             address: ResourceAddress::new("pingone_population", name),
             action,
@@ -214,23 +244,43 @@ mod tests {
                     ("description", Value::Null),
                 ])),
             ),
-            change(Action::Update, "staff", Some(existing("old")), Some(existing("new"))),
+            change(
+                Action::Update,
+                "staff",
+                Some(existing("old")),
+                Some(existing("new")),
+            ),
             replace,
             delete,
-            change(Action::NoOp, "same", Some(existing("x")), Some(existing("x"))),
+            change(
+                Action::NoOp,
+                "same",
+                Some(existing("x")),
+                Some(existing("x")),
+            ),
         ]);
         insta::assert_snapshot!(text);
     }
 
     #[test]
     fn renders_no_changes() {
-        let text = render(vec![change(Action::NoOp, "same", Some(existing("x")), Some(existing("x")))]);
+        let text = render(vec![change(
+            Action::NoOp,
+            "same",
+            Some(existing("x")),
+            Some(existing("x")),
+        )]);
         insta::assert_snapshot!(text);
     }
 
     #[test]
     fn masks_sensitive_values() {
-        let mut c = change(Action::Create, "s", None, Some(obj(&[("secret", "hunter2".into())])));
+        let mut c = change(
+            Action::Create,
+            "s",
+            None,
+            Some(obj(&[("secret", "hunter2".into())])),
+        );
         c.sensitive.insert("secret".into());
         let text = render(vec![c]);
         assert!(text.contains("(sensitive value)"));

@@ -175,3 +175,50 @@ fn pad(text: String, verb: &Verb) -> String {
         _ => text,
     }
 }
+
+/// `formatlist(spec, args...)`: `format` applied element-wise. List arguments must all have
+/// the same length; other arguments are repeated for every element.
+pub(super) fn formatlist(call: &Call) -> EvalResult {
+    let mut len: Option<usize> = None;
+    for (i, arg) in call.rest(1) {
+        if let Value::List(items) = arg {
+            match len {
+                Some(n) if n != items.len() => {
+                    return Err(call.invalid(
+                        i,
+                        format!("{} elements", items.len()),
+                        format!(
+                            "all list arguments must have the same length; an earlier one has {n}."
+                        ),
+                    ));
+                }
+                _ => len = Some(items.len()),
+            }
+        }
+    }
+    let Some(len) = len else {
+        return Ok(Value::List(vec![format(call)?]));
+    };
+    let mut out = Vec::with_capacity(len);
+    for n in 0..len {
+        let args = call
+            .args
+            .iter()
+            .map(|a| match a {
+                Value::List(items) => items[n].clone(),
+                other => other.clone(),
+            })
+            .collect();
+        let element = Call {
+            scope: call.scope,
+            name: call.name,
+            params: call.params,
+            variadic: call.variadic,
+            args,
+            spans: call.spans.clone(),
+            call_span: call.call_span.clone(),
+        };
+        out.push(format(&element)?);
+    }
+    Ok(Value::List(out))
+}

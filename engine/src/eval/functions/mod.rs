@@ -1,18 +1,32 @@
 //! Built-in functions: the registry, argument checking, and calling from the evaluator.
 //!
-//! Each function declares its parameters and how it treats unknown arguments; the
-//! implementations live in `strings`, `format`, `collections` and `types`. Errors about
-//! an argument span that argument; arity errors span the call.
+//! Each function declares its parameters and how it treats unknown and sensitive
+//! arguments; the implementations live in one module per family (`strings`, `format`,
+//! `regex`, `collections`, `maps`, `sets`, `numeric`, `types`, `marks`, `encoding`,
+//! `filesystem`, `dates`, `ip`), and `try`/`can`, which need unevaluated arguments, in
+//! `special`. Errors about an argument span that argument; arity errors span the call.
 
 mod collections;
+mod dates;
+mod encoding;
+mod filesystem;
 mod format;
+mod ip;
+mod maps;
+mod marks;
+mod numeric;
+mod regex;
+mod sets;
+mod special;
 mod strings;
+#[cfg(test)]
+mod tests;
 mod types;
 
 use hcl_edit::expr::FuncCall;
 
 use super::convert;
-use super::expr::{EvalResult, Evaluator};
+use super::expr::{EvalResult, Evaluator, Scope};
 use super::messages;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::eval::value::Value;
@@ -29,6 +43,18 @@ enum Unknowns {
     Custom,
 }
 
+/// How a function treats sensitive arguments.
+#[derive(Clone, Copy)]
+enum Marks {
+    /// Every mark is removed from the arguments; the result is sensitive if any was there.
+    Deep,
+    /// Only the arguments' own marks are removed (and make the result sensitive); marks on
+    /// elements inside them travel with those elements (e.g. `concat`, `merge`).
+    Shallow,
+    /// The function sees the marks (`sensitive`, `nonsensitive`).
+    Raw,
+}
+
 /// One built-in function.
 struct Function {
     name: &'static str,
@@ -39,96 +65,182 @@ struct Function {
     /// The name of the variadic parameter, if the function takes any number more.
     variadic: Option<&'static str>,
     unknowns: Unknowns,
+    marks: Marks,
     run: fn(&Call) -> EvalResult,
 }
 
-macro_rules! function {
-    ($name:literal, [$($p:literal),*], [$($o:literal),*], $variadic:expr, $unknowns:ident, $run:path) => {
-        Function {
-            name: $name,
-            params: &[$($p),*],
-            optional: &[$($o),*],
-            variadic: $variadic,
-            unknowns: Unknowns::$unknowns,
-            run: $run,
+impl Function {
+    /// A function of fixed parameters, unknown and sensitive if any argument is, deeply.
+    const fn new(
+        name: &'static str,
+        params: &'static [&'static str],
+        run: fn(&Call) -> EvalResult,
+    ) -> Self {
+        Self {
+            name,
+            params,
+            optional: &[],
+            variadic: None,
+            unknowns: Unknowns::Deep,
+            marks: Marks::Deep,
+            run,
         }
-    };
+    }
+
+    const fn optional(mut self, optional: &'static [&'static str]) -> Self {
+        self.optional = optional;
+        self
+    }
+
+    const fn variadic(mut self, name: &'static str) -> Self {
+        self.variadic = Some(name);
+        self
+    }
+
+    /// Unknown elements inside known collections do not make the result unknown, and
+    /// element marks travel with the elements.
+    const fn structural(mut self) -> Self {
+        self.unknowns = Unknowns::Shallow;
+        self.marks = Marks::Shallow;
+        self
+    }
+
+    const fn custom_unknowns(mut self) -> Self {
+        self.unknowns = Unknowns::Custom;
+        self
+    }
+
+    const fn raw_marks(mut self) -> Self {
+        self.marks = Marks::Raw;
+        self
+    }
 }
 
-/// Every built-in function, sorted by name.
+use Function as F;
+
+/// Every built-in function, sorted by name (`try` and `can` are special forms, see
+/// [`SPECIAL_FORMS`]).
 static FUNCTIONS: &[Function] = &[
-    function!(
-        "coalesce",
-        [],
-        [],
-        Some("vals"),
-        Custom,
-        collections::coalesce
-    ),
-    function!("concat", [], [], Some("seqs"), Shallow, collections::concat),
-    function!(
-        "contains",
-        ["list", "value"],
-        [],
-        None,
-        Deep,
-        collections::contains
-    ),
-    function!("format", ["format"], [], Some("args"), Deep, format::format),
-    function!(
-        "join",
-        ["separator"],
-        [],
-        Some("lists"),
-        Deep,
-        strings::join
-    ),
-    function!("length", ["value"], [], None, Shallow, collections::length),
-    function!(
-        "lookup",
-        ["map", "key"],
-        ["default"],
-        None,
-        Shallow,
-        collections::lookup
-    ),
-    function!("lower", ["str"], [], None, Deep, strings::lower),
-    function!("merge", [], [], Some("maps"), Shallow, collections::merge),
-    function!(
-        "replace",
-        ["str", "substr", "replace"],
-        [],
-        None,
-        Deep,
-        strings::replace
-    ),
-    function!(
-        "split",
-        ["separator", "str"],
-        [],
-        None,
-        Deep,
-        strings::split
-    ),
-    function!("tobool", ["v"], [], None, Shallow, types::tobool),
-    function!("tonumber", ["v"], [], None, Shallow, types::tonumber),
-    function!("tostring", ["v"], [], None, Shallow, types::tostring),
-    function!("trimspace", ["str"], [], None, Deep, strings::trimspace),
-    function!("upper", ["str"], [], None, Deep, strings::upper),
+    F::new("abs", &["num"], numeric::abs),
+    F::new("abspath", &["path"], filesystem::abspath),
+    F::new("alltrue", &["list"], collections::alltrue),
+    F::new("anytrue", &["list"], collections::anytrue),
+    F::new("base64decode", &["str"], encoding::base64decode),
+    F::new("base64encode", &["str"], encoding::base64encode),
+    F::new("basename", &["path"], filesystem::basename),
+    F::new("ceil", &["num"], numeric::ceil),
+    F::new("cidrhost", &["prefix", "hostnum"], ip::cidrhost),
+    F::new("coalesce", &[], collections::coalesce)
+        .variadic("vals")
+        .structural()
+        .custom_unknowns(),
+    F::new("coalescelist", &[], collections::coalescelist)
+        .variadic("vals")
+        .structural()
+        .custom_unknowns(),
+    F::new("compact", &["list"], collections::compact),
+    F::new("concat", &[], collections::concat)
+        .variadic("seqs")
+        .structural(),
+    F::new("contains", &["list", "value"], collections::contains),
+    F::new("dirname", &["path"], filesystem::dirname),
+    F::new("distinct", &["list"], collections::distinct),
+    F::new("element", &["list", "index"], collections::element).structural(),
+    F::new("endswith", &["str", "suffix"], strings::endswith),
+    F::new("file", &["path"], filesystem::file),
+    F::new("fileexists", &["path"], filesystem::fileexists),
+    F::new("flatten", &["list"], collections::flatten),
+    F::new("floor", &["num"], numeric::floor),
+    F::new("format", &["format"], format::format).variadic("args"),
+    F::new("formatdate", &["format", "time"], dates::formatdate),
+    F::new("formatlist", &["format"], format::formatlist).variadic("args"),
+    F::new("index", &["list", "value"], collections::index),
+    F::new("join", &["separator"], strings::join).variadic("lists"),
+    F::new("jsondecode", &["str"], encoding::jsondecode),
+    F::new("jsonencode", &["val"], encoding::jsonencode),
+    F::new("keys", &["inputMap"], maps::keys).structural(),
+    F::new("length", &["value"], collections::length).structural(),
+    F::new("lookup", &["inputMap", "key"], maps::lookup)
+        .optional(&["default"])
+        .structural(),
+    F::new("lower", &["str"], strings::lower),
+    F::new("max", &[], numeric::max).variadic("numbers"),
+    F::new("md5", &["str"], encoding::md5),
+    F::new("merge", &[], maps::merge)
+        .variadic("maps")
+        .structural(),
+    F::new("min", &[], numeric::min).variadic("numbers"),
+    F::new("nonsensitive", &["value"], marks::nonsensitive)
+        .custom_unknowns()
+        .raw_marks(),
+    F::new("one", &["list"], collections::one).structural(),
+    F::new("parseint", &["number", "base"], numeric::parseint),
+    F::new("range", &[], numeric::range).variadic("params"),
+    F::new("regex", &["pattern", "string"], regex::regex),
+    F::new("regexall", &["pattern", "string"], regex::regexall),
+    F::new("replace", &["str", "substr", "replace"], strings::replace),
+    F::new("reverse", &["list"], collections::reverse).structural(),
+    F::new("sensitive", &["value"], marks::sensitive)
+        .custom_unknowns()
+        .raw_marks(),
+    F::new("setintersection", &["first_set"], sets::setintersection).variadic("other_sets"),
+    F::new("setproduct", &[], sets::setproduct).variadic("sets"),
+    F::new("setsubtract", &["a", "b"], sets::setsubtract),
+    F::new("setunion", &["first_set"], sets::setunion).variadic("other_sets"),
+    F::new("sha256", &["str"], encoding::sha256),
+    F::new(
+        "slice",
+        &["list", "start_index", "end_index"],
+        collections::slice,
+    )
+    .structural(),
+    F::new("sort", &["list"], collections::sort),
+    F::new("split", &["separator", "str"], strings::split),
+    F::new("startswith", &["str", "prefix"], strings::startswith),
+    F::new("strcontains", &["str", "substr"], strings::strcontains),
+    F::new("substr", &["str", "offset", "length"], strings::substr),
+    F::new("templatefile", &["path", "vars"], filesystem::templatefile),
+    F::new("timeadd", &["timestamp", "duration"], dates::timeadd),
+    F::new("timestamp", &[], dates::timestamp),
+    F::new("title", &["str"], strings::title),
+    F::new("tobool", &["v"], types::tobool).structural(),
+    F::new("tolist", &["v"], types::tolist).structural(),
+    F::new("tomap", &["v"], types::tomap).structural(),
+    F::new("tonumber", &["v"], types::tonumber).structural(),
+    F::new("toset", &["v"], types::toset),
+    F::new("tostring", &["v"], types::tostring).structural(),
+    F::new("trim", &["str", "cutset"], strings::trim),
+    F::new("trimprefix", &["str", "prefix"], strings::trimprefix),
+    F::new("trimspace", &["str"], strings::trimspace),
+    F::new("trimsuffix", &["str", "suffix"], strings::trimsuffix),
+    F::new("upper", &["str"], strings::upper),
+    F::new("uuidv5", &["namespace", "name"], encoding::uuidv5),
+    F::new("values", &["mapping"], maps::values).structural(),
+    F::new("yamldecode", &["src"], encoding::yamldecode),
+    F::new("yamlencode", &["value"], encoding::yamlencode),
+    F::new("zipmap", &["keyslist", "valueslist"], maps::zipmap).structural(),
 ];
+
+/// Functions whose arguments are evaluated lazily by the evaluator itself.
+pub(crate) const SPECIAL_FORMS: [&str; 2] = ["can", "try"];
 
 /// The names of every built-in function, sorted.
 pub(crate) fn names() -> Vec<&'static str> {
-    FUNCTIONS.iter().map(|f| f.name).collect()
+    let mut names: Vec<&str> = FUNCTIONS.iter().map(|f| f.name).collect();
+    names.extend(SPECIAL_FORMS);
+    names.sort_unstable();
+    names
 }
 
 /// True if `name` is a built-in function.
 pub(crate) fn exists(name: &str) -> bool {
-    FUNCTIONS.iter().any(|f| f.name == name)
+    SPECIAL_FORMS.contains(&name) || FUNCTIONS.iter().any(|f| f.name == name)
 }
 
 /// A function call with evaluated arguments.
 pub(super) struct Call<'a> {
+    /// The evaluation's scope (for the configuration directory and the phase).
+    scope: &'a Scope<'a>,
     name: &'a str,
     params: &'a [&'a str],
     variadic: Option<&'a str>,
@@ -193,6 +305,45 @@ impl Call<'_> {
         })
     }
 
+    /// The `i`th argument as a whole number.
+    fn integer(&self, i: usize) -> Result<i64, Diagnostic> {
+        let v = self.arg(i);
+        convert::to_number(v)
+            .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
+            .map(|n| n as i64)
+            .ok_or_else(|| {
+                self.invalid(
+                    i,
+                    format!("{} is not a whole number", convert::a_type(v)),
+                    "a whole number is required.",
+                )
+            })
+    }
+
+    /// The `i`th argument as a number.
+    fn number(&self, i: usize) -> Result<f64, Diagnostic> {
+        let v = self.arg(i);
+        convert::to_number(v).ok_or_else(|| {
+            self.invalid(
+                i,
+                format!("{} is not a number", convert::a_type(v)),
+                "a number is required.",
+            )
+        })
+    }
+
+    /// The `i`th argument as an object or map.
+    fn object(&self, i: usize) -> Result<&std::collections::BTreeMap<String, Value>, Diagnostic> {
+        match self.arg(i) {
+            Value::Object(map) => Ok(map),
+            v => Err(self.invalid(
+                i,
+                format!("{} is not an object", convert::a_type(v)),
+                "an object or map is required.",
+            )),
+        }
+    }
+
     /// The `i`th argument as a list.
     fn list(&self, i: usize) -> Result<&[Value], Diagnostic> {
         match self.arg(i) {
@@ -210,6 +361,9 @@ impl Evaluator<'_> {
     /// Evaluates a function call.
     pub(super) fn call(&mut self, call: &FuncCall) -> EvalResult {
         let name_span = self.span(&call.name.name);
+        if !call.name.is_namespaced() && SPECIAL_FORMS.contains(&call.name.name.as_str()) {
+            return self.special_form(call);
+        }
         let function = FUNCTIONS
             .iter()
             .find(|f| !call.name.is_namespaced() && f.name == call.name.name.as_str());
@@ -230,6 +384,7 @@ impl Evaluator<'_> {
         invoke(
             function,
             Call {
+                scope: self.scope,
                 name: function.name,
                 params: function.params,
                 variadic: function.variadic,
@@ -267,8 +422,9 @@ impl Evaluator<'_> {
     }
 }
 
-/// Checks arity and unknowns, then runs the function.
-fn invoke(function: &Function, call: Call) -> EvalResult {
+/// Checks arity and unknowns, then runs the function on unmarked arguments; the result is
+/// sensitive when any argument held a sensitive value (Terraform's rule for functions).
+fn invoke(function: &Function, mut call: Call) -> EvalResult {
     let min = function.params.len();
     let max = function
         .variadic
@@ -277,15 +433,25 @@ fn invoke(function: &Function, call: Call) -> EvalResult {
     if got < min || got > max {
         return Err(arity_error(function, &call, min, max));
     }
+    let mut sensitive = false;
+    for arg in &mut call.args {
+        let (value, marked) = match function.marks {
+            Marks::Deep => std::mem::take(arg).unmark_deep(),
+            Marks::Shallow => std::mem::take(arg).unmark(),
+            Marks::Raw => (std::mem::take(arg), false),
+        };
+        *arg = value;
+        sensitive |= marked;
+    }
     let unknown = match function.unknowns {
         Unknowns::Deep => call.args.iter().any(|a| !a.is_wholly_known()),
-        Unknowns::Shallow => call.args.contains(&Value::Unknown),
+        Unknowns::Shallow => call.args.iter().any(Value::is_unknown),
         Unknowns::Custom => false,
     };
     if unknown {
-        return Ok(Value::Unknown);
+        return Ok(Value::Unknown.mark_if(sensitive));
     }
-    (function.run)(&call)
+    Ok((function.run)(&call)?.mark_if(sensitive))
 }
 
 fn arity_error(function: &Function, call: &Call, min: usize, max: usize) -> Diagnostic {

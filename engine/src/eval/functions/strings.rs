@@ -1,4 +1,6 @@
-//! String functions: `lower`, `upper`, `trimspace`, `join`, `split`, `replace`.
+//! String functions: `lower`, `upper`, `title`, `trimspace`, `trim`, `trimprefix`,
+//! `trimsuffix`, `join`, `split`, `replace`, `startswith`, `endswith`, `strcontains`,
+//! `substr`. Lengths and offsets count characters, as Terraform's do.
 
 use super::Call;
 use crate::eval::convert;
@@ -71,7 +73,7 @@ pub(super) fn replace(call: &Call) -> EvalResult {
     let Some(source) = regex_source else {
         return Ok(Value::String(text.replace(&pattern, &replacement)));
     };
-    let regex = regex::Regex::new(source).map_err(|e| {
+    let regex = ::regex::Regex::new(source).map_err(|e| {
         call.invalid(
             1,
             "invalid regular expression",
@@ -81,4 +83,93 @@ pub(super) fn replace(call: &Call) -> EvalResult {
     Ok(Value::String(
         regex.replace_all(&text, replacement.as_str()).into_owned(),
     ))
+}
+
+/// `title(str)`: the first letter of each word in upper case.
+pub(super) fn title(call: &Call) -> EvalResult {
+    let text = call.string(0)?;
+    let mut out = String::with_capacity(text.len());
+    let mut start_of_word = true;
+    for c in text.chars() {
+        if start_of_word && c.is_alphabetic() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start_of_word = !c.is_alphanumeric() && c != '\'' && c != '_';
+    }
+    Ok(Value::String(out))
+}
+
+/// `trim(str, cutset)`: removes every character of `cutset` from both ends.
+pub(super) fn trim(call: &Call) -> EvalResult {
+    let text = call.string(0)?;
+    let cutset = call.string(1)?;
+    Ok(Value::String(
+        text.trim_matches(|c| cutset.contains(c)).to_string(),
+    ))
+}
+
+/// `trimprefix(str, prefix)`.
+pub(super) fn trimprefix(call: &Call) -> EvalResult {
+    let text = call.string(0)?;
+    let prefix = call.string(1)?;
+    Ok(Value::String(
+        text.strip_prefix(prefix.as_str())
+            .unwrap_or(&text)
+            .to_string(),
+    ))
+}
+
+/// `trimsuffix(str, suffix)`.
+pub(super) fn trimsuffix(call: &Call) -> EvalResult {
+    let text = call.string(0)?;
+    let suffix = call.string(1)?;
+    Ok(Value::String(
+        text.strip_suffix(suffix.as_str())
+            .unwrap_or(&text)
+            .to_string(),
+    ))
+}
+
+/// `startswith(str, prefix)`.
+pub(super) fn startswith(call: &Call) -> EvalResult {
+    Ok(Value::Bool(call.string(0)?.starts_with(&call.string(1)?)))
+}
+
+/// `endswith(str, suffix)`.
+pub(super) fn endswith(call: &Call) -> EvalResult {
+    Ok(Value::Bool(call.string(0)?.ends_with(&call.string(1)?)))
+}
+
+/// `strcontains(str, substr)`.
+pub(super) fn strcontains(call: &Call) -> EvalResult {
+    Ok(Value::Bool(call.string(0)?.contains(&call.string(1)?)))
+}
+
+/// `substr(str, offset, length)`: a negative offset counts from the end; a length of -1
+/// means "to the end"; both are clamped to the string like Terraform does.
+pub(super) fn substr(call: &Call) -> EvalResult {
+    let chars: Vec<char> = call.string(0)?.chars().collect();
+    let len = chars.len() as i64;
+    let mut offset = call.integer(1)?;
+    let length = call.integer(2)?;
+    if offset < 0 {
+        offset += len;
+    }
+    if offset < 0 || offset > len {
+        return Err(call.invalid(
+            1,
+            "out of range",
+            format!("offset {offset} is outside a string of {len} character(s)."),
+        ));
+    }
+    let end = if length < 0 {
+        len
+    } else {
+        (offset + length).min(len)
+    };
+    let start = offset as usize;
+    let end = (end.max(offset)) as usize;
+    Ok(Value::String(chars[start..end].iter().collect()))
 }
