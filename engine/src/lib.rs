@@ -20,6 +20,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod eval;
 pub mod graph;
+pub mod outputs;
 pub mod plan;
 pub mod provider;
 pub mod providers;

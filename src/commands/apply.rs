@@ -12,9 +12,18 @@ use crate::observer::LineObserver;
 use crate::report::{CliError, Ui};
 use crate::session::Session;
 
-pub(crate) async fn run(dir: &Path, ui: &Ui, args: ApplyArgs, destroy: bool) -> Result<Status, CliError> {
+pub(crate) async fn run(
+    dir: &Path,
+    ui: &Ui,
+    args: ApplyArgs,
+    destroy: bool,
+) -> Result<Status, CliError> {
     let session = Session::open(dir, &args.run).await?;
-    let mode = if destroy { PlanMode::Destroy } else { PlanMode::Normal };
+    let mode = if destroy {
+        PlanMode::Destroy
+    } else {
+        PlanMode::Normal
+    };
     let plan = super::make_plan(&session, mode, args.run.refresh).await?;
     super::print_plan(&plan, ui)?;
     if !plan.has_changes() && !plan.refresh_changed_state {
@@ -35,15 +44,45 @@ pub(crate) async fn run(dir: &Path, ui: &Ui, args: ApplyArgs, destroy: bool) -> 
     })
     .await
     .map_err(|e| CliError::from_error(e.to_string(), &e.source))?;
-    summarize(&report.outcomes, destroy)
+    let status = summarize(&report.outcomes, destroy)?;
+    if !destroy {
+        print_outputs(&session, &report.state)?;
+    }
+    Ok(status)
+}
+
+/// Prints the `output` values after a successful apply; sensitive ones as `<sensitive>`.
+fn print_outputs(session: &Session, state: &state::State) -> Result<(), CliError> {
+    let resources = engine::outputs::resource_values(&session.config, state, &session.providers);
+    let outputs =
+        engine::outputs::evaluate_outputs(&session.config, &session.variables, &resources)
+            .map_err(|diagnostics| CliError::Diagnostics {
+                sources: session.config.sources.clone(),
+                diagnostics,
+            })?;
+    if outputs.is_empty() {
+        return Ok(());
+    }
+    println!("\nOutputs:\n");
+    for output in outputs {
+        let shown = if output.sensitive {
+            "<sensitive>".to_string()
+        } else {
+            output.value.to_string()
+        };
+        println!("{} = {shown}", output.name);
+    }
+    Ok(())
 }
 
 /// Asks for "yes" on a terminal; without one, refuses (use --auto-approve).
 fn confirm(destroy: bool) -> Result<(), CliError> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err(CliError::msg("refusing to apply without confirmation: standard input is not a terminal")
-            .with_hint("review the plan above, then re-run with `--auto-approve`"));
+        return Err(CliError::msg(
+            "refusing to apply without confirmation: standard input is not a terminal",
+        )
+        .with_hint("review the plan above, then re-run with `--auto-approve`"));
     }
     let question = if destroy {
         "Do you really want to destroy all the objects pingform manages here?"
@@ -65,7 +104,10 @@ fn confirm(destroy: bool) -> Result<(), CliError> {
 }
 
 /// Prints the counts, and on failure what failed and what was skipped.
-fn summarize(outcomes: &[(engine::ResourceAddress, Action, Outcome)], destroy: bool) -> Result<Status, CliError> {
+fn summarize(
+    outcomes: &[(engine::ResourceAddress, Action, Outcome)],
+    destroy: bool,
+) -> Result<Status, CliError> {
     let (mut added, mut changed, mut destroyed) = (0, 0, 0);
     let mut failures = Vec::new();
     for (address, action, outcome) in outcomes {
@@ -81,15 +123,21 @@ fn summarize(outcomes: &[(engine::ResourceAddress, Action, Outcome)], destroy: b
                 Action::NoOp => {}
             },
             Outcome::Failed { message } => failures.push(format!("  {address}: {message}")),
-            Outcome::Skipped { because } => failures.push(format!("  {address}: skipped because {because} failed")),
+            Outcome::Skipped { because } => {
+                failures.push(format!("  {address}: skipped because {because} failed"))
+            }
         }
     }
     let what = if destroy { "Destroy" } else { "Apply" };
     if failures.is_empty() {
-        println!("\n{what} complete! Resources: {added} added, {changed} changed, {destroyed} destroyed.");
+        println!(
+            "\n{what} complete! Resources: {added} added, {changed} changed, {destroyed} destroyed."
+        );
         return Ok(Status::Success);
     }
-    println!("\n{what} incomplete. Resources: {added} added, {changed} changed, {destroyed} destroyed.");
+    println!(
+        "\n{what} incomplete. Resources: {added} added, {changed} changed, {destroyed} destroyed."
+    );
     Err(CliError::msg(format!(
         "{} operation(s) did not complete:\n{}",
         failures.len(),
