@@ -219,7 +219,7 @@ mod tests {
     };
 
     fn items() -> Vec<(DateTime<Utc>, String)> {
-        let at = crate::model::now();
+        let at = DateTime::from_timestamp_millis(1_700_000_000_000).unwrap_or_default();
         (0..5).map(|i| (at, format!("id-{i}"))).collect()
     }
 

@@ -4,6 +4,7 @@
 //! route modules. Field names in the data file are camelCase.
 
 use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,9 +12,19 @@ use serde::{Deserialize, Serialize};
 /// The data-file format version this emulator reads and writes.
 pub(crate) const FORMAT_VERSION: u32 = 1;
 
-/// The current time, truncated to milliseconds (the precision PingOne's timestamps show).
+/// The current time, truncated to milliseconds (the precision PingOne's timestamps show), and
+/// strictly later than any earlier call in this process: creation times then order resources
+/// by creation, which cursor paging relies on, and every update changes `updatedAt`.
 pub(crate) fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(3)
+    static LAST_MILLIS: AtomicI64 = AtomicI64::new(i64::MIN);
+    let actual = Utc::now().timestamp_millis();
+    let previous = LAST_MILLIS
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
+            Some(actual.max(last.saturating_add(1)))
+        })
+        .unwrap_or(actual);
+    DateTime::from_timestamp_millis(actual.max(previous.saturating_add(1)))
+        .unwrap_or_else(|| Utc::now().trunc_subsecs(3))
 }
 
 /// A new lowercase UUID v4, as PingOne uses for every resource ID.
@@ -184,6 +195,17 @@ mod tests {
     fn secret_debug_is_redacted() {
         let secret = Secret("hunter2".into());
         assert_eq!(format!("{secret:?}"), "<redacted>");
+    }
+
+    #[test]
+    fn now_is_strictly_increasing_milliseconds() {
+        let times: Vec<_> = (0..50).map(|_| now()).collect();
+        assert!(times.windows(2).all(|w| w[0] < w[1]));
+        assert!(
+            times
+                .iter()
+                .all(|t| t.timestamp_subsec_nanos() % 1_000_000 == 0)
+        );
     }
 
     #[test]

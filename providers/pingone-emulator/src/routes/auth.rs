@@ -376,6 +376,54 @@ mod tests {
         );
     }
 
+    fn form_headers(mut headers: HeaderMap) -> HeaderMap {
+        let value = HeaderValue::from_static("application/x-www-form-urlencoded");
+        headers.insert(header::CONTENT_TYPE, value);
+        headers
+    }
+
+    #[test]
+    fn client_secret_post_apps_authenticate_in_the_body_only() {
+        let emulator = Emulator::open(None).expect("open");
+        let creds = emulator.credentials("http://h");
+        emulator
+            .store()
+            .write(|data| {
+                data.applications[0].token_endpoint_auth_method = "CLIENT_SECRET_POST".into();
+                Ok(())
+            })
+            .expect("reconfigure");
+        let url = RequestUrl {
+            base: "http://h".into(),
+            path: String::new(),
+            query: None,
+        };
+        let body = format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
+            creds.client_id, creds.client_secret
+        );
+        let issued = issue(
+            &emulator,
+            &creds.environment_id,
+            &url,
+            &form_headers(HeaderMap::new()),
+            Ok(Bytes::from(body)),
+        );
+        let token = issued.expect("token")["access_token"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_default();
+        assert!(token::verify(emulator.key(), &token).is_ok());
+        let headers = form_headers(basic(&creds.client_id, &creds.client_secret));
+        let body = Ok(Bytes::from_static(b"grant_type=client_credentials"));
+        let refused =
+            issue(&emulator, &creds.environment_id, &url, &headers, body).expect_err("basic");
+        assert_eq!(
+            (refused.status, refused.error),
+            (StatusCode::UNAUTHORIZED, "invalid_client")
+        );
+    }
+
     #[test]
     fn repeated_parameters_are_invalid() {
         let mut headers = HeaderMap::new();
