@@ -39,6 +39,7 @@ use std::sync::Arc;
 
 pub use credentials::Credentials;
 pub use error::Error;
+pub use seed::ADMIN_ENVIRONMENT_ID;
 pub use server::{RunningEmulator, serve, serve_with_shutdown, spawn};
 
 /// The emulator: tenant data in memory, optionally persisted to a JSON data file.

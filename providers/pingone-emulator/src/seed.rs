@@ -16,6 +16,9 @@ use crate::model::{
 
 /// The name of the seeded admin environment.
 pub(crate) const ADMIN_ENVIRONMENT_NAME: &str = "Administrators";
+/// The ID of the seeded admin environment. Fixed, unlike every other ID, so that
+/// configurations and examples can name it without first asking the emulator.
+pub const ADMIN_ENVIRONMENT_ID: &str = "a2b4c6d8-0000-4000-8000-00000000e001";
 /// The region of the seeded environment.
 pub(crate) const REGION: &str = "NA";
 
@@ -66,7 +69,7 @@ fn license() -> License {
 fn admin_environment(license_id: &str) -> Environment {
     let at = now();
     Environment {
-        id: new_id(),
+        id: ADMIN_ENVIRONMENT_ID.into(),
         name: ADMIN_ENVIRONMENT_NAME.into(),
         description: Some("The organization's administrators environment.".into()),
         kind: "PRODUCTION".into(),
