@@ -1,6 +1,7 @@
 //! Command-line arguments. Doc comments here are the `--help` text.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -30,9 +31,21 @@ pub(crate) enum Command {
     Apply(ApplyArgs),
     /// Delete every object pingform manages here.
     Destroy(ApplyArgs),
+    /// Release the state lock held with ID, such as one a stuck run holds.
+    ///
+    /// With a local state file a dead run cannot hold the lock (the OS releases it), so
+    /// this is for a run that is alive but stuck; the ID is in the "state is locked" error.
+    ForceUnlock(ForceUnlockArgs),
     /// Run the local PingOne emulator.
     #[command(subcommand)]
     Emulator(EmulatorCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ForceUnlockArgs {
+    /// The lock ID that the "state is locked" error names.
+    #[arg(value_name = "ID")]
+    pub(crate) id: String,
 }
 
 /// Options shared by every command that talks to PingOne.
@@ -50,6 +63,35 @@ pub(crate) struct RunArgs {
     /// Skip reading the live objects before planning.
     #[arg(long = "refresh", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub(crate) refresh: bool,
+
+    /// How long to wait for another run's state lock, such as `30s` or `5m`. The default,
+    /// as in Terraform, is not to wait: fail at once, naming the run that holds it.
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
+    pub(crate) lock_timeout: Duration,
+}
+
+/// A duration such as `500ms`, `30s`, `5m` or `1h`; a bare number is seconds.
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration; write it like `30s`, `5m` or `500ms`"))?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "" | "s" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{text}`; use ms, s, m or h"
+            ));
+        }
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("`{text}`: {e}"))
 }
 
 #[derive(Debug, Args)]
@@ -103,4 +145,28 @@ pub(crate) struct ServeArgs {
     /// Print `export PINGONE_...=` lines for a shell.
     #[arg(long)]
     pub(crate) print_env: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(parse_duration("0s"), Ok(Duration::ZERO));
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1.5h"), Ok(Duration::from_secs(5400)));
+        assert!(
+            parse_duration("5 parsecs")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
+        assert!(
+            parse_duration("soon")
+                .unwrap_err()
+                .contains("not a duration")
+        );
+    }
 }

@@ -45,13 +45,19 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<Status, report::CliError> {
     let ui = report::Ui::new(cli.no_color);
     // Relative, so that diagnostics name files as the user knows them (`main.tf:3:5`).
-    let dir = cli.chdir.clone().unwrap_or_else(|| std::path::PathBuf::from("."));
+    let dir = cli
+        .chdir
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
     match cli.command {
         Command::Validate => commands::validate::run(&dir, &ui).await,
         Command::Plan(args) => commands::plan::run(&dir, &ui, args).await,
         Command::Apply(args) => commands::apply::run(&dir, &ui, args, false).await,
         Command::Destroy(args) => commands::apply::run(&dir, &ui, args, true).await,
-        Command::Emulator(EmulatorCommand::Serve(args)) => commands::emulator::serve(&dir, args).await,
+        Command::ForceUnlock(args) => commands::unlock::run(&dir, args),
+        Command::Emulator(EmulatorCommand::Serve(args)) => {
+            commands::emulator::serve(&dir, args).await
+        }
     }
 }
 

@@ -10,6 +10,7 @@ use engine::config::{self, Config, ConfigError};
 use engine::diagnostics::{Diagnostics, Severity};
 use engine::graph::Graph;
 use engine::providers::{ConfigureError, Providers};
+use engine::recover::{Settled, settle_pending};
 use state::{Backend, LocalBackend, State};
 
 use crate::cli::RunArgs;
@@ -24,7 +25,7 @@ pub(crate) struct Session {
     pub(crate) graph: Graph,
     pub(crate) variables: BTreeMap<String, Value>,
     pub(crate) providers: Providers,
-    pub(crate) backend: LocalBackend,
+    pub(crate) backend: Box<dyn Backend>,
     pub(crate) state: State,
     /// Kept alive for the command's duration when `--emulator` is given.
     _emulator: Option<pingone_emulator::RunningEmulator>,
@@ -50,16 +51,31 @@ fn check(config: &Config, diagnostics: Diagnostics) -> Result<(), CliError> {
             diagnostics,
         });
     }
-    let warnings = Diagnostics(diagnostics.iter().filter(|d| d.severity == Severity::Warning).cloned().collect());
+    let warnings = Diagnostics(
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .cloned()
+            .collect(),
+    );
     crate::report::warnings(&config.sources, &warnings);
     Ok(())
 }
 
 fn config_error(error: ConfigError) -> CliError {
     match error {
-        ConfigError::Invalid { sources, diagnostics } => CliError::Diagnostics { sources, diagnostics },
-        ConfigError::Empty(dir) => CliError::msg(format!("no configuration files (*.tf, *.hcl) in `{}`", dir.display()))
-            .with_hint("run pingform in the directory that holds your configuration, or pass `-C DIR`"),
+        ConfigError::Invalid {
+            sources,
+            diagnostics,
+        } => CliError::Diagnostics {
+            sources,
+            diagnostics,
+        },
+        ConfigError::Empty(dir) => CliError::msg(format!(
+            "no configuration files (*.tf, *.hcl) in `{}`",
+            dir.display()
+        ))
+        .with_hint("run pingform in the directory that holds your configuration, or pass `-C DIR`"),
         other => CliError::from_error("could not load the configuration", &other),
     }
 }
@@ -72,32 +88,49 @@ pub(crate) fn providers(overrides: pingone::Settings) -> Providers {
 }
 
 impl Session {
-    /// Prepares everything a plan needs, connecting providers.
-    pub(crate) async fn open(dir: &Path, run: &RunArgs) -> Result<Session, CliError> {
-        let emulator = if run.emulator { Some(crate::embedded::start(dir).await?) } else { None };
-        let overrides = emulator.as_ref().map(crate::embedded::settings).unwrap_or_default();
+    /// Prepares everything a plan needs, connecting providers. The state lock is
+    /// taken for `operation` and held until the session is dropped; creates a
+    /// previous run left unfinished are settled, and persisted when `operation`
+    /// writes state (`apply`, `destroy`).
+    pub(crate) async fn open(
+        dir: &Path,
+        run: &RunArgs,
+        operation: &str,
+    ) -> Result<Session, CliError> {
+        let emulator = if run.emulator {
+            Some(crate::embedded::start(dir).await?)
+        } else {
+            None
+        };
+        let overrides = emulator
+            .as_ref()
+            .map(crate::embedded::settings)
+            .unwrap_or_default();
         let providers = providers(overrides);
         let (config, graph) = load(dir, &providers)?;
         let given = given_variables(&run.vars)?;
-        let variables = engine::variables::resolve(&config, &given).map_err(|diagnostics| CliError::Diagnostics {
-            sources: config.sources.clone(),
-            diagnostics,
-        })?;
-        let backend = LocalBackend::new(state_path(dir));
-        let state = backend
-            .load()
-            .map_err(|e| CliError::from_error("could not load state", &e))?
-            .unwrap_or_default();
-        providers.configure(&config, &variables).await.map_err(|e| match e {
-            ConfigureError::Invalid(diagnostics) => CliError::Diagnostics {
+        let variables = engine::variables::resolve(&config, &given).map_err(|diagnostics| {
+            CliError::Diagnostics {
                 sources: config.sources.clone(),
                 diagnostics,
-            },
-            ConfigureError::Provider { name, source } => {
-                CliError::msg(format!("provider `{name}`: {source}")).with_hint(provider_hint(source.kind))
             }
         })?;
-        Ok(Session {
+        let backend: Box<dyn Backend> = Box::new(LocalBackend::new(state_path(dir)));
+        let state = lock_and_load(backend.as_ref(), operation, run.lock_timeout)?;
+        providers
+            .configure(&config, &variables)
+            .await
+            .map_err(|e| match e {
+                ConfigureError::Invalid(diagnostics) => CliError::Diagnostics {
+                    sources: config.sources.clone(),
+                    diagnostics,
+                },
+                ConfigureError::Provider { name, source } => {
+                    CliError::msg(format!("provider `{name}`: {source}"))
+                        .with_hint(provider_hint(source.kind))
+                }
+            })?;
+        let mut session = Session {
             config,
             graph,
             variables,
@@ -105,7 +138,91 @@ impl Session {
             backend,
             state,
             _emulator: emulator,
-        })
+        };
+        session.settle_pending(operation != "plan").await?;
+        Ok(session)
+    }
+
+    /// Adopts what creates of a run that died made, or forgets their intents.
+    async fn settle_pending(&mut self, persist: bool) -> Result<(), CliError> {
+        if self.state.pending_creates.is_empty() {
+            return Ok(());
+        }
+        let settlements = settle_pending(&self.state, &self.providers).await.map_err(|e| {
+            CliError::from_error("could not settle the creates a previous run left unfinished", &e).with_hint(
+                "pingform must know whether those objects exist before planning, or it could create duplicates; \
+                 fix the cause above and run the command again",
+            )
+        })?;
+        for settlement in settlements {
+            note_settlement(&settlement.address, &settlement.settled);
+            settlement.operation.apply_to(&mut self.state);
+            if persist {
+                self.state.serial += 1;
+                self.backend
+                    .record(&self.state, &settlement.operation)
+                    .map_err(|e| state_error("could not record the adopted object", &e))?;
+            }
+        }
+        if persist {
+            // Compact now: the command may find nothing else to do and never store again.
+            self.backend
+                .store(&self.state)
+                .map_err(|e| state_error("could not store state after adopting objects", &e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Locks the state, reports a previous holder that died, and loads the state
+/// with any journal a crashed run left folded in.
+fn lock_and_load(
+    backend: &dyn Backend,
+    operation: &str,
+    timeout: std::time::Duration,
+) -> Result<State, CliError> {
+    let abandoned = backend
+        .lock(operation, timeout)
+        .map_err(|e| state_error("could not lock the state", &e))?;
+    if let Some(previous) = abandoned {
+        eprintln!(
+            "note: the previous run holding the state lock ended without releasing it ({}); \
+             the operating system released its lock, so this run took it over",
+            previous.describe()
+        );
+    }
+    Ok(backend
+        .recover()
+        .map_err(|e| state_error("could not load state", &e))?
+        .unwrap_or_default())
+}
+
+/// A state error with its causes and the backend's advice.
+pub(crate) fn state_error(message: &str, error: &state::Error) -> CliError {
+    let cli = CliError::from_error(message, error);
+    match error.hint() {
+        Some(hint) => cli.with_hint(hint),
+        None => cli,
+    }
+}
+
+fn note_settlement(address: &str, settled: &Settled) {
+    match settled {
+        Settled::Adopted { id } => eprintln!(
+            "note: {address} was being created when a previous run stopped; it exists{}, so it is adopted \
+             into state instead of being created again",
+            id.as_deref()
+                .map(|id| format!(" (id {id})"))
+                .unwrap_or_default()
+        ),
+        Settled::NotCreated => eprintln!(
+            "note: {address} was being created when a previous run stopped; it does not exist, so it will be \
+             created"
+        ),
+        Settled::Unverifiable => eprintln!(
+            "warning: {address} was being created when a previous run stopped, and its provider cannot look it \
+             up; if it was created, remove the duplicate by hand"
+        ),
     }
 }
 
@@ -115,12 +232,14 @@ pub(crate) fn provider_hint(kind: engine::provider::ProviderErrorKind) -> &'stat
         Configuration => {
             "set PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID and PINGONE_REGION_CODE (or the same attributes in the `provider \"pingone\"` block), or pass `--emulator` to try pingform against a local emulator"
         }
-        Connection => "check PINGONE_API_URL / PINGONE_AUTH_URL (or PINGONE_REGION_CODE) and that the service is reachable",
+        Connection => {
+            "check PINGONE_API_URL / PINGONE_AUTH_URL (or PINGONE_REGION_CODE) and that the service is reachable"
+        }
         Api => "PingOne refused the request; its code and message are above",
     }
 }
 
-fn state_path(dir: &Path) -> PathBuf {
+pub(crate) fn state_path(dir: &Path) -> PathBuf {
     dir.join(STATE_FILE)
 }
 

@@ -24,6 +24,7 @@ pub mod outputs;
 pub mod plan;
 pub mod provider;
 pub mod providers;
+pub mod recover;
 pub mod render;
 pub mod variables;
 

@@ -176,6 +176,30 @@ pub struct DeleteRequest {
     pub prior: Value,
 }
 
+/// Look an object up by its natural key (such as a population's environment and
+/// name), to adopt what a create that died before its answer was recorded made.
+#[derive(Clone, Debug)]
+pub struct FindRequest {
+    /// The resource type.
+    pub type_name: String,
+    /// The object's address, for error messages.
+    pub address: String,
+    /// The attributes the create was planned with, as recorded in the intent
+    /// (known, non-sensitive ones only).
+    pub planned: Value,
+}
+
+/// The result of [`Provider::find`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Found {
+    /// The object exists; all its attributes, as `create` would have returned them.
+    Object(Value),
+    /// No object has that natural key.
+    Nothing,
+    /// The provider cannot look this type up by natural key.
+    Unsupported,
+}
+
 /// What kind of failure a provider reports; the CLI words its hints by it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProviderErrorKind {
@@ -231,4 +255,10 @@ pub trait Provider: Send + Sync {
 
     /// Deletes an object. Deleting an object that is already gone succeeds.
     async fn delete(&self, request: DeleteRequest) -> Result<(), ProviderError>;
+
+    /// Finds an object by its natural key. The default cannot.
+    async fn find(&self, request: FindRequest) -> Result<Found, ProviderError> {
+        let _ = request;
+        Ok(Found::Unsupported)
+    }
 }

@@ -18,7 +18,8 @@ pub(crate) async fn run(
     args: ApplyArgs,
     destroy: bool,
 ) -> Result<Status, CliError> {
-    let session = Session::open(dir, &args.run).await?;
+    let operation = if destroy { "destroy" } else { "apply" };
+    let session = Session::open(dir, &args.run, operation).await?;
     let mode = if destroy {
         PlanMode::Destroy
     } else {
@@ -32,6 +33,10 @@ pub(crate) async fn run(
     if plan.has_changes() && !args.auto_approve {
         confirm(destroy)?;
     }
+    session
+        .backend
+        .check_writable()
+        .map_err(|e| crate::session::state_error("cannot apply: state could not be written", &e))?;
     let observer = LineObserver::new(ui.style);
     let report = engine::apply::apply(ApplyRequest {
         plan: &plan,
@@ -39,11 +44,11 @@ pub(crate) async fn run(
         graph: &session.graph,
         variables: &session.variables,
         providers: &session.providers,
-        backend: &session.backend,
+        backend: session.backend.as_ref(),
         observer: &observer,
     })
     .await
-    .map_err(|e| CliError::from_error(e.to_string(), &e.source))?;
+    .map_err(|e| crate::session::state_error(&e.to_string(), &e.source))?;
     let status = summarize(&report.outcomes, destroy)?;
     if !destroy {
         print_outputs(&session, &report.state)?;

@@ -3,6 +3,7 @@
 pub(crate) mod apply;
 pub(crate) mod emulator;
 pub(crate) mod plan;
+pub(crate) mod unlock;
 pub(crate) mod validate;
 
 use engine::plan::{Plan, PlanError, PlanMode, PlanRequest};
@@ -11,7 +12,11 @@ use crate::report::CliError;
 use crate::session::{Session, provider_hint};
 
 /// Refreshes and plans, turning engine errors into user-facing ones.
-pub(crate) async fn make_plan(session: &Session, mode: PlanMode, refresh: bool) -> Result<Plan, CliError> {
+pub(crate) async fn make_plan(
+    session: &Session,
+    mode: PlanMode,
+    refresh: bool,
+) -> Result<Plan, CliError> {
     engine::plan::plan(PlanRequest {
         config: &session.config,
         graph: &session.graph,
@@ -28,9 +33,12 @@ pub(crate) async fn make_plan(session: &Session, mode: PlanMode, refresh: bool) 
             diagnostics,
         },
         PlanError::Refresh(engine::plan::refresh::RefreshError::Provider { type_name, source }) => {
-            CliError::msg(format!("refreshing {type_name}: {source}")).with_hint(provider_hint(source.kind))
+            CliError::msg(format!("refreshing {type_name}: {source}"))
+                .with_hint(provider_hint(source.kind))
         }
-        PlanError::Refresh(other) => CliError::from_error("could not refresh the managed objects", &other),
+        PlanError::Refresh(other) => {
+            CliError::from_error("could not refresh the managed objects", &other)
+        }
     })
 }
 

@@ -10,8 +10,12 @@ use crate::report::{CliError, Ui};
 use crate::session::Session;
 
 pub(crate) async fn run(dir: &Path, ui: &Ui, args: PlanArgs) -> Result<Status, CliError> {
-    let session = Session::open(dir, &args.run).await?;
-    let mode = if args.destroy { PlanMode::Destroy } else { PlanMode::Normal };
+    let session = Session::open(dir, &args.run, "plan").await?;
+    let mode = if args.destroy {
+        PlanMode::Destroy
+    } else {
+        PlanMode::Normal
+    };
     let plan = super::make_plan(&session, mode, args.run.refresh).await?;
     super::print_plan(&plan, ui)?;
     Ok(if args.detailed_exitcode && plan.has_changes() {

@@ -14,7 +14,10 @@ pub fn pingform(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("pingform").expect("the pingform binary is built");
     cmd.arg("-C").arg(dir).arg("--no-color");
     for (key, _) in std::env::vars() {
-        if key.starts_with("PINGONE_") || key.starts_with("TF_VAR_") || key.starts_with("PINGFORM_VAR_") {
+        if key.starts_with("PINGONE_")
+            || key.starts_with("TF_VAR_")
+            || key.starts_with("PINGFORM_VAR_")
+        {
             cmd.env_remove(key);
         }
     }
@@ -41,14 +44,20 @@ pub fn run(cmd: &mut Command) -> Run {
 
 impl std::fmt::Display for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
     }
 }
 
 /// A temporary copy of `examples/<name>`.
 pub fn example(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name);
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
     for entry in std::fs::read_dir(&source).expect("example exists") {
         let entry = entry.expect("dir entry");
         if entry.path().is_file() {
@@ -101,12 +110,15 @@ pub fn serve(data: &Path) -> Served {
         .expect("the emulator starts");
     let deadline = Instant::now() + Duration::from_secs(30);
     let credentials = loop {
-        if let Ok(text) = std::fs::read_to_string(&creds_file) {
-            if let Ok(c) = serde_json::from_str(&text) {
-                break c;
-            }
+        if let Ok(text) = std::fs::read_to_string(&creds_file)
+            && let Ok(c) = serde_json::from_str(&text)
+        {
+            break c;
         }
-        assert!(Instant::now() < deadline, "the emulator wrote no credentials within 30 s");
+        assert!(
+            Instant::now() < deadline,
+            "the emulator wrote no credentials within 30 s"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     Served { child, credentials }
@@ -145,15 +157,108 @@ impl Served {
                 .json()
                 .await
                 .expect("token JSON");
-            let access = token["access_token"].as_str().expect("access_token").to_string();
+            let access = token["access_token"]
+                .as_str()
+                .expect("access_token")
+                .to_string();
             let response = http
                 .get(format!("{}/v1{path}", c.api_url))
                 .bearer_auth(access)
                 .send()
                 .await
                 .expect("API request");
-            assert!(response.status().is_success(), "GET {path}: {}", response.status());
+            assert!(
+                response.status().is_success(),
+                "GET {path}: {}",
+                response.status()
+            );
             response.json().await.expect("API JSON")
         })
     }
+}
+
+/// A working directory whose `main.tf` declares `count` populations named
+/// `<prefix>-00`, `<prefix>-01`, ... in the environment given by `var.environment_id`.
+pub fn populations_config(count: usize, prefix: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_populations(dir.path(), count, prefix);
+    dir
+}
+
+/// (Re)writes `dir/main.tf` as [`populations_config`] does.
+pub fn write_populations(dir: &Path, count: usize, prefix: &str) {
+    let mut text = String::from("variable \"environment_id\" {\n  type = string\n}\n");
+    for i in 0..count {
+        text.push_str(&format!(
+            "\nresource \"pingone_population\" \"p{i:02}\" {{\n  environment_id = var.environment_id\n  name           = \"{prefix}-{i:02}\"\n}}\n"
+        ));
+    }
+    std::fs::write(dir.join("main.tf"), text).expect("write main.tf");
+}
+
+impl Served {
+    /// `pingform <args>` in `dir` against this emulator, with `environment_id` set to its environment.
+    pub fn pingform(&self, dir: &Path, args: &[&str]) -> Command {
+        let mut cmd = pingform(dir);
+        cmd.args(args)
+            .envs(self.env())
+            .env("TF_VAR_environment_id", &self.credentials.environment_id);
+        cmd
+    }
+
+    /// The names of the populations in the emulator's admin environment, sorted, duplicates kept.
+    pub fn population_names(&self) -> Vec<String> {
+        let env = &self.credentials.environment_id;
+        let list = self.get(&format!("/environments/{env}/populations?limit=1000"));
+        let mut names: Vec<String> = list["_embedded"]["populations"]
+            .as_array()
+            .expect("populations array")
+            .iter()
+            .map(|p| p["name"].as_str().unwrap_or_default().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// The state file in `dir`, parsed.
+pub fn state_json(dir: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("pingform.tfstate")).expect("state file");
+    serde_json::from_str(&text).expect("state JSON")
+}
+
+/// An ordinary user to run as when the tests run as root (who may write anywhere,
+/// so "read-only" means nothing to it): `nobody`, as `(uid, gid)`. `None` when not root.
+#[cfg(unix)]
+pub fn unprivileged_user() -> Option<(u32, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    // /proc/self belongs to the process's effective user.
+    let uid = std::fs::metadata("/proc/self")
+        .map(|m| m.uid())
+        .unwrap_or(u32::MAX);
+    (uid == 0).then_some((65534, 65534))
+}
+
+/// Makes `user` (if any) own `dir` and everything in it.
+#[cfg(unix)]
+pub fn chown_tree(dir: &Path, uid: u32, gid: u32) {
+    std::os::unix::fs::chown(dir, Some(uid), Some(gid)).expect("chown");
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            chown_tree(&path, uid, gid);
+        } else {
+            std::os::unix::fs::chown(&path, Some(uid), Some(gid)).expect("chown");
+        }
+    }
+}
+
+/// Runs `cmd` as `user` when one is given (the caller is root then).
+#[cfg(unix)]
+pub fn as_user(cmd: &mut Command, user: Option<(u32, u32)>) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    if let Some((uid, gid)) = user {
+        cmd.uid(uid).gid(gid);
+    }
+    cmd
 }

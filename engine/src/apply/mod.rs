@@ -1,6 +1,13 @@
 //! Apply: carry out a plan in dependency order (deletes in reverse), persisting
 //! state after every object operation, and reporting each step to an observer.
 //! A failure skips what depends on it; everything else still runs.
+//!
+//! Each operation is persisted as one [`state::Operation`] through
+//! [`state::Backend::record`] (a journal line for the local backend), so its
+//! cost does not grow with the state; the whole state is stored once at the
+//! end. Before each create the intent is recorded with the planned natural
+//! key, so that a run killed between "the provider created it" and "state
+//! recorded it" is repaired by `recover` on the next run.
 
 mod observer;
 
@@ -14,7 +21,7 @@ use crate::eval::{Scope, evaluate_body};
 use crate::graph::Graph;
 use crate::plan::diff::proposed;
 use crate::plan::{Action, Plan, ResourceChange};
-use crate::provider::{CreateRequest, DeleteRequest, UpdateRequest};
+use crate::provider::{BlockSchema, CreateRequest, DeleteRequest, UpdateRequest};
 use crate::providers::Providers;
 use crate::{ResourceAddress, Value};
 
@@ -69,7 +76,8 @@ pub struct ApplyError {
 pub async fn apply(request: ApplyRequest<'_>) -> Result<ApplyReport, ApplyError> {
     let mut run = Run::new(&request);
     if request.plan.refresh_changed_state {
-        run.persist("refresh")?;
+        run.state.serial += 1;
+        run.store("refresh")?;
     }
     for change in deletes_in_order(request.plan) {
         run.delete(change).await?;
@@ -85,6 +93,8 @@ pub async fn apply(request: ApplyRequest<'_>) -> Result<ApplyReport, ApplyError>
             run.converge(change).await?;
         }
     }
+    // Compaction: one snapshot with every operation, so the next load reads no journal.
+    run.store("the apply")?;
     Ok(ApplyReport {
         outcomes: run.outcomes,
         state: run.state,
@@ -151,8 +161,20 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn persist(&mut self, after: &str) -> Result<(), ApplyError> {
+    /// Applies `operation` to the state and persists it.
+    fn commit(&mut self, operation: state::Operation, after: &str) -> Result<(), ApplyError> {
+        operation.apply_to(&mut self.state);
         self.state.serial += 1;
+        self.request
+            .backend
+            .record(&self.state, &operation)
+            .map_err(|source| ApplyError {
+                after: after.to_string(),
+                source,
+            })
+    }
+
+    fn store(&mut self, after: &str) -> Result<(), ApplyError> {
         self.request
             .backend
             .store(&self.state)
@@ -160,6 +182,14 @@ impl<'a> Run<'a> {
                 after: after.to_string(),
                 source,
             })
+    }
+
+    fn remove(&mut self, address: &ResourceAddress, after: &str) -> Result<(), ApplyError> {
+        let operation = state::Operation::Remove {
+            type_name: address.type_name.clone(),
+            name: address.name.clone(),
+        };
+        self.commit(operation, after)
     }
 
     fn record(&mut self, change: &ResourceChange, action: Action, outcome: Outcome) {
@@ -180,9 +210,7 @@ impl<'a> Run<'a> {
         let started = Instant::now();
         match self.delete_object(change).await {
             Ok(()) => {
-                self.state
-                    .remove(&change.address.type_name, &change.address.name);
-                self.persist(&format!("deleting `{}`", change.address))?;
+                self.remove(&change.address, &format!("deleting `{}`", change.address))?;
                 self.record(change, Action::Delete, succeeded(None, started.elapsed()));
             }
             Err(message) => self.record(change, Action::Delete, Outcome::Failed { message }),
@@ -224,11 +252,10 @@ impl<'a> Run<'a> {
                 self.record(change, action, Outcome::Failed { message });
                 return Ok(());
             }
-            self.state
-                .remove(&change.address.type_name, &change.address.name);
-            self.persist(&format!("deleting `{}` to replace it", change.address))?;
+            let after = format!("deleting `{}` to replace it", change.address);
+            self.remove(&change.address, &after)?;
         }
-        match self.write_object(change).await {
+        match self.write_object(change, &deps).await? {
             Ok(value) => {
                 let id = value.get("id").and_then(Value::as_str).map(str::to_string);
                 self.store_object(change, &deps, value)?;
@@ -241,25 +268,38 @@ impl<'a> Run<'a> {
 
     /// Re-evaluates the configuration with the now-known values of what it
     /// references, then creates or updates the object.
-    async fn write_object(&self, change: &ResourceChange) -> Result<Value, String> {
+    /// The outer error stops the apply (state could not be saved); the inner
+    /// one is this object's failure.
+    async fn write_object(
+        &mut self,
+        change: &ResourceChange,
+        deps: &[ResourceAddress],
+    ) -> Result<Result<Value, String>, ApplyError> {
         let address = &change.address;
-        let block = self.blocks.get(address).ok_or("not in configuration")?;
-        let schema = self
-            .request
-            .providers
-            .resource_schema(&address.type_name)
-            .ok_or("no provider offers this resource type")?;
+        let Some(block) = self.blocks.get(address) else {
+            return Ok(Err("not in configuration".into()));
+        };
+        let Some(schema) = self.request.providers.resource_schema(&address.type_name) else {
+            return Ok(Err("no provider offers this resource type".into()));
+        };
         let known = self.known_values();
         let scope = Scope::new(self.request.variables, &known)
             .with_config(self.request.config)
             .with_phase(crate::eval::Phase::Apply);
-        let config = evaluate_body(&block.body, &scope).map_err(|d| {
-            d.iter()
-                .map(|d| d.summary.clone())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
-        let provider = self.provider(address)?;
+        let config = match evaluate_body(&block.body, &scope) {
+            Ok(config) => config,
+            Err(d) => {
+                return Ok(Err(d
+                    .iter()
+                    .map(|d| d.summary.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")));
+            }
+        };
+        let provider = match self.provider(address) {
+            Ok(provider) => provider,
+            Err(message) => return Ok(Err(message)),
+        };
         let current = self
             .state
             .get(&address.type_name, &address.name)
@@ -278,6 +318,17 @@ impl<'a> Run<'a> {
             }
             None => {
                 let planned = proposed(schema, &config, None);
+                let intent = state::PendingCreate {
+                    type_name: address.type_name.clone(),
+                    name: address.name.clone(),
+                    provider: address.provider_name().to_string(),
+                    planned: natural_key_material(schema, &planned),
+                    dependencies: deps.iter().map(ToString::to_string).collect(),
+                };
+                self.commit(
+                    state::Operation::BeginCreate { intent },
+                    &format!("recording the intent to create `{address}`"),
+                )?;
                 provider
                     .create(CreateRequest {
                         type_name: address.type_name.clone(),
@@ -287,7 +338,7 @@ impl<'a> Run<'a> {
                     .await
             }
         };
-        result.map_err(|e| e.message)
+        Ok(result.map_err(|e| e.message))
     }
 
     fn store_object(
@@ -308,14 +359,17 @@ impl<'a> Run<'a> {
             );
             return Ok(());
         };
-        self.state.upsert(state::ResourceState {
+        let resource = state::ResourceState {
             type_name: address.type_name.clone(),
             name: address.name.clone(),
             provider: address.provider_name().to_string(),
             attributes,
             dependencies: deps.iter().map(ToString::to_string).collect(),
-        });
-        self.persist(&format!("writing `{address}`"))
+        };
+        self.commit(
+            state::Operation::Upsert { resource },
+            &format!("writing `{address}`"),
+        )
     }
 
     /// Values of every configured resource: from state when it exists, else unknown.
@@ -341,6 +395,22 @@ impl<'a> Run<'a> {
             .get(address.provider_name())
             .ok_or_else(|| format!("no provider `{}` is configured", address.provider_name()))
     }
+}
+
+/// The planned attributes that are known and not sensitive: what an intent
+/// records so that the provider can find the object later, and no secret.
+fn natural_key_material(schema: &BlockSchema, planned: &Value) -> serde_json::Value {
+    let known = planned
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(name, value)| {
+            !value.contains_sensitive()
+                && !schema.attributes.get(*name).is_some_and(|a| a.sensitive)
+        })
+        .filter_map(|(name, value)| Some((name.clone(), value.to_json()?)))
+        .collect();
+    serde_json::Value::Object(known)
 }
 
 fn succeeded(id: Option<String>, elapsed: Duration) -> Outcome {

@@ -12,6 +12,7 @@ use crate::provider::{
     AttrType, AttributeSchema, BlockSchema, Presence, Provider, ProviderError, ProviderErrorKind,
     ProviderSchema, ReadManyRequest, ReadManyResponse,
 };
+use crate::provider::{FindRequest, Found};
 
 /// Objects kept in a map; names containing "fail" are refused on create.
 struct MemoryProvider {
@@ -106,7 +107,25 @@ impl Provider for MemoryProvider {
         attrs.insert("id".into(), Value::String(id.clone()));
         let value = Value::Object(attrs);
         self.objects.lock().unwrap().insert(id, value.clone());
+        if name.contains("lost") {
+            // Created, but the answer never arrives (a dropped connection).
+            return Err(ProviderError::new(
+                ProviderErrorKind::Connection,
+                "connection reset",
+            ));
+        }
         Ok(value)
+    }
+
+    async fn find(&self, request: FindRequest) -> Result<Found, ProviderError> {
+        let name = request.planned.get("name").cloned();
+        let objects = self.objects.lock().unwrap();
+        Ok(
+            match objects.values().find(|o| o.get("name").cloned() == name) {
+                Some(found) => Found::Object(found.clone()),
+                None => Found::Nothing,
+            },
+        )
     }
 
     async fn update(&self, request: UpdateRequest) -> Result<Value, ProviderError> {
@@ -303,4 +322,43 @@ async fn removed_resource_is_deleted_as_not_in_configuration() {
     f.write("resource \"mem_thing\" \"parent\" {\n  name = \"parent\"\n}\n");
     let (actions, _) = f.converge(PlanMode::Normal).await;
     assert_eq!(actions, [("mem_thing.child".to_string(), Action::Delete)]);
+}
+
+#[tokio::test]
+async fn a_create_whose_answer_was_lost_is_adopted_not_duplicated() {
+    use state::Backend as _;
+    let f = Fixture::new();
+    f.write(&TWO.replace("name = \"parent\"", "name = \"lost parent\""));
+    let (_, log) = f.converge(PlanMode::Normal).await;
+    assert_eq!(
+        log,
+        [
+            "mem_thing.parent Create failed",
+            "mem_thing.child Create skipped"
+        ]
+    );
+    let mut state = f.backend.load().unwrap().unwrap();
+    assert_eq!(
+        state.pending_creates.len(),
+        1,
+        "the intent outlives the failure"
+    );
+    assert_eq!(state.pending_creates[0].planned["name"], "lost parent");
+
+    let settled = crate::recover::settle_pending(&state, &f.providers)
+        .await
+        .unwrap();
+    assert!(matches!(
+        settled[0].settled,
+        crate::recover::Settled::Adopted { .. }
+    ));
+    settled[0].operation.apply_to(&mut state);
+    f.backend.store(&state).unwrap();
+    let (actions, _) = f.converge(PlanMode::Normal).await;
+    assert_eq!(
+        actions,
+        [("mem_thing.child".to_string(), Action::Create)],
+        "the parent is not created again"
+    );
+    assert_eq!(f.provider.ids().len(), 2);
 }

@@ -8,8 +8,8 @@ use std::sync::{PoisonError, RwLock};
 use async_trait::async_trait;
 use engine::Value;
 use engine::provider::{
-    CreateRequest, DeleteRequest, Provider, ProviderError, ProviderSchema, ReadManyRequest,
-    ReadManyResponse, UpdateRequest,
+    CreateRequest, DeleteRequest, FindRequest, Found, Provider, ProviderError, ProviderSchema,
+    ReadManyRequest, ReadManyResponse, UpdateRequest,
 };
 
 use crate::client::{Client, ClientOptions};
@@ -143,6 +143,13 @@ impl Provider for PingOneProvider {
             .delete(&self.client()?, &request.address, &request.prior)
             .await
     }
+
+    async fn find(&self, request: FindRequest) -> Result<Found, ProviderError> {
+        let resource = self.registry.get(&request.type_name)?;
+        resource
+            .find(&self.client()?, &request.address, &request.planned)
+            .await
+    }
 }
 
 #[cfg(test)]
@@ -221,6 +228,10 @@ mod tests {
         // configure then fails only because nothing listens on the loopback port.
         let err = p.configure(&block).await.unwrap_err();
         assert_eq!(err.kind, ProviderErrorKind::Connection, "{}", err.message);
-        assert!(err.message.contains("http://127.0.0.1:9/"), "{}", err.message);
+        assert!(
+            err.message.contains("http://127.0.0.1:9/"),
+            "{}",
+            err.message
+        );
     }
 }

@@ -107,6 +107,24 @@ impl LocalBackend {
     }
 }
 
+impl LocalBackend {
+    /// The state with the journal replayed, and how many records that took.
+    fn load_counting(&self) -> Result<(Option<State>, usize), Error> {
+        let snapshot = self.read_snapshot()?;
+        let records = journal::read(&self.journal_path())?;
+        let Some(first) = records.first() else {
+            return Ok((snapshot, 0));
+        };
+        // A journal without a snapshot belongs to a first run that never compacted.
+        let mut state = snapshot.unwrap_or_else(|| State {
+            lineage: first.lineage.clone(),
+            ..State::new()
+        });
+        let replayed = journal::replay(&mut state, &records);
+        Ok((Some(state), replayed))
+    }
+}
+
 fn guard<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -127,28 +145,26 @@ impl Backend for LocalBackend {
     }
 
     fn load(&self) -> Result<Option<State>, Error> {
-        let snapshot = self.read_snapshot()?;
-        let records = journal::read(&self.journal_path())?;
-        let Some(first) = records.first() else {
-            return Ok(snapshot);
-        };
-        // A journal without a snapshot belongs to a first run that never compacted.
-        let mut state = snapshot.unwrap_or_else(|| State {
-            lineage: first.lineage.clone(),
-            ..State::new()
-        });
-        journal::replay(&mut state, &records);
-        Ok(Some(state))
+        self.load_counting().map(|(state, _)| state)
     }
 
     fn recover(&self) -> Result<Option<State>, Error> {
-        let state = self.load()?;
+        let (state, replayed) = self.load_counting()?;
         if let Some(state) = &state
-            && self.journal_path().exists()
+            && replayed > 0
         {
             self.store(state)?;
         }
         Ok(state)
+    }
+
+    fn check_writable(&self) -> Result<(), Error> {
+        self.check_lock()?;
+        let mut journal = guard(&self.journal);
+        if journal.is_none() {
+            *journal = Some(Journal::open(&self.journal_path())?);
+        }
+        Ok(())
     }
 
     fn store(&self, state: &State) -> Result<(), Error> {

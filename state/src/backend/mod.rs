@@ -39,6 +39,12 @@ pub trait Backend: Send + Sync {
         self.store(after)
     }
 
+    /// Fails now if the state could not be written, so that a run stops before
+    /// it changes anything it could not record (a read-only directory, say).
+    fn check_writable(&self) -> Result<(), Error> {
+        Ok(())
+    }
+
     /// Where the state lives, for messages.
     fn describe(&self) -> String;
 }

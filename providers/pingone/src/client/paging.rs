@@ -21,6 +21,28 @@ impl Client {
         let mut url = self.url(segments);
         url.query_pairs_mut()
             .append_pair("limit", &self.page_limit().to_string());
+        self.list_from(url, plural).await
+    }
+
+    /// Like [`Client::list_all`], with a SCIM `filter` (such as `name eq "x"`).
+    pub async fn list_all_filtered(
+        &self,
+        segments: &[&str],
+        plural: &str,
+        filter: &str,
+    ) -> Result<Vec<serde_json::Value>, ClientError> {
+        let mut url = self.url(segments);
+        url.query_pairs_mut()
+            .append_pair("filter", filter)
+            .append_pair("limit", &self.page_limit().to_string());
+        self.list_from(url, plural).await
+    }
+
+    async fn list_from(
+        &self,
+        mut url: Url,
+        plural: &str,
+    ) -> Result<Vec<serde_json::Value>, ClientError> {
         let mut items = Vec::new();
         let mut seen = HashSet::new();
         loop {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use engine::Value;
-use engine::provider::{BlockSchema, ObjectRef, ProviderError, ProviderErrorKind};
+use engine::provider::{BlockSchema, Found, ObjectRef, ProviderError, ProviderErrorKind};
 
 use crate::client::{Client, ClientError};
 
@@ -54,6 +54,18 @@ pub(crate) trait Resource: Send + Sync {
         address: &str,
         prior: &Value,
     ) -> Result<(), ProviderError>;
+
+    /// Finds the object a create with these planned attributes would have made,
+    /// by its natural key. Types without one cannot.
+    async fn find(
+        &self,
+        client: &Client,
+        address: &str,
+        planned: &Value,
+    ) -> Result<Found, ProviderError> {
+        let _ = (client, address, planned);
+        Ok(Found::Unsupported)
+    }
 }
 
 /// Every resource type, by name.

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use engine::Value;
 use engine::provider::{
-    AttrType, AttributeSchema, BlockSchema, ObjectRef, Presence, ProviderError, ProviderErrorKind,
+    AttrType, AttributeSchema, BlockSchema, Found, ObjectRef, Presence, ProviderError,
+    ProviderErrorKind,
 };
 use serde_json::{Map, json};
 
@@ -265,6 +266,61 @@ impl Resource for Population {
             Err(e) => environment_gone(client, &env, e, &operation).await,
         }
     }
+
+    /// A population's natural key is its name, unique (case-insensitively) in its
+    /// environment: one filtered list call finds it.
+    async fn find(
+        &self,
+        client: &Client,
+        address: &str,
+        planned: &Value,
+    ) -> Result<Found, ProviderError> {
+        let operation = format!("find {address} by name");
+        let env = required_string(planned, "environment_id").map_err(|e| invalid(&operation, e))?;
+        let name = required_string(planned, "name").map_err(|e| invalid(&operation, e))?;
+        let filter = name_filter(&name);
+        let Some(items) = list_filtered(client, &env, &filter, &operation).await? else {
+            return Ok(Found::Nothing); // The environment is gone, so the population is too.
+        };
+        let wanted = name.to_lowercase();
+        let mut matching = items.iter().filter(|p| {
+            p.get("name")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_lowercase)
+                == Some(wanted.clone())
+        });
+        match matching.next() {
+            Some(found) => from_api(found, planned)
+                .map(Found::Object)
+                .map_err(|e| api_shape_error(&operation, e)),
+            None => Ok(Found::Nothing),
+        }
+    }
+}
+
+/// The SCIM filter `name eq "<name>"`, with quotes and backslashes escaped.
+fn name_filter(name: &str) -> String {
+    let escaped = name.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("name eq \"{escaped}\"")
+}
+
+/// The populations of one environment that match `filter`, or `None` when the
+/// environment is gone.
+async fn list_filtered(
+    client: &Client,
+    env: &str,
+    filter: &str,
+    operation: &str,
+) -> Result<Option<Vec<serde_json::Value>>, ProviderError> {
+    match client
+        .list_all_filtered(&["environments", env, PLURAL], PLURAL, filter)
+        .await
+    {
+        Ok(items) => Ok(Some(items)),
+        Err(e) => environment_gone(client, env, e, operation)
+            .await
+            .map(|()| None),
+    }
 }
 
 /// Every population of one environment by ID, or `None` when the environment is gone.
@@ -331,6 +387,12 @@ mod tests {
             }
         }
         v
+    }
+
+    #[test]
+    fn name_filters_escape_quotes_and_backslashes() {
+        assert_eq!(name_filter("staff"), r#"name eq "staff""#);
+        assert_eq!(name_filter(r#"a "b" \c"#), r#"name eq "a \"b\" \\c""#);
     }
 
     #[test]
