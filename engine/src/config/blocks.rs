@@ -8,7 +8,8 @@ use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Attribute, Block, Body as HclBody, Structure};
 
 use super::model::{
-    Attr, Body, Config, Expr, OutputBlock, ProviderBlock, ResourceBlock, Validation, VariableBlock,
+    Attr, BackendBlock, Body, Config, Expr, OutputBlock, ProviderBlock, ResourceBlock, Validation,
+    VariableBlock,
 };
 use crate::address::ResourceAddress;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, did_you_mean};
@@ -69,9 +70,7 @@ impl<'a> FileLoader<'a> {
             "provider" => self.provider(block),
             "locals" => self.locals(block),
             "output" => self.output(block),
-            // Settings such as `required_providers` and `required_version` are accepted so
-            // that Terraform configurations load unchanged, and ignored.
-            "terraform" => {}
+            "terraform" => self.terraform(block),
             other => self.unsupported_block(block, other),
         }
     }
@@ -364,6 +363,41 @@ impl<'a> FileLoader<'a> {
                 }
                 self.diags.push(diag);
             }
+        }
+    }
+
+    /// Reads the `backend` block; other settings such as `required_providers` and
+    /// `required_version` are accepted so that Terraform configurations load
+    /// unchanged, and ignored.
+    fn terraform(&mut self, block: &Block) {
+        for nested in block
+            .body
+            .blocks()
+            .filter(|b| b.ident.as_str() == "backend")
+        {
+            let Some(labels) = self.labels(nested, &["type"]) else {
+                continue;
+            };
+            if let Some(first) = &self.config.backend {
+                let diag = Diagnostic::error("Duplicate backend configuration")
+                    .with_span(self.header_span(nested), "second backend")
+                    .with_detail(format!(
+                        "A configuration has at most one `backend` block; a `backend \"{}\"` block \
+                         is already declared.",
+                        first.kind
+                    ));
+                self.diags.push(diag);
+                continue;
+            }
+            let mut body = Body::default();
+            for attr in nested.body.attributes() {
+                self.add_attr(&mut body, attr);
+            }
+            self.config.backend = Some(BackendBlock {
+                kind: labels[0].clone(),
+                body,
+                span: self.header_span(nested),
+            });
         }
     }
 

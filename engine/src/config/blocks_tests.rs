@@ -184,3 +184,32 @@ resource "pingone_group" "bad name" {}
     );
     insta::assert_snapshot!(report);
 }
+
+#[test]
+fn the_backend_block_is_exposed_and_other_terraform_settings_ignored() {
+    let config = load(
+        r#"terraform {
+  required_version = ">= 1.5"
+  backend "pg" {
+    conn_str    = "postgres://localhost/state"
+    schema_name = "team_a"
+  }
+}
+"#,
+    );
+    let backend = config.backend.expect("a backend");
+    assert_eq!(backend.kind, "pg");
+    let names: Vec<&str> = backend.body.attributes.keys().map(String::as_str).collect();
+    assert_eq!(names, ["conn_str", "schema_name"]);
+    assert!(load("terraform {}\n").backend.is_none());
+}
+
+#[test]
+fn a_second_backend_is_an_error() {
+    let (found, _) =
+        errors("terraform {\n  backend \"pg\" {}\n}\nterraform {\n  backend \"local\" {}\n}\n");
+    assert_eq!(
+        found,
+        pairs(&[("Duplicate backend configuration", "backend \"local\"")])
+    );
+}

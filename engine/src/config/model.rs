@@ -27,6 +27,9 @@ pub struct Config {
     pub locals: IndexMap<String, Attr>,
     /// `output` blocks, in file order.
     pub outputs: Vec<OutputBlock>,
+    /// `terraform { backend "<kind>" { ... } }`: where state is kept, when not in
+    /// the local file.
+    pub backend: Option<BackendBlock>,
     /// The directory the files were read from; `file()` and `templatefile()` resolve
     /// relative paths against it. Empty (the current directory) for in-memory configurations.
     pub dir: PathBuf,
@@ -97,6 +100,17 @@ pub struct OutputBlock {
     /// The resources listed in `depends_on`, each with the span of its reference.
     pub depends_on: Vec<(ResourceAddress, Span)>,
     /// The block header, `output "name"`.
+    pub span: Span,
+}
+
+/// `backend "kind" { ... }` inside a `terraform` block.
+#[derive(Clone, Debug)]
+pub struct BackendBlock {
+    /// The backend type, such as `pg`.
+    pub kind: String,
+    /// Its settings (literals: they are read before variables exist).
+    pub body: Body,
+    /// The block header, `backend "kind"`.
     pub span: Span,
 }
 
