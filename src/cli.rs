@@ -56,9 +56,15 @@ pub(crate) struct RunArgs {
     #[arg(long)]
     pub(crate) emulator: bool,
 
-    /// Set an input variable: `--var name=value` (may repeat).
+    /// Set an input variable: `--var name=value` (may repeat). Values of variables whose
+    /// type is not `string` are HCL: `--var 'tags={ team = "iam" }'`.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub(crate) vars: Vec<String>,
+
+    /// Read input variables from a `.tfvars` or `.tfvars.json` file (may repeat; read after
+    /// `terraform.tfvars` and `*.auto.tfvars`, before `--var`).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub(crate) var_files: Vec<PathBuf>,
 
     /// Skip reading the live objects before planning.
     #[arg(long = "refresh", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]

@@ -2,6 +2,7 @@
 //! variables, providers, and the state backend, prepared in that order.
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -108,13 +109,7 @@ impl Session {
             .unwrap_or_default();
         let providers = providers(overrides);
         let (config, graph) = load(dir, &providers)?;
-        let given = given_variables(&run.vars)?;
-        let variables = engine::variables::resolve(&config, &given).map_err(|diagnostics| {
-            CliError::Diagnostics {
-                sources: config.sources.clone(),
-                diagnostics,
-            }
-        })?;
+        let (config, variables) = variables(config, run)?;
         let backend: Box<dyn Backend> = Box::new(LocalBackend::new(state_path(dir)));
         let state = lock_and_load(backend.as_ref(), operation, run.lock_timeout)?;
         providers
@@ -243,22 +238,51 @@ pub(crate) fn state_path(dir: &Path) -> PathBuf {
     dir.join(STATE_FILE)
 }
 
-/// Variables from `PINGFORM_VAR_x` / `TF_VAR_x`, then `--var x=v` (later wins).
-fn given_variables(flags: &[String]) -> Result<BTreeMap<String, String>, CliError> {
-    let mut given = BTreeMap::new();
-    for prefix in ["TF_VAR_", "PINGFORM_VAR_"] {
-        for (key, value) in std::env::vars() {
-            if let Some(name) = key.strip_prefix(prefix) {
-                given.insert(name.to_string(), value);
-            }
+/// Input variables from the environment, `.tfvars` files, `--var-file` and `--var` (in
+/// Terraform's precedence), asking on a terminal for required ones that are still missing.
+fn variables(
+    mut config: Config,
+    run: &RunArgs,
+) -> Result<(Config, BTreeMap<String, Value>), CliError> {
+    let sources = engine::variables::Sources {
+        env: std::env::vars().collect(),
+        var_files: run.var_files.clone(),
+        vars: run.vars.clone(),
+    };
+    let invalid = |config: &Config, diagnostics| CliError::Diagnostics {
+        sources: config.sources.clone(),
+        diagnostics,
+    };
+    let mut given =
+        engine::variables::collect(&mut config, &sources).map_err(|d| invalid(&config, d))?;
+    crate::report::warnings(&config.sources, &config.warnings);
+    if std::io::stdin().is_terminal() {
+        for variable in engine::variables::missing(&config, &given) {
+            let text = prompt(&variable.name, variable.description.as_deref())?;
+            let origin = "the terminal".to_string();
+            given.insert(
+                variable.name.clone(),
+                engine::variables::Given::Text { text, origin },
+            );
         }
     }
-    for flag in flags {
-        let (name, value) = flag.split_once('=').ok_or_else(|| {
-            CliError::msg(format!("`--var {flag}` is not of the form NAME=VALUE"))
-                .with_hint("write it as `--var name=value`")
-        })?;
-        given.insert(name.trim().to_string(), value.to_string());
+    let variables = engine::variables::resolve(&config, &given).map_err(|d| invalid(&config, d))?;
+    Ok((config, variables))
+}
+
+/// Asks for a variable's value the way Terraform does.
+fn prompt(name: &str, description: Option<&str>) -> Result<String, CliError> {
+    println!("var.{name}");
+    if let Some(description) = description {
+        println!("  {description}");
     }
-    Ok(given)
+    print!("\n  Enter a value: ");
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::from_error("could not read the value", &e))?;
+    println!();
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }

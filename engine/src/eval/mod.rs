@@ -29,3 +29,8 @@ pub(crate) mod tests;
 pub use expr::{Phase, Scope, evaluate, evaluate_body};
 pub use references::{Reference, references};
 pub use value::Value;
+
+/// A list of values as a set: duplicates removed, ordered as Terraform orders sets.
+pub fn normalize_set(values: Vec<Value>) -> Vec<Value> {
+    functions::normalize_set(values)
+}

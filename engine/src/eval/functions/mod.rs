@@ -224,6 +224,11 @@ static FUNCTIONS: &[Function] = &[
 /// Functions whose arguments are evaluated lazily by the evaluator itself.
 pub(crate) const SPECIAL_FORMS: [&str; 2] = ["can", "try"];
 
+/// A list of values as a set (see `sets::normalize`).
+pub(crate) fn normalize_set(values: Vec<Value>) -> Vec<Value> {
+    sets::normalize(values)
+}
+
 /// The names of every built-in function, sorted.
 pub(crate) fn names() -> Vec<&'static str> {
     let mut names: Vec<&str> = FUNCTIONS.iter().map(|f| f.name).collect();
