@@ -60,9 +60,18 @@ fn license_json(data: &TenantData, license: &License, url: &RequestUrl) -> Value
         "environments": {
             "allowProduction": license.allow_production,
             "max": license.max_environments,
-            "regions": license.regions,
+            "regions": license.regions.iter().map(|r| license_region(r)).collect::<Vec<_>>(),
         },
     })
+}
+
+/// A license names North America `NORTH_AMERICA` (`EnumRegionCodeLicense`), where an
+/// environment says `NA` (`EnumRegionCode`).
+fn license_region(code: &str) -> &str {
+    match code {
+        "NA" => "NORTH_AMERICA",
+        other => other,
+    }
 }
 
 fn require_organization(data: &TenantData, org_id: &str) -> Result<(), ApiError> {
