@@ -27,10 +27,12 @@ mod keys;
 mod model;
 mod persist;
 mod populations;
+mod roles;
 mod routes;
 mod seed;
 mod server;
 mod store;
+mod table;
 mod token;
 
 use std::fmt;
@@ -61,7 +63,10 @@ impl Emulator {
     pub fn open(data_file: Option<&Path>) -> Result<Emulator, Error> {
         let data = match data_file {
             Some(path) => match persist::load(path)? {
-                Some(data) => data,
+                Some(mut data) => {
+                    seed::upgrade(&mut data);
+                    data
+                }
                 None => {
                     let data = seed::tenant()?;
                     persist::save(path, &data)?;

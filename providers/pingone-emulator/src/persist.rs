@@ -39,15 +39,25 @@ pub(crate) fn load(path: &Path) -> Result<Option<TenantData>, Error> {
 
 /// Writes the data file atomically.
 pub(crate) fn save(path: &Path, data: &TenantData) -> Result<(), Error> {
+    write_bytes(path, &encode(data)?)
+}
+
+/// The data file's content for a tenant.
+pub(crate) fn encode(data: &TenantData) -> Result<Vec<u8>, Error> {
     let mut bytes = serde_json::to_vec_pretty(data).map_err(Error::Serialize)?;
     bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Writes encoded content to the data file atomically.
+pub(crate) fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let dir = parent_dir(path);
     fs::create_dir_all(&dir).map_err(|source| Error::Io {
         path: dir.clone(),
         source,
     })?;
     let temp = temp_path(path);
-    let result = write_synced(&temp, &bytes).and_then(|()| {
+    let result = write_synced(&temp, bytes).and_then(|()| {
         fs::rename(&temp, path).map_err(|source| Error::Io {
             path: path.to_owned(),
             source,

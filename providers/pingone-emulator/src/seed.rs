@@ -3,16 +3,26 @@
 //! One organization with one license, an "Administrators" PRODUCTION environment in region NA
 //! with its automatically created "Default" population (API.md §2.3), and a WORKER application
 //! whose client credentials the emulator hands to its callers, plus the token-signing key.
+//! The worker holds what a real bootstrap worker holds: Organization Admin at ORGANIZATION
+//! scope, and Environment Admin, Identity Data Admin and Client Application Developer on the
+//! admin environment. Every environment (seeded or created) is furnished with what PingOne
+//! creates automatically (API.md §2.3): the "Default" population, the password policies
+//! Standard (default), Passphrase and Basic, and the sign-on policies Single_Factor (default;
+//! UNCONFIRMED which one PingOne marks default) and Multi_Factor.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::error::Error;
 use crate::keys;
+use serde_json::{Map, Value, json};
+
 use crate::model::{
-    Application, Environment, FORMAT_VERSION, License, Organization, Population, Secret,
-    TenantData, new_id, now,
+    Application, Environment, FORMAT_VERSION, License, Organization, Policy, Population,
+    RoleAssignment, Secret, TenantData, new_id, now,
 };
+use crate::roles;
+use crate::table::Table;
 
 /// The name of the seeded admin environment.
 pub(crate) const ADMIN_ENVIRONMENT_NAME: &str = "Administrators";
@@ -27,18 +37,180 @@ pub(crate) fn tenant() -> Result<TenantData, Error> {
     let organization = organization();
     let license = license();
     let environment = admin_environment(&license.id);
-    let population = default_population(&environment.id);
     let worker = admin_worker(&environment.id)?;
-    Ok(TenantData {
+    let mut applications = Table::default();
+    let admin_application_id = worker.id.clone();
+    applications.insert(worker);
+    let mut data = TenantData {
         format_version: FORMAT_VERSION,
-        admin_application_id: worker.id.clone(),
+        admin_application_id,
         organization,
         licenses: vec![license],
         environments: vec![environment],
-        populations: vec![population],
-        applications: vec![worker],
+        populations: Vec::new(),
+        applications,
+        users: Table::default(),
+        groups: Table::default(),
+        role_assignments: Table::default(),
+        password_policies: Vec::new(),
+        sign_on_policies: Vec::new(),
         signing_key: keys::generate()?,
-    })
+        usernames: Default::default(),
+    };
+    furnish(&mut data, ADMIN_ENVIRONMENT_ID);
+    upgrade(&mut data);
+    Ok(data)
+}
+
+/// Brings a tenant from an older data file up to date: the admin worker's bootstrap role
+/// assignments, and every environment's automatic policies.
+pub(crate) fn upgrade(data: &mut TenantData) {
+    let worker = data.admin_application_id.clone();
+    let Some(env_id) = data
+        .applications
+        .get(&worker)
+        .map(|w| w.environment_id.clone())
+    else {
+        return;
+    };
+    if data.role_assignments.count_in(&worker) == 0 {
+        let org = data.organization.id.clone();
+        let grants = [
+            (roles::ORGANIZATION_ADMIN, "ORGANIZATION", org.as_str()),
+            (roles::ENVIRONMENT_ADMIN, "ENVIRONMENT", env_id.as_str()),
+            (roles::IDENTITY_DATA_ADMIN, "ENVIRONMENT", env_id.as_str()),
+            (roles::CLIENT_APPLICATION_DEVELOPER, "ENVIRONMENT", env_id.as_str()),
+        ];
+        for (role, scope_type, scope_id) in grants {
+            let assignment = assignment(&worker, &env_id, role, scope_type, scope_id, true);
+            data.role_assignments.insert(assignment);
+        }
+    }
+    let bare: Vec<String> = data
+        .environments
+        .iter()
+        .filter(|e| !data.password_policies.iter().any(|p| p.environment_id == e.id))
+        .map(|e| e.id.clone())
+        .collect();
+    for env_id in bare {
+        furnish_policies(data, &env_id);
+    }
+}
+
+/// A role assignment record.
+pub(crate) fn assignment(
+    actor_id: &str,
+    environment_id: &str,
+    role_id: &str,
+    scope_type: &str,
+    scope_id: &str,
+    read_only: bool,
+) -> RoleAssignment {
+    RoleAssignment {
+        id: new_id(),
+        actor_id: actor_id.to_owned(),
+        environment_id: environment_id.to_owned(),
+        role_id: role_id.to_owned(),
+        scope_type: scope_type.to_owned(),
+        scope_id: scope_id.to_owned(),
+        read_only,
+        created_at: now(),
+    }
+}
+
+/// Adds what PingOne creates with every environment: the default population and policies.
+pub(crate) fn furnish(data: &mut TenantData, env_id: &str) {
+    data.populations.push(default_population(env_id));
+    furnish_policies(data, env_id);
+}
+
+fn furnish_policies(data: &mut TenantData, env_id: &str) {
+    for (name, default, attributes) in password_policies() {
+        data.password_policies
+            .push(policy(env_id, name, default, attributes));
+    }
+    let sign_on = [
+        ("Single_Factor", true, "A sign-on policy that requires a username and password."),
+        ("Multi_Factor", false, "A sign-on policy that requires a password and a second factor."),
+    ];
+    for (name, default, description) in sign_on {
+        let attributes = object(json!({ "description": description }));
+        data.sign_on_policies
+            .push(policy(env_id, name, default, attributes));
+    }
+}
+
+fn policy(env_id: &str, name: &str, default: bool, attributes: Map<String, Value>) -> Policy {
+    let at = now();
+    Policy {
+        id: new_id(),
+        environment_id: env_id.to_owned(),
+        name: name.to_owned(),
+        default,
+        attributes,
+        created_at: at,
+        updated_at: at,
+    }
+}
+
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The three password policies of a new environment (DOCS p1_passwordpolicies).
+fn password_policies() -> [(&'static str, bool, Map<String, Value>); 3] {
+    let common = |description: &str, min: u32, extra: Value| {
+        let mut out = object(json!({
+            "description": description,
+            "excludesCommonlyUsed": true,
+            "excludesProfileData": true,
+            "notSimilarToCurrent": true,
+            "history": { "count": 6, "retentionDays": 365 },
+            "length": { "min": min, "max": 255 },
+            "lockout": { "failureCount": 5, "durationSeconds": 900 },
+            "maxAgeDays": 182,
+            "minAgeDays": 1,
+        }));
+        out.extend(object(extra));
+        out
+    };
+    [
+        (
+            "Standard",
+            true,
+            common(
+                "A standard policy that incorporates industry best practices",
+                8,
+                json!({
+                    "maxRepeatedCharacters": 2,
+                    "minCharacters": {
+                        "~!@#$%^&*()-_=+[]{}|;:,.<>/?": 1,
+                        "0123456789": 1,
+                        "ABCDEFGHIJKLMNOPQRSTUVWXYZ": 1,
+                        "abcdefghijklmnopqrstuvwxyz": 1
+                    },
+                    "minUniqueCharacters": 5
+                }),
+            ),
+        ),
+        (
+            "Passphrase",
+            false,
+            common(
+                "A policy that encourages the use of passphrases",
+                8,
+                json!({ "minComplexity": 7 }),
+            ),
+        ),
+        (
+            "Basic",
+            false,
+            common("A basic policy", 8, json!({ "excludesCommonlyUsed": false })),
+        ),
+    ]
 }
 
 fn organization() -> Organization {
@@ -75,6 +247,10 @@ fn admin_environment(license_id: &str) -> Environment {
         kind: "PRODUCTION".into(),
         region: REGION.into(),
         license_id: license_id.to_owned(),
+        icon: None,
+        status: None,
+        bill_of_materials: Some(json!({ "products": [{ "type": "PING_ONE_BASE" }] })),
+        soft_deleted_at: None,
         created_at: at,
         updated_at: at,
     }
@@ -112,6 +288,8 @@ fn admin_worker(environment_id: &str) -> Result<Application, Error> {
         token_endpoint_auth_method: "CLIENT_SECRET_BASIC".into(),
         grant_types: vec!["CLIENT_CREDENTIALS".into()],
         secret: new_secret()?,
+        previous_secret: None,
+        attributes: Map::new(),
         created_at: at,
         updated_at: at,
     })
@@ -138,6 +316,9 @@ mod tests {
         );
         let population = &data.populations[0];
         assert!(population.default && population.environment_id == env.id);
+        assert_eq!(data.password_policies.len(), 3);
+        assert_eq!(data.sign_on_policies.len(), 2);
+        assert_eq!(data.role_assignments.count_in(&data.admin_application_id), 4);
         let worker = data
             .application(&env.id, &data.admin_application_id)
             .expect("worker");

@@ -388,8 +388,11 @@ mod tests {
         let creds = emulator.credentials("http://h");
         emulator
             .store()
-            .write(|data| {
-                data.applications[0].token_endpoint_auth_method = "CLIENT_SECRET_POST".into();
+            .write_now(|data| {
+                let app = data.applications.get_mut_in(&creds.environment_id, &creds.client_id);
+                if let Some(app) = app {
+                    app.token_endpoint_auth_method = "CLIENT_SECRET_POST".into();
+                }
                 Ok(())
             })
             .expect("reconfigure");

@@ -118,7 +118,8 @@ pub(super) async fn create(
     let created = emulator.store().write(|data| {
         require_environment(data, &env_id)?;
         rules::create(data, &env_id, input)
-    })?;
+    })
+    .await?;
     let body = population_json(&created, &url);
     let mut response = ok(StatusCode::CREATED, &body);
     if let Some(location) = body["_links"]["self"]["href"]
@@ -161,7 +162,8 @@ pub(super) async fn replace(
     let replaced = emulator.store().write(|data| {
         require_environment(data, &env_id)?;
         rules::replace(data, &env_id, &id, input)
-    })?;
+    })
+    .await?;
     Ok(ok(StatusCode::OK, &population_json(&replaced, &url)))
 }
 
@@ -173,6 +175,7 @@ pub(super) async fn delete(
     emulator.store().write(|data| {
         require_environment(data, &env_id)?;
         rules::delete(data, &env_id, &id)
-    })?;
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
