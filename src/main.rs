@@ -51,6 +51,7 @@ async fn run(cli: Cli) -> Result<Status, report::CliError> {
         .unwrap_or_else(|| std::path::PathBuf::from("."));
     match cli.command {
         Command::Validate => commands::validate::run(&dir, &ui).await,
+        Command::Graph => commands::graph::run(&dir),
         Command::Plan(args) => commands::plan::run(&dir, &ui, args).await,
         Command::Apply(args) => commands::apply::run(&dir, &ui, args, false).await,
         Command::Destroy(args) => commands::apply::run(&dir, &ui, args, true).await,

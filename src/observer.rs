@@ -27,15 +27,26 @@ fn verb(action: Action) -> (&'static str, &'static str) {
 
 impl ApplyObserver for LineObserver {
     fn started(&self, address: &ResourceAddress, action: Action) {
-        println!("{}: {}", self.style.paint_bold(&address.to_string()), verb(action).0);
+        println!(
+            "{}: {}",
+            self.style.paint_bold(&address.to_string()),
+            verb(action).0
+        );
     }
 
     fn finished(&self, address: &ResourceAddress, action: Action, outcome: &Outcome) {
         let name = self.style.paint_bold(&address.to_string());
         match outcome {
             Outcome::Succeeded { id, elapsed } => {
-                let id = id.as_deref().map(|id| format!(" [id={id}]")).unwrap_or_default();
-                println!("{name}: {} after {}s{id}", verb(action).1, elapsed.as_secs());
+                let id = id
+                    .as_deref()
+                    .map(|id| format!(" [id={id}]"))
+                    .unwrap_or_default();
+                println!(
+                    "{name}: {} after {}s{id}",
+                    verb(action).1,
+                    elapsed.as_secs()
+                );
             }
             Outcome::Failed { message } => eprintln!("{name}: failed: {message}"),
             Outcome::Skipped { because } => eprintln!("{name}: skipped because {because} failed"),

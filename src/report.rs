@@ -13,8 +13,11 @@ pub(crate) struct Ui {
 
 impl Ui {
     pub(crate) fn new(no_color: bool) -> Self {
-        let color = !no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
-        Self { style: Style { color } }
+        let color =
+            !no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+        Self {
+            style: Style { color },
+        }
     }
 }
 
@@ -22,14 +25,25 @@ impl Ui {
 #[derive(Debug)]
 pub(crate) enum CliError {
     /// Configuration problems with source locations.
-    Diagnostics { sources: SourceMap, diagnostics: Diagnostics },
+    Diagnostics {
+        sources: SourceMap,
+        diagnostics: Diagnostics,
+    },
     /// Anything else: a message, its causes, and an optional hint.
-    Message { message: String, causes: Vec<String>, hint: Option<String> },
+    Message {
+        message: String,
+        causes: Vec<String>,
+        hint: Option<String>,
+    },
 }
 
 impl CliError {
     pub(crate) fn msg(message: impl Into<String>) -> Self {
-        CliError::Message { message: message.into(), causes: Vec::new(), hint: None }
+        CliError::Message {
+            message: message.into(),
+            causes: Vec::new(),
+            hint: None,
+        }
     }
 
     /// An error with the chain of `source()` causes of `error`.
@@ -40,7 +54,11 @@ impl CliError {
             causes.push(cause.to_string());
             source = cause.source();
         }
-        CliError::Message { message: message.into(), causes, hint: None }
+        CliError::Message {
+            message: message.into(),
+            causes,
+            hint: None,
+        }
     }
 
     pub(crate) fn with_hint(mut self, text: impl Into<String>) -> Self {
@@ -54,12 +72,19 @@ impl CliError {
 /// Prints an error to stderr.
 pub(crate) fn error(error: &CliError) {
     match error {
-        CliError::Diagnostics { sources, diagnostics } => {
+        CliError::Diagnostics {
+            sources,
+            diagnostics,
+        } => {
             for diagnostic in diagnostics.iter() {
                 eprintln!("{:?}", diagnostic.to_report(sources));
             }
         }
-        CliError::Message { message, causes, hint } => {
+        CliError::Message {
+            message,
+            causes,
+            hint,
+        } => {
             eprintln!("error: {message}");
             for cause in causes.iter().filter(|c| *c != message) {
                 eprintln!("  Caused by: {cause}");

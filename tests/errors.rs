@@ -31,7 +31,10 @@ fn unreachable_endpoint_names_the_url_on_one_line() {
         .arg("plan")
         .env("PINGONE_CLIENT_ID", "9c052a8a-0000-4000-8000-000000000001")
         .env("PINGONE_CLIENT_SECRET", "not-a-real-secret-value")
-        .env("PINGONE_ENVIRONMENT_ID", "9c052a8a-0000-4000-8000-000000000002")
+        .env(
+            "PINGONE_ENVIRONMENT_ID",
+            "9c052a8a-0000-4000-8000-000000000002",
+        )
         .env("PINGONE_REGION_CODE", "NA")
         .env("PINGONE_API_URL", &url)
         .env("PINGONE_AUTH_URL", &url));
@@ -57,7 +60,10 @@ fn apply_without_terminal_or_auto_approve_refuses() {
     let out = run(pingform(dir.path()).args(["apply", "--emulator"]));
     assert_eq!(out.code, 1, "{out}");
     assert!(out.stderr.contains("--auto-approve"), "{out}");
-    assert!(!dir.path().join("pingform.tfstate").exists(), "nothing was applied");
+    assert!(
+        !dir.path().join("pingform.tfstate").exists(),
+        "nothing was applied"
+    );
 }
 
 #[test]

@@ -29,7 +29,10 @@ fn quickstart_with_embedded_emulator() {
 
     let applied = run(pingform(path).args(["apply", "--emulator", "--auto-approve"]));
     assert_eq!(applied.code, 0, "{applied}");
-    assert!(applied.stdout.contains("2 added, 0 changed, 0 destroyed"), "{applied}");
+    assert!(
+        applied.stdout.contains("2 added, 0 changed, 0 destroyed"),
+        "{applied}"
+    );
 
     let plan = run(pingform(path).args(["plan", "--emulator", "--detailed-exitcode"]));
     assert_eq!(plan.code, 0, "{plan}");
@@ -43,26 +46,43 @@ fn quickstart_with_embedded_emulator() {
 
     let plan = run(pingform(path).args(["plan", "--emulator", "--detailed-exitcode"]));
     assert_eq!(plan.code, 2, "{plan}");
-    assert!(plan.stdout.contains("# pingone_population.staff will be updated in-place"), "{plan}");
-    assert!(plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{plan}");
+    assert!(
+        plan.stdout
+            .contains("# pingone_population.staff will be updated in-place"),
+        "{plan}"
+    );
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{plan}"
+    );
 
     let applied = run(pingform(path).args(["apply", "--emulator", "--auto-approve"]));
     assert_eq!(applied.code, 0, "{applied}");
-    assert!(applied.stdout.contains("0 added, 1 changed, 0 destroyed"), "{applied}");
+    assert!(
+        applied.stdout.contains("0 added, 1 changed, 0 destroyed"),
+        "{applied}"
+    );
 
     // The emulator's data can be served afterwards and shows the new description.
     {
         let served = serve(&path.join(".pingform").join("emulator.json"));
         let found = populations(&served);
         assert!(
-            found.contains(&("Engineering staff".into(), "All the people in engineering".into())),
+            found.contains(&(
+                "Engineering staff".into(),
+                "All the people in engineering".into()
+            )),
             "{found:?}"
         );
     }
 
     let destroyed = run(pingform(path).args(["destroy", "--emulator", "--auto-approve"]));
     assert_eq!(destroyed.code, 0, "{destroyed}");
-    assert!(destroyed.stdout.contains("0 added, 0 changed, 2 destroyed"), "{destroyed}");
+    assert!(
+        destroyed.stdout.contains("0 added, 0 changed, 2 destroyed"),
+        "{destroyed}"
+    );
 
     let served = serve(&path.join(".pingform").join("emulator.json"));
     let names: Vec<String> = populations(&served).into_iter().map(|(n, _)| n).collect();
@@ -85,14 +105,26 @@ fn quickstart_against_a_served_emulator_with_pingone_variables() {
     assert_eq!(applied.code, 0, "{applied}");
     let plan = with_env(&["plan", "--detailed-exitcode"]);
     assert_eq!(plan.code, 0, "{plan}");
-    assert!(populations(&served).iter().any(|(n, _)| n == "Engineering contractors"));
+    assert!(
+        populations(&served)
+            .iter()
+            .any(|(n, _)| n == "Engineering contractors")
+    );
 
     let main_tf = path.join("main.tf");
     let text = std::fs::read_to_string(&main_tf).unwrap();
-    std::fs::write(&main_tf, text.replace("Contractors working", "Contractors who work")).unwrap();
+    std::fs::write(
+        &main_tf,
+        text.replace("Contractors working", "Contractors who work"),
+    )
+    .unwrap();
     let plan = with_env(&["plan", "--detailed-exitcode"]);
     assert_eq!(plan.code, 2, "{plan}");
-    assert!(plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{plan}");
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{plan}"
+    );
     let applied = with_env(&["apply", "--auto-approve"]);
     assert_eq!(applied.code, 0, "{applied}");
     assert!(
@@ -117,11 +149,20 @@ fn apply_records_ids_lineage_and_serial_in_state() {
     let state: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(state["format_version"], 1);
     assert!(uuid_like(state["lineage"].as_str().unwrap()));
-    assert!(state["serial"].as_u64().unwrap() >= 2, "one write per created object");
+    assert!(
+        state["serial"].as_u64().unwrap() >= 2,
+        "one write per created object"
+    );
     let resources = state["resources"].as_array().unwrap();
-    let contractors = resources.iter().find(|r| r["name"] == "contractors").unwrap();
+    let contractors = resources
+        .iter()
+        .find(|r| r["name"] == "contractors")
+        .unwrap();
     assert!(uuid_like(contractors["attributes"]["id"].as_str().unwrap()));
-    assert_eq!(contractors["dependencies"], serde_json::json!(["pingone_population.staff"]));
+    assert_eq!(
+        contractors["dependencies"],
+        serde_json::json!(["pingone_population.staff"])
+    );
     assert!(!text.contains("client_secret"), "no secrets in state");
 }
 
