@@ -25,6 +25,8 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Check the configuration for errors, without contacting PingOne.
     Validate,
+    /// Write the resource dependency graph in Graphviz DOT (`pingform graph | dot -Tsvg`).
+    Graph,
     /// Show what apply would change.
     Plan(PlanArgs),
     /// Make PingOne match the configuration.

@@ -1,6 +1,9 @@
-//! The dependency graph of resources: references and `depends_on` become edges,
-//! the walk order is topological (ties broken by address so output is stable),
-//! and a cycle is reported with every resource on it.
+//! The dependency graph of resources: references (also through `local.NAME` values) and
+//! `depends_on` become edges, the walk order is topological (ties broken by address so
+//! output is stable), and a cycle is reported with every edge on it and where each
+//! reference is written. `to_dot` draws the graph for `pingform graph`.
+
+mod cycles;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,19 +12,21 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::ResourceAddress;
 use crate::config::{Config, Expr};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostics, Span};
 use crate::eval::{Reference, references};
 
 /// Resources and the resources each depends on.
 #[derive(Clone, Debug, Default)]
 pub struct Graph {
-    graph: DiGraph<ResourceAddress, ()>,
+    /// Edges point from a dependency to its dependent; the weight is where the dependent
+    /// refers to the dependency (`None` for dependencies recorded in state).
+    graph: DiGraph<ResourceAddress, Option<Span>>,
     index: BTreeMap<ResourceAddress, NodeIndex>,
 }
 
 impl Graph {
     /// Builds the graph of the configuration's resources. Edges point from a
-    /// dependency to its dependent. A cycle is an error naming every member.
+    /// dependency to its dependent. A cycle is an error naming every edge on it.
     pub fn from_config(config: &Config) -> Result<Graph, Diagnostics> {
         let mut graph = Graph::default();
         for resource in &config.resources {
@@ -30,9 +35,9 @@ impl Graph {
         for resource in &config.resources {
             let exprs = resource.body.attributes.values().map(|attr| &attr.expr);
             let refs = referenced_resources(config, exprs);
-            let explicit = resource.depends_on.iter().map(|(a, _)| a.clone());
-            for dep in refs.into_iter().chain(explicit) {
-                graph.add_edge(&dep, &resource.address);
+            let explicit = resource.depends_on.iter().cloned();
+            for (dep, span) in refs.into_iter().chain(explicit) {
+                graph.add_edge(&dep, &resource.address, Some(span));
             }
         }
         graph.check_cycles(config)?;
@@ -49,7 +54,7 @@ impl Graph {
         for (address, deps) in nodes {
             for dep in deps {
                 // add_edge ignores addresses that are not nodes.
-                graph.add_edge(dep, address);
+                graph.add_edge(dep, address, None);
             }
         }
         graph
@@ -62,39 +67,21 @@ impl Graph {
         }
     }
 
-    fn add_edge(&mut self, from: &ResourceAddress, to: &ResourceAddress) {
+    /// Adds `from -> to`, keeping the first reference's span when there are several.
+    fn add_edge(&mut self, from: &ResourceAddress, to: &ResourceAddress, span: Option<Span>) {
         // References to undeclared resources are reported by validation, not here.
-        if let (Some(&a), Some(&b)) = (self.index.get(from), self.index.get(to)) {
-            self.graph.update_edge(a, b, ());
+        if let (Some(&a), Some(&b)) = (self.index.get(from), self.index.get(to))
+            && self.graph.find_edge(a, b).is_none()
+        {
+            self.graph.add_edge(a, b, span);
         }
     }
 
     fn check_cycles(&self, config: &Config) -> Result<(), Diagnostics> {
-        let mut diagnostics = Diagnostics::default();
-        for component in tarjan_scc(&self.graph) {
-            let self_loop =
-                component.len() == 1 && self.graph.contains_edge(component[0], component[0]);
-            if component.len() < 2 && !self_loop {
-                continue;
-            }
-            let mut members: Vec<&ResourceAddress> =
-                component.iter().map(|&n| &self.graph[n]).collect();
-            members.sort();
-            let path = members
-                .iter()
-                .chain(members.first())
-                .map(|a| a.to_string())
-                .collect::<Vec<_>>()
-                .join(" -> ");
-            let mut diagnostic = Diagnostic::error(format!("Cycle: `{path}`")).with_help(
-                "break the cycle by removing one of the references or depends_on entries",
-            );
-            if let Some(block) = config.resources.iter().find(|r| &r.address == members[0]) {
-                diagnostic =
-                    diagnostic.with_span(block.span.clone(), "this resource is on the cycle");
-            }
-            diagnostics.push(diagnostic);
-        }
+        let diagnostics: Diagnostics = tarjan_scc(&self.graph)
+            .into_iter()
+            .filter_map(|component| cycles::report(&self.graph, &component, &config.sources))
+            .collect();
         if diagnostics.is_empty() {
             Ok(())
         } else {
@@ -163,23 +150,27 @@ impl Graph {
     }
 }
 
-/// The resources that `exprs` refer to, directly or through `local.NAME` values.
+/// The resources that `exprs` refer to, directly or through `local.NAME` values, each
+/// with the span of the reference in `exprs` (the `local.NAME` for an indirect one).
 pub fn referenced_resources<'a>(
     config: &Config,
     exprs: impl IntoIterator<Item = &'a Expr>,
-) -> Vec<ResourceAddress> {
+) -> Vec<(ResourceAddress, Span)> {
     let mut found = Vec::new();
     let mut seen_locals = BTreeSet::new();
-    let mut pending: Vec<&Expr> = exprs.into_iter().collect();
-    while let Some(expr) = pending.pop() {
+    // Each pending expression carries the span that led to it from `exprs`, if indirect.
+    let mut pending: Vec<(&Expr, Option<Span>)> = exprs.into_iter().map(|e| (e, None)).collect();
+    while let Some((expr, via)) = pending.pop() {
         for reference in references(expr) {
             match reference {
-                Reference::Resource { address, .. } => found.push(address),
-                Reference::Local { name, .. } => {
+                Reference::Resource { address, span } => {
+                    found.push((address, via.clone().unwrap_or(span)));
+                }
+                Reference::Local { name, span } => {
                     if let Some(local) = config.locals.get(&name)
                         && seen_locals.insert(name)
                     {
-                        pending.push(&local.expr);
+                        pending.push((&local.expr, Some(via.clone().unwrap_or(span))));
                     }
                 }
                 Reference::Variable { .. } => {}
@@ -208,5 +199,61 @@ mod tests {
         let order: Vec<String> = graph.order().iter().map(|a| a.name.clone()).collect();
         assert_eq!(order, ["a", "b", "c", "d"]);
         assert_eq!(graph.dependencies(&addr("d")), vec![addr("b"), addr("c")]);
+    }
+
+    fn cycle_report(text: &str) -> String {
+        let config = crate::config::load_str("main.tf", text).expect("loads");
+        let diags = Graph::from_config(&config).expect_err("a cycle");
+        crate::diagnostics::tests::render_all(&diags, &config.sources)
+    }
+
+    #[test]
+    fn a_cycle_names_every_edge_and_where_it_is_written() {
+        let report = cycle_report(
+            r#"locals {
+  group_id = pingone_group.g.id
+}
+resource "pingone_population" "p" {
+  name = local.group_id
+}
+resource "pingone_group" "g" {
+  name = pingone_user.u.id
+}
+resource "pingone_user" "u" {
+  name       = "u"
+  depends_on = [pingone_population.p]
+}
+resource "pingone_group" "free" {
+  name = pingone_population.p.id
+}
+"#,
+        );
+        assert!(report.contains("Cycle: `pingone_group.g -> pingone_user.u -> pingone_population.p -> pingone_group.g`"), "{report}");
+        assert!(
+            report.contains("`pingone_population.p` refers to `pingone_group.g` at main.tf:5:10"),
+            "{report}"
+        );
+        assert!(
+            report.contains("`pingone_user.u` refers to `pingone_population.p` at main.tf:12:17"),
+            "{report}"
+        );
+        insta::assert_snapshot!(report);
+    }
+
+    #[test]
+    fn dot_lists_every_edge() {
+        let config = crate::config::load_str(
+            "main.tf",
+            "resource \"a_x\" \"one\" {}\nresource \"a_x\" \"two\" {\n  n = a_x.one.id\n}\n",
+        )
+        .expect("loads");
+        let graph = Graph::from_config(&config).expect("no cycle");
+        insta::assert_snapshot!(graph.to_dot(), @r#"
+        digraph {
+          "a_x.one";
+          "a_x.two";
+          "a_x.one" -> "a_x.two";
+        }
+        "#);
     }
 }
