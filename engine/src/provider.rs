@@ -261,4 +261,25 @@ pub trait Provider: Send + Sync {
         let _ = request;
         Ok(Found::Unsupported)
     }
+
+    /// Risks a reviewer should see for one planned change, beyond the generic
+    /// ones (deletes and replaces), worded for a pull-request comment. The
+    /// default sees none.
+    fn risks(&self, change: &RiskRequest<'_>) -> Vec<String> {
+        let _ = change;
+        Vec::new()
+    }
+}
+
+/// One planned change, as [`Provider::risks`] sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct RiskRequest<'a> {
+    /// The resource type.
+    pub type_name: &'a str,
+    /// What will happen.
+    pub action: crate::plan::Action,
+    /// The attributes now, if the object exists.
+    pub before: Option<&'a Value>,
+    /// The attributes after apply (with unknowns), unless it will be deleted.
+    pub after: Option<&'a Value>,
 }

@@ -5,6 +5,7 @@
 pub mod diff;
 mod planner;
 pub mod refresh;
+pub mod risk;
 
 use std::collections::BTreeSet;
 

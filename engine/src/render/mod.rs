@@ -2,6 +2,8 @@
 //! writes it to any `Write` so it can be snapshot-tested.
 
 pub mod human;
+pub mod json;
+pub mod markdown;
 
 /// How to draw: with terminal colours or without.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
