@@ -144,6 +144,7 @@ impl<'a> Validator<'a> {
 
     fn variables(&mut self) {
         for variable in &self.config.variables {
+            let well_formed = self.diags.len();
             if let Some(default) = &variable.default {
                 self.expr(default, Context::VariableDefault);
             }
@@ -152,6 +153,11 @@ impl<'a> Validator<'a> {
                 self.expr(&rule.condition, context);
                 self.expr(&rule.error_message, context);
             }
+            // Only evaluate the default and rules when their references are sound.
+            if self.diags.len() == well_formed {
+                self.diags
+                    .extend(crate::variables::check_declaration(variable));
+            }
         }
     }
 
@@ -159,6 +165,7 @@ impl<'a> Validator<'a> {
         for local in self.config.locals.values() {
             self.expr(&local.expr, Context::Anywhere);
         }
+        self.local_cycles();
         for output in &self.config.outputs {
             self.expr(&output.value, Context::Anywhere);
             for (address, span) in &output.depends_on {
@@ -174,6 +181,48 @@ impl<'a> Validator<'a> {
             .iter()
             .map(|o| (o.name.clone(), &o.span));
         self.report_duplicates("output", outputs);
+    }
+
+    /// Reports each cycle among `local` values once, at the reference that closes it.
+    fn local_cycles(&mut self) {
+        let mut reported: Vec<Vec<String>> = Vec::new();
+        for start in self.config.locals.keys() {
+            let mut chain = vec![start.clone()];
+            if let Some(span) = self.find_local_cycle(&mut chain) {
+                let mut members = chain.clone();
+                members.pop();
+                members.sort();
+                if !reported.contains(&members) {
+                    reported.push(members);
+                    self.diags.push(messages::local_cycle(&chain, span));
+                }
+            }
+        }
+    }
+
+    /// Extends `chain` (local names, each referring to the next) until it returns to its
+    /// first name; the span is that last reference.
+    fn find_local_cycle(&self, chain: &mut Vec<String>) -> Option<Span> {
+        let current = chain.last()?.clone();
+        let local = self.config.locals.get(&current)?;
+        for found in walk(&local.expr) {
+            let Found::Local { name, span } = found else {
+                continue;
+            };
+            if name == chain[0] {
+                chain.push(name);
+                return Some(span);
+            }
+            if chain.contains(&name) || !self.config.locals.contains_key(&name) {
+                continue;
+            }
+            chain.push(name);
+            if let Some(span) = self.find_local_cycle(chain) {
+                return Some(span);
+            }
+            chain.pop();
+        }
+        None
     }
 
     /// The schema of a resource type, reporting an unknown type at the type label.

@@ -196,3 +196,56 @@ variable "b" { default = "${var.a}-${upper("y")}" }
     let (found, _) = check(text);
     assert_eq!(found, pairs(&[("Variables not allowed", "var.a")]));
 }
+
+#[test]
+fn variable_declarations_locals_and_outputs() {
+    let text = r#"
+variable "size" {
+  type    = numbr
+}
+variable "count" {
+  type    = number
+  default = "many"
+}
+variable "region" {
+  default = "APAC"
+  validation {
+    condition     = contains(["EU", "NA"], var.region)
+    error_message = "The region must be EU or NA."
+  }
+}
+variable "other" {
+  default = 1
+  validation {
+    condition     = var.size > 1
+    error_message = "x"
+  }
+}
+locals {
+  a = local.b
+  b = "${local.a}-x"
+  c = local.nope
+}
+output "o" {
+  value      = local.c
+  depends_on = [pingone_group.missing]
+}
+output "o" {
+  value = 1
+}
+"#;
+    let (found, report) = check(text);
+    assert_eq!(
+        found,
+        pairs(&[
+            ("Invalid type specification", "numbr"),
+            ("Invalid value for input variable", "\"many\""),
+            ("Invalid reference in variable validation", "var.size"),
+            ("Reference to undeclared local value", "local.nope"),
+            ("Cycle in local values", "local.a"),
+            ("Reference to undeclared resource", "pingone_group.missing"),
+            ("Duplicate output declaration", "output \"o\""),
+        ])
+    );
+    insta::assert_snapshot!(report);
+}

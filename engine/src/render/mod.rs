@@ -1,9 +1,10 @@
-//! Drawing plans for people and programs. The plan is data; each renderer
+//! Drawing plans (and `validate` results) for people and programs. The plan is data; each renderer
 //! writes it to any `Write` so it can be snapshot-tested.
 
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod validate_json;
 
 /// How to draw: with terminal colours or without.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

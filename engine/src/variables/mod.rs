@@ -54,7 +54,26 @@ pub fn missing<'a>(config: &'a Config, given: &BTreeMap<String, Given>) -> Vec<&
         .collect()
 }
 
+/// What `validate` can check in a declaration alone: the type expression, and the
+/// default against the type and `nullable`. The `validation` rules are checked against the
+/// value actually used, when planning: a default that breaks them may always be overridden.
+pub(crate) fn check_declaration(variable: &VariableBlock) -> Diagnostics {
+    let result = match (&variable.type_expr, &variable.default) {
+        (_, Some(_)) => typed_value(variable, None).map(|_| ()),
+        (Some(expr), None) => types::parse(expr).map(|_| ()).map_err(Diagnostics::from),
+        (None, None) => Ok(()),
+    };
+    result.err().unwrap_or_default()
+}
+
 fn resolve_one(variable: &VariableBlock, given: Option<&Given>) -> Result<Value, Diagnostics> {
+    let value = typed_value(variable, given)?;
+    check_rules(variable, &value)?;
+    Ok(value)
+}
+
+/// The value converted to the variable's type, and checked against `nullable`.
+fn typed_value(variable: &VariableBlock, given: Option<&Given>) -> Result<Value, Diagnostics> {
     let ty = match &variable.type_expr {
         Some(expr) => Some(types::parse(expr)?),
         None => None,
@@ -81,7 +100,6 @@ fn resolve_one(variable: &VariableBlock, given: Option<&Given>) -> Result<Value,
             ))
             .into());
     }
-    check_rules(variable, &value)?;
     Ok(value)
 }
 
