@@ -38,9 +38,41 @@ pub(crate) enum Command {
     /// With a local state file a dead run cannot hold the lock (the OS releases it), so
     /// this is for a run that is alive but stuck; the ID is in the "state is locked" error.
     ForceUnlock(ForceUnlockArgs),
+    /// List, create, select and delete workspaces: separate states for one configuration.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
     /// Run the local PingOne emulator.
     #[command(subcommand)]
     Emulator(EmulatorCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WorkspaceCommand {
+    /// List the workspaces; the selected one is marked with `*`.
+    List,
+    /// Show the selected workspace.
+    Show,
+    /// Create a workspace and select it.
+    New(WorkspaceName),
+    /// Select a workspace for the commands that follow.
+    Select(WorkspaceName),
+    /// Delete a workspace's state (refused while it manages objects, unless --force).
+    Delete(WorkspaceDelete),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WorkspaceName {
+    /// The workspace's name: letters, digits, `-`, `_` and `.`.
+    pub(crate) name: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WorkspaceDelete {
+    /// The workspace's name.
+    pub(crate) name: String,
+    /// Delete it even though it still manages objects (they are forgotten, not destroyed).
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Args)]

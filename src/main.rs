@@ -1,6 +1,7 @@
 //! The `pingform` command: argument parsing, wiring and exit codes only.
 //! Configuration, planning and applying live in `engine`; PingOne in `pingone`.
 
+mod backend;
 mod cli;
 mod commands;
 mod embedded;
@@ -56,6 +57,7 @@ async fn run(cli: Cli) -> Result<Status, report::CliError> {
         Command::Apply(args) => commands::apply::run(&dir, &ui, args, false).await,
         Command::Destroy(args) => commands::apply::run(&dir, &ui, args, true).await,
         Command::ForceUnlock(args) => commands::unlock::run(&dir, args),
+        Command::Workspace(command) => commands::workspace::run(&dir, command),
         Command::Emulator(EmulatorCommand::Serve(args)) => {
             commands::emulator::serve(&dir, args).await
         }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use engine::Value;
@@ -12,7 +12,7 @@ use engine::diagnostics::{Diagnostics, Severity};
 use engine::graph::Graph;
 use engine::providers::{ConfigureError, Providers};
 use engine::recover::{Settled, settle_pending};
-use state::{Backend, LocalBackend, State};
+use state::{Backend, State};
 
 use crate::cli::RunArgs;
 use crate::report::CliError;
@@ -110,7 +110,8 @@ impl Session {
         let providers = providers(overrides);
         let (config, graph) = load(dir, &providers)?;
         let (config, variables) = variables(config, run)?;
-        let backend: Box<dyn Backend> = Box::new(LocalBackend::new(state_path(dir)));
+        let workspace = crate::backend::current_workspace(dir);
+        let backend = crate::backend::open(dir, &config, &workspace)?.into_backend();
         let state = lock_and_load(backend.as_ref(), operation, run.lock_timeout)?;
         providers
             .configure(&config, &variables)
@@ -232,10 +233,6 @@ pub(crate) fn provider_hint(kind: engine::provider::ProviderErrorKind) -> &'stat
         }
         Api => "PingOne refused the request; its code and message are above",
     }
-}
-
-pub(crate) fn state_path(dir: &Path) -> PathBuf {
-    dir.join(STATE_FILE)
 }
 
 /// Input variables from the environment, `.tfvars` files, `--var-file` and `--var` (in

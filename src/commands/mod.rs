@@ -6,6 +6,7 @@ pub(crate) mod graph;
 pub(crate) mod plan;
 pub(crate) mod unlock;
 pub(crate) mod validate;
+pub(crate) mod workspace;
 
 use engine::plan::{Plan, PlanError, PlanMode, PlanRequest};
 

@@ -70,10 +70,10 @@ pub enum Error {
         source: serde_json::Error,
     },
     /// Another run holds the state lock.
-    #[error("{}", locked_message(path, holder.as_deref(), *waited))]
+    #[error("{}", locked_message(location, holder.as_deref(), *waited))]
     Locked {
-        /// The lock file.
-        path: PathBuf,
+        /// The lock: a file, or a backend's description.
+        location: String,
         /// Who holds it, when the lock file says.
         holder: Option<Box<LockInfo>>,
         /// How long this run waited.
@@ -124,6 +124,17 @@ pub enum Error {
         /// The serial stored now.
         found: u64,
     },
+    /// The PostgreSQL backend failed to connect, query or store.
+    #[error("PostgreSQL state backend ({location}): {message}")]
+    Postgres {
+        /// The schema and workspace.
+        location: String,
+        /// What failed, with PostgreSQL's own words.
+        message: String,
+    },
+    /// A workspace operation that cannot be done.
+    #[error("{0}")]
+    Workspace(String),
     /// The state could not be written.
     #[error("Failed to write state file at `{path}`")]
     Write {
@@ -135,15 +146,14 @@ pub enum Error {
     },
 }
 
-fn locked_message(path: &std::path::Path, holder: Option<&LockInfo>, waited: Duration) -> String {
+fn locked_message(location: &str, holder: Option<&LockInfo>, waited: Duration) -> String {
     let who = holder.map_or_else(
         || "a run that has not yet described itself".to_string(),
         LockInfo::describe,
     );
     format!(
-        "State is locked by another pingform run (waited {:.1} s for `{}`): {who}",
+        "State is locked by another pingform run (waited {:.1} s for {location}): {who}",
         waited.as_secs_f64(),
-        path.display()
     )
 }
 
@@ -177,6 +187,10 @@ impl Error {
                 "run `pingform plan` to see what this run changed before it stopped".to_string()
             }
             Error::Conflict { .. } => "run the command again to plan against the new state".to_string(),
+            Error::Postgres { .. } => {
+                "check conn_str (or PINGFORM_PG_CONN_STR) and that the server is reachable and accepts this user"
+                    .to_string()
+            }
             Error::Write { .. } | Error::LockIo { .. } => {
                 "check that the directory is writable and the disk is not full; the previous state is intact"
                     .to_string()

@@ -9,7 +9,10 @@ pub mod error;
 pub mod journal;
 pub mod lock;
 pub mod model;
+#[cfg(all(unix, any(test, feature = "test-support")))]
+pub mod testing;
 
+pub use backend::postgres::{PgSettings, PostgresBackend};
 pub use backend::{Backend, local::LocalBackend};
 pub use error::Error;
 pub use journal::Operation;

@@ -123,7 +123,7 @@ impl StateLock {
             let waited = started.elapsed();
             if waited >= timeout {
                 return Err(Error::Locked {
-                    path: path.to_path_buf(),
+                    location: format!("`{}`", path.display()),
                     holder: read_info(path).ok().flatten().map(Box::new),
                     waited,
                 });

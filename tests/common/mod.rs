@@ -17,6 +17,8 @@ pub fn pingform(dir: &Path) -> Command {
         if key.starts_with("PINGONE_")
             || key.starts_with("TF_VAR_")
             || key.starts_with("PINGFORM_VAR_")
+            || key == "PINGFORM_WORKSPACE"
+            || key == "PINGFORM_PG_CONN_STR"
         {
             cmd.env_remove(key);
         }

@@ -18,7 +18,8 @@ use std::path::PathBuf;
 
 pub use load::{load_dir, load_files, load_str};
 pub use model::{
-    Attr, Body, Config, Expr, OutputBlock, ProviderBlock, ResourceBlock, Validation, VariableBlock,
+    Attr, BackendBlock, Body, Config, Expr, OutputBlock, ProviderBlock, ResourceBlock, Validation,
+    VariableBlock,
 };
 pub use validate::validate;
 

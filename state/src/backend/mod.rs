@@ -3,6 +3,7 @@
 //! single operation; the model is in `model`.
 
 pub mod local;
+pub mod postgres;
 
 use std::time::Duration;
 
