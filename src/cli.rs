@@ -24,7 +24,7 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Check the configuration for errors, without contacting PingOne.
-    Validate,
+    Validate(ValidateArgs),
     /// Write the resource dependency graph in Graphviz DOT (`pingform graph | dot -Tsvg`).
     Graph,
     /// Show what apply would change.
@@ -80,6 +80,13 @@ pub(crate) struct ForceUnlockArgs {
     /// The lock ID that the "state is locked" error names.
     #[arg(value_name = "ID")]
     pub(crate) id: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ValidateArgs {
+    /// Print the result as JSON, in the shape of `terraform validate -json`.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// Options shared by every command that talks to PingOne.

@@ -21,6 +21,8 @@ use cli::{Cli, Command, EmulatorCommand};
 pub(crate) enum Status {
     Success,
     Changes,
+    /// The command already reported the failure (e.g. as JSON): exit 1, print nothing more.
+    Failed,
 }
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(Status::Success) => ExitCode::SUCCESS,
         Ok(Status::Changes) => ExitCode::from(2),
+        Ok(Status::Failed) => ExitCode::from(1),
         Err(error) => {
             report::error(&error);
             ExitCode::from(1)
@@ -51,7 +54,7 @@ async fn run(cli: Cli) -> Result<Status, report::CliError> {
         .clone()
         .unwrap_or_else(|| std::path::PathBuf::from("."));
     match cli.command {
-        Command::Validate => commands::validate::run(&dir, &ui).await,
+        Command::Validate(args) => commands::validate::run(&dir, &ui, args).await,
         Command::Graph => commands::graph::run(&dir),
         Command::Plan(args) => commands::plan::run(&dir, &ui, args).await,
         Command::Apply(args) => commands::apply::run(&dir, &ui, args, false).await,
