@@ -3,6 +3,7 @@
 //! `apply` carries it out.
 
 pub mod diff;
+pub mod file;
 mod planner;
 pub mod refresh;
 pub mod risk;

@@ -53,7 +53,10 @@ fn resource_change(change: &ResourceChange) -> Json {
     body.insert("name".into(), json!(address.name));
     body.insert("provider_name".into(), json!(address.provider_name()));
     let side = |v: &Option<Value>| v.as_ref().map(|v| masked(v, change, true));
-    let sensitive = |v: &Option<Value>| v.as_ref().map_or(json!(false), |v| sensitivity(v, change, true));
+    let sensitive = |v: &Option<Value>| {
+        v.as_ref()
+            .map_or(json!(false), |v| sensitivity(v, change, true))
+    };
     let mut inner = Map::new();
     inner.insert("actions".into(), json!(actions(change.action)));
     inner.insert("before".into(), side(&change.before).unwrap_or(Json::Null));
@@ -97,7 +100,14 @@ fn masked(value: &Value, change: &ResourceChange, top: bool) -> Json {
             map.iter()
                 .map(|(k, v)| {
                     let hidden = top && schema_sensitive(change, k) && !v.is_null();
-                    (k.clone(), if hidden { Json::Null } else { masked(v, change, false) })
+                    (
+                        k.clone(),
+                        if hidden {
+                            Json::Null
+                        } else {
+                            masked(v, change, false)
+                        },
+                    )
                 })
                 .collect(),
         ),
@@ -119,11 +129,17 @@ fn sensitivity(value: &Value, change: &ResourceChange, top: bool) -> Json {
                     } else {
                         sensitivity(v, change, false)
                     };
-                    (marked != json!(false) && marked != json!({}) && marked != json!([])).then(|| (k.clone(), marked))
+                    (marked != json!(false) && marked != json!({}) && marked != json!([]))
+                        .then(|| (k.clone(), marked))
                 })
                 .collect(),
         ),
-        Value::List(items) => Json::Array(items.iter().map(|v| sensitivity(v, change, false)).collect()),
+        Value::List(items) => Json::Array(
+            items
+                .iter()
+                .map(|v| sensitivity(v, change, false))
+                .collect(),
+        ),
         _ => json!(false),
     }
 }
@@ -155,7 +171,12 @@ mod tests {
     use crate::plan::PlanMode;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 
     #[test]

@@ -12,7 +12,10 @@ pub fn render_plan(plan: &Plan, risks: &[Risk], out: &mut dyn Write) -> io::Resu
     let counts = plan.counts();
     writeln!(out, "## pingform plan\n")?;
     if !plan.has_changes() {
-        writeln!(out, "**No changes.** The live objects match the configuration.")?;
+        writeln!(
+            out,
+            "**No changes.** The live objects match the configuration."
+        )?;
         return Ok(());
     }
     writeln!(
@@ -52,12 +55,19 @@ fn diff_line(line: &str) -> String {
         Some('~') => '!',
         _ => return line.replace("```", "` ` `"),
     };
-    format!("{marker}{}{}", " ".repeat(indent.saturating_sub(1)), &trimmed[1..]).replace("```", "` ` `")
+    format!(
+        "{marker}{}{}",
+        " ".repeat(indent.saturating_sub(1)),
+        &trimmed[1..]
+    )
+    .replace("```", "` ` `")
 }
 
 /// Keeps configuration text from being read as Markdown.
 fn escape(text: &str) -> String {
-    text.replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -80,7 +90,11 @@ mod tests {
     #[test]
     fn summary_risks_and_diff() {
         let before = Value::Object(
-            [("id".to_string(), Value::from("p-1")), ("name".to_string(), Value::from("Staff"))].into(),
+            [
+                ("id".to_string(), Value::from("p-1")),
+                ("name".to_string(), Value::from("Staff")),
+            ]
+            .into(),
         );
         let change = ResourceChange {
             address: ResourceAddress::new("pingone_population", "old"),

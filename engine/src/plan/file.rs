@@ -1,0 +1,645 @@
+//! Saved plans: `plan --out FILE` writes one; `apply FILE` applies exactly it.
+//!
+//! A plan file holds a snapshot of the configuration files, the input
+//! variables (sensitive ones only as a salted hash: they must be given again
+//! at apply time and must match), the state's lineage and serial, and per
+//! object the action and a fingerprint of the live object it was planned
+//! against. Applying re-plans from the snapshot and refuses when the state
+//! moved (stale plan) or when any object's fingerprint or action differs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value as Json, json};
+use sha2::{Digest, Sha256};
+
+use crate::config::{Config, ConfigError, load_files};
+use crate::plan::{Action, Plan, PlanMode, ResourceChange};
+use crate::{ResourceAddress, Value};
+
+/// The plan-file format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+const FORMAT_NAME: &str = "pingform-plan";
+const MARKER: &str = "$pingform";
+
+/// Why a plan file cannot be read or applied.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanFileError {
+    /// The file could not be read or written.
+    #[error("Failed to access plan file `{path}`")]
+    Io {
+        /// The plan file.
+        path: PathBuf,
+        /// The I/O failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not a pingform plan this build reads.
+    #[error("`{path}` is not a pingform plan file this version reads: {reason}")]
+    Invalid {
+        /// The plan file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The state moved since the plan was made.
+    #[error("the saved plan is stale: {0}; run `pingform plan` again")]
+    Stale(String),
+    /// Live objects or the re-made plan differ from what was reviewed.
+    #[error("the saved plan no longer matches the live objects; run `pingform plan` again:\n{}", .0.join("\n"))]
+    Changed(Vec<String>),
+    /// A sensitive variable was not given again, or differs.
+    #[error("{0}")]
+    Variable(String),
+}
+
+/// One configuration file as it was when the plan was made.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SavedFile {
+    /// Its name as shown in diagnostics.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// An input variable's value, or for a sensitive one only a salted hash of it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SavedVariable {
+    /// The value as JSON.
+    Value(Json),
+    /// A sensitive value: `sha256(salt || json)`, hex.
+    SensitiveHash {
+        /// Random salt, hex.
+        salt: String,
+        /// The hash, hex.
+        sha256: String,
+    },
+}
+
+/// One planned change as saved.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SavedChange {
+    /// `type.name`.
+    pub address: String,
+    /// The action.
+    pub action: SavedAction,
+    /// A hash of the live object the change was planned against, if it existed.
+    pub fingerprint: Option<String>,
+    /// The object before, with unknowns and sensitive values as markers.
+    pub before: Json,
+    /// The object after.
+    pub after: Json,
+    /// Changed attributes that force replacement.
+    #[serde(default)]
+    pub replace_paths: Vec<String>,
+    /// Why a delete is planned.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// [`Action`] as saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SavedAction {
+    /// No change.
+    NoOp,
+    /// Create.
+    Create,
+    /// Update in place.
+    Update,
+    /// Delete, then create.
+    Replace,
+    /// Delete.
+    Delete,
+}
+
+impl From<Action> for SavedAction {
+    fn from(action: Action) -> Self {
+        match action {
+            Action::NoOp => SavedAction::NoOp,
+            Action::Create => SavedAction::Create,
+            Action::Update => SavedAction::Update,
+            Action::Replace => SavedAction::Replace,
+            Action::Delete => SavedAction::Delete,
+        }
+    }
+}
+
+impl From<SavedAction> for Action {
+    fn from(action: SavedAction) -> Self {
+        match action {
+            SavedAction::NoOp => Action::NoOp,
+            SavedAction::Create => Action::Create,
+            SavedAction::Update => Action::Update,
+            SavedAction::Replace => Action::Replace,
+            SavedAction::Delete => Action::Delete,
+        }
+    }
+}
+
+/// A saved plan.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PlanFile {
+    /// Always `pingform-plan`.
+    pub format: String,
+    /// The format version.
+    pub format_version: u32,
+    /// The pingform that wrote it.
+    pub pingform_version: String,
+    /// The lineage of the state the plan was made against.
+    pub lineage: String,
+    /// That state's serial, before refresh.
+    pub serial: u64,
+    /// Whether it destroys everything.
+    pub destroy: bool,
+    /// The configuration snapshot.
+    pub files: Vec<SavedFile>,
+    /// Input variables.
+    pub variables: BTreeMap<String, SavedVariable>,
+    /// Every planned change.
+    pub changes: Vec<SavedChange>,
+}
+
+impl PlanFile {
+    /// Captures `plan`, made from `config` and `variables` against the state
+    /// with `lineage` and `serial` (as loaded, before refresh).
+    pub fn new(
+        plan: &Plan,
+        config: &Config,
+        variables: &BTreeMap<String, Value>,
+        lineage: &str,
+        serial: u64,
+    ) -> Self {
+        let sources = &config.sources;
+        let files = sources
+            .files()
+            .map(|f| SavedFile {
+                name: sources.name(f).to_string(),
+                text: sources.text(f).to_string(),
+            })
+            .collect();
+        Self {
+            format: FORMAT_NAME.to_string(),
+            format_version: FORMAT_VERSION,
+            pingform_version: env!("CARGO_PKG_VERSION").to_string(),
+            lineage: lineage.to_string(),
+            serial,
+            destroy: plan.mode == PlanMode::Destroy,
+            files,
+            variables: variables
+                .iter()
+                .map(|(k, v)| (k.clone(), save_variable(v)))
+                .collect(),
+            changes: plan.changes.iter().map(save_change).collect(),
+        }
+    }
+
+    /// Writes the file atomically, readable only by its owner (it holds configuration).
+    pub fn write(&self, path: &Path) -> Result<(), PlanFileError> {
+        let io = |source| PlanFileError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| io(e.into()))?;
+        bytes.push(b'\n');
+        state::backend::local::write_atomically(path, &bytes).map_err(io)
+    }
+
+    /// Reads and checks a plan file.
+    pub fn read(path: &Path) -> Result<PlanFile, PlanFileError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PlanFileError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let invalid = |reason: String| PlanFileError::Invalid {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let file: PlanFile = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        if file.format != FORMAT_NAME {
+            return Err(invalid(format!("its format is `{}`", file.format)));
+        }
+        if file.format_version != FORMAT_VERSION {
+            return Err(invalid(format!(
+                "format version {} (this pingform reads {FORMAT_VERSION})",
+                file.format_version
+            )));
+        }
+        Ok(file)
+    }
+
+    /// The configuration snapshot, loaded as if from `dir`.
+    pub fn config(&self, dir: &Path) -> Result<Config, ConfigError> {
+        load_files(
+            self.files
+                .iter()
+                .map(|f| (dir.join(&f.name), f.name.clone(), f.text.clone())),
+        )
+    }
+
+    /// The saved variables; sensitive ones come from `given` and must match their hash.
+    pub fn variables(
+        &self,
+        given: &BTreeMap<String, Value>,
+    ) -> Result<BTreeMap<String, Value>, PlanFileError> {
+        let mut values = BTreeMap::new();
+        for (name, saved) in &self.variables {
+            let value = match saved {
+                SavedVariable::Value(json) => decode(json),
+                SavedVariable::SensitiveHash { salt, sha256 } => {
+                    let value = given.get(name).ok_or_else(|| {
+                        PlanFileError::Variable(format!(
+                            "the sensitive variable `{name}` is not stored in the plan file; give it again (--var or PINGFORM_VAR_{name})"
+                        ))
+                    })?;
+                    if &hash(salt, value) != sha256 {
+                        return Err(PlanFileError::Variable(format!(
+                            "the sensitive variable `{name}` differs from the value the plan was made with"
+                        )));
+                    }
+                    Value::sensitive(value.clone())
+                }
+            };
+            values.insert(name.clone(), value);
+        }
+        Ok(values)
+    }
+
+    /// Refuses when `state` is not the state the plan was made against.
+    pub fn check_state(&self, lineage: &str, serial: u64) -> Result<(), PlanFileError> {
+        if lineage != self.lineage {
+            return Err(PlanFileError::Stale(format!(
+                "it was made for state lineage {}, but the state's lineage is {lineage}",
+                self.lineage
+            )));
+        }
+        if serial != self.serial {
+            return Err(PlanFileError::Stale(format!(
+                "the state changed since the plan was made (serial {} then, {serial} now)",
+                self.serial
+            )));
+        }
+        Ok(())
+    }
+
+    /// Refuses when a fresh plan differs from the saved one: an object changed
+    /// live, or the action or result for an object is not the same.
+    pub fn check_plan(&self, fresh: &Plan) -> Result<(), PlanFileError> {
+        let saved: BTreeMap<&str, &SavedChange> = self
+            .changes
+            .iter()
+            .map(|c| (c.address.as_str(), c))
+            .collect();
+        let mut problems = Vec::new();
+        for change in &fresh.changes {
+            let address = change.address.to_string();
+            let now = save_change(change);
+            let Some(then) = saved.get(address.as_str()) else {
+                if change.action != Action::NoOp {
+                    problems.push(format!(
+                        "  `{address}`: not in the saved plan, now planned to {:?}",
+                        change.action
+                    ));
+                }
+                continue;
+            };
+            if then.fingerprint != now.fingerprint {
+                problems.push(format!(
+                    "  `{address}`: the live object changed since the plan was made{}",
+                    describe_drift(&then.before, &now.before)
+                ));
+            } else if then.action != now.action || then.after != now.after {
+                problems.push(format!(
+                    "  `{address}`: planned to {:?} then, {:?} now",
+                    Action::from(then.action),
+                    change.action
+                ));
+            }
+        }
+        for address in saved.keys() {
+            if !fresh
+                .changes
+                .iter()
+                .any(|c| c.address.to_string() == *address)
+            {
+                problems.push(format!("  `{address}`: in the saved plan but gone now"));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(PlanFileError::Changed(problems))
+        }
+    }
+
+    /// The saved changes as a plan, for `pingform show`.
+    pub fn plan(&self) -> Plan {
+        let changes = self
+            .changes
+            .iter()
+            .map(|c| {
+                let (type_name, name) = c.address.split_once('.').unwrap_or((&c.address, ""));
+                let side = |json: &Json| (!json.is_null()).then(|| decode(json));
+                ResourceChange {
+                    address: ResourceAddress::new(type_name, name),
+                    action: c.action.into(),
+                    before: side(&c.before),
+                    after: side(&c.after),
+                    replace_paths: c.replace_paths.clone(),
+                    sensitive: Default::default(),
+                    reason: c.reason.clone(),
+                }
+            })
+            .collect();
+        Plan {
+            prior: state::State::default(),
+            refresh_changed_state: false,
+            changes,
+            mode: if self.destroy {
+                PlanMode::Destroy
+            } else {
+                PlanMode::Normal
+            },
+        }
+    }
+}
+
+fn save_change(change: &ResourceChange) -> SavedChange {
+    let before = change
+        .before
+        .as_ref()
+        .map_or(Json::Null, |v| encode(v, &change.sensitive));
+    SavedChange {
+        address: change.address.to_string(),
+        action: change.action.into(),
+        fingerprint: change.before.as_ref().map(fingerprint),
+        before,
+        after: change
+            .after
+            .as_ref()
+            .map_or(Json::Null, |v| encode(v, &change.sensitive)),
+        replace_paths: change.replace_paths.clone(),
+        reason: change.reason.clone(),
+    }
+}
+
+/// A hash of the whole live object, sensitive parts included (they are not stored).
+fn fingerprint(value: &Value) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(raw_json(value).to_string().as_bytes());
+    hex(&hasher.finalize())
+}
+
+/// The value as JSON with marks dropped and unknowns as markers.
+fn raw_json(value: &Value) -> Json {
+    value
+        .to_json()
+        .unwrap_or_else(|| encode(&value.clone().unmark_deep().0, &Default::default()))
+}
+
+/// JSON with unknowns and sensitive values (marked, or named in `sensitive` at
+/// the top level) replaced by markers, so no secret is written.
+fn encode(value: &Value, sensitive: &std::collections::BTreeSet<String>) -> Json {
+    match value {
+        Value::Unknown => json!({ MARKER: "unknown" }),
+        Value::Sensitive(_) => json!({ MARKER: "sensitive" }),
+        Value::Object(map) => Json::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let hidden = sensitive.contains(k) && !v.is_null() && !v.is_unknown();
+                    let encoded = if hidden {
+                        json!({ MARKER: "sensitive" })
+                    } else {
+                        encode(v, &Default::default())
+                    };
+                    (k.clone(), encoded)
+                })
+                .collect(),
+        ),
+        Value::List(items) => Json::Array(
+            items
+                .iter()
+                .map(|v| encode(v, &Default::default()))
+                .collect(),
+        ),
+        other => other.to_json().unwrap_or(Json::Null),
+    }
+}
+
+fn decode(json: &Json) -> Value {
+    match json {
+        Json::Object(map) if map.len() == 1 && map.contains_key(MARKER) => {
+            match map[MARKER].as_str() {
+                Some("unknown") => Value::Unknown,
+                _ => Value::sensitive(Value::Null),
+            }
+        }
+        Json::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), decode(v))).collect())
+        }
+        Json::Array(items) => Value::List(items.iter().map(decode).collect()),
+        other => Value::from_json(other),
+    }
+}
+
+fn save_variable(value: &Value) -> SavedVariable {
+    if value.contains_sensitive() {
+        let salt = hex(uuid::Uuid::new_v4().as_bytes());
+        let sha256 = hash(&salt, value);
+        SavedVariable::SensitiveHash { salt, sha256 }
+    } else {
+        SavedVariable::Value(encode(value, &Default::default()))
+    }
+}
+
+fn hash(salt: &str, value: &Value) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(salt.as_bytes());
+    hasher.update(raw_json(value).to_string().as_bytes());
+    hex(&hasher.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Names the attributes whose live value moved, without showing sensitive ones.
+fn describe_drift(then: &Json, now: &Json) -> String {
+    let (Some(a), Some(b)) = (then.as_object(), now.as_object()) else {
+        return String::new();
+    };
+    let mut changed: Vec<String> = Vec::new();
+    for (key, old) in a {
+        let new = b.get(key).unwrap_or(&Json::Null);
+        if new != old {
+            let sensitive = old.get(MARKER).is_some() || new.get(MARKER).is_some();
+            changed.push(if sensitive {
+                format!("{key} (sensitive)")
+            } else {
+                format!("{key}: {old} -> {new}")
+            });
+        }
+    }
+    if changed.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", changed.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::config::load_str;
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn change(action: Action, before: Option<Value>, after: Option<Value>) -> ResourceChange {
+        ResourceChange {
+            address: ResourceAddress::new("pingone_population", "staff"),
+            action,
+            before,
+            after,
+            replace_paths: vec![],
+            sensitive: BTreeSet::from(["secret".to_string()]),
+            reason: None,
+        }
+    }
+
+    fn plan_of(changes: Vec<ResourceChange>) -> Plan {
+        Plan {
+            prior: state::State::new(),
+            refresh_changed_state: false,
+            changes,
+            mode: PlanMode::Normal,
+        }
+    }
+
+    fn live(description: &str) -> Value {
+        obj(&[
+            ("id", "p-1".into()),
+            ("description", description.into()),
+            ("secret", "top-secret-value".into()),
+        ])
+    }
+
+    fn saved(plan: &Plan, variables: &BTreeMap<String, Value>) -> PlanFile {
+        let config = load_str("main.tf", "variable \"x\" {\n  default = 1\n}\n").unwrap();
+        PlanFile::new(plan, &config, variables, "lineage-1", 7)
+    }
+
+    #[test]
+    fn round_trips_through_a_private_file_without_secrets() {
+        let plan = plan_of(vec![change(
+            Action::Update,
+            Some(live("a")),
+            Some(live("b")),
+        )]);
+        let variables = BTreeMap::from([
+            ("plain".to_string(), Value::from("visible")),
+            (
+                "token".to_string(),
+                Value::sensitive(Value::from("hunter2-token")),
+            ),
+        ]);
+        let file = saved(&plan, &variables);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.json");
+        file.write(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("top-secret-value"), "{text}");
+        assert!(!text.contains("hunter2-token"), "{text}");
+        assert!(text.contains("visible"));
+        let back = PlanFile::read(&path).unwrap();
+        assert!(back.config(dir.path()).unwrap().variables.len() == 1);
+        assert_eq!(back.plan().changes[0].action, Action::Update);
+        back.check_plan(&plan).unwrap();
+    }
+
+    #[test]
+    fn refuses_another_lineage_or_a_moved_serial() {
+        let file = saved(&plan_of(vec![]), &BTreeMap::new());
+        assert!(file.check_state("lineage-1", 7).is_ok());
+        let moved = file.check_state("lineage-1", 8).unwrap_err().to_string();
+        assert!(
+            moved.contains("stale") && moved.contains("serial 7 then, 8 now"),
+            "{moved}"
+        );
+        let other = file.check_state("lineage-2", 7).unwrap_err().to_string();
+        assert!(other.contains("lineage"), "{other}");
+    }
+
+    #[test]
+    fn refuses_an_object_that_changed_live_naming_it_and_the_change() {
+        let file = saved(
+            &plan_of(vec![change(
+                Action::Update,
+                Some(live("a")),
+                Some(live("b")),
+            )]),
+            &BTreeMap::new(),
+        );
+        let fresh = plan_of(vec![change(
+            Action::Update,
+            Some(live("edited")),
+            Some(live("b")),
+        )]);
+        let message = file.check_plan(&fresh).unwrap_err().to_string();
+        assert!(message.contains("`pingone_population.staff`"), "{message}");
+        assert!(
+            message.contains("description: \"a\" -> \"edited\""),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_changed_secret_is_detected_but_not_shown() {
+        let mut other = live("a");
+        if let Value::Object(map) = &mut other {
+            map.insert("secret".into(), "rotated-secret".into());
+        }
+        let file = saved(
+            &plan_of(vec![change(
+                Action::Update,
+                Some(live("a")),
+                Some(live("b")),
+            )]),
+            &BTreeMap::new(),
+        );
+        let fresh = plan_of(vec![change(Action::Update, Some(other), Some(live("b")))]);
+        let message = file.check_plan(&fresh).unwrap_err().to_string();
+        assert!(
+            !message.contains("rotated-secret") && !message.contains("top-secret"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn sensitive_variables_must_be_given_again_and_match() {
+        let variables =
+            BTreeMap::from([("token".to_string(), Value::sensitive(Value::from("t1")))]);
+        let file = saved(&plan_of(vec![]), &variables);
+        assert!(file.variables(&BTreeMap::new()).is_err());
+        let wrong = BTreeMap::from([("token".to_string(), Value::from("t2"))]);
+        assert!(
+            file.variables(&wrong)
+                .unwrap_err()
+                .to_string()
+                .contains("differs")
+        );
+        let right = BTreeMap::from([("token".to_string(), Value::from("t1"))]);
+        let values = file.variables(&right).unwrap();
+        assert!(values["token"].is_sensitive());
+    }
+}
