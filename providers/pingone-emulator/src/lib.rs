@@ -15,11 +15,17 @@
 //! One port serves both hosts PingOne has: the auth paths `/{envId}/as/...` and the management
 //! API `/v1/...`. Calls under an environment that does not exist answer 403 `ACCESS_FAILED`, as
 //! PingOne does (API.md §8.1); `GET /v1/environments/{id}` answers 404 for it.
+//!
+//! Tests can inject faults ([`Emulator::set_faults`]), change the rate limit
+//! ([`Emulator::set_rate_limit`]) and count requests ([`Emulator::counters`]), also over HTTP
+//! under `/__emulator/` (see the `routes::admin` module).
 
 mod api_error;
+mod counters;
 mod credentials;
 mod error;
 mod extract;
+mod faults;
 mod fields;
 mod filter;
 mod hal;
@@ -27,6 +33,7 @@ mod keys;
 mod model;
 mod persist;
 mod populations;
+mod ratelimit;
 mod roles;
 mod routes;
 mod seed;
@@ -34,15 +41,20 @@ mod server;
 mod store;
 mod table;
 mod token;
+mod traffic;
 
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
+pub use counters::{RequestCount, RequestCounts, UNMATCHED};
 pub use credentials::Credentials;
 pub use error::Error;
+pub use faults::{ErrorRate, Faults, INJECTABLE_STATUSES};
+pub use ratelimit::RateLimit;
 pub use seed::ADMIN_ENVIRONMENT_ID;
 pub use server::{RunningEmulator, serve, serve_with_shutdown, spawn};
+pub use traffic::{InvalidSetting, MAX_BODY_BYTES};
 
 /// The emulator: tenant data in memory, optionally persisted to a JSON data file.
 ///
@@ -55,6 +67,7 @@ pub struct Emulator {
 struct Inner {
     store: store::Store,
     key: keys::SigningKey,
+    traffic: traffic::Traffic,
 }
 
 impl Emulator {
@@ -78,7 +91,11 @@ impl Emulator {
         let key = keys::load(&data.signing_key)?;
         let store = store::Store::new(data, data_file.map(Path::to_owned));
         Ok(Emulator {
-            inner: Arc::new(Inner { store, key }),
+            inner: Arc::new(Inner {
+                store,
+                key,
+                traffic: traffic::Traffic::new(),
+            }),
         })
     }
 
@@ -100,6 +117,10 @@ impl Emulator {
 
     pub(crate) fn key(&self) -> &keys::SigningKey {
         &self.inner.key
+    }
+
+    pub(crate) fn traffic(&self) -> &traffic::Traffic {
+        &self.inner.traffic
     }
 }
 

@@ -3,6 +3,7 @@
 //! Every `/v1` route requires a bearer token. Unknown paths answer 404 `NOT_FOUND` and
 //! unsupported methods 405, both as PingOne error bodies.
 
+mod admin;
 mod auth;
 mod bearer;
 mod environments;
@@ -10,6 +11,7 @@ mod organizations;
 mod populations;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::Response;
@@ -20,6 +22,9 @@ use serde_json::Value;
 use crate::Emulator;
 use crate::api_error::{ApiError, NOT_FOUND_MESSAGE, json_response};
 use crate::model::TenantData;
+
+/// The prefix of the emulator's own admin API, which PingOne does not use.
+pub(crate) const ADMIN_PREFIX: &str = "/__emulator/";
 
 /// The whole emulator router.
 pub(crate) fn router(emulator: Emulator) -> Router {
@@ -38,7 +43,13 @@ pub(crate) fn router(emulator: Emulator) -> Router {
             bearer::require_token,
         ))
         .merge(auth)
+        .merge(admin::router())
         .fallback(not_found)
+        .layer(DefaultBodyLimit::max(crate::traffic::MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            emulator.clone(),
+            crate::traffic::layer,
+        ))
         .with_state(emulator)
 }
 

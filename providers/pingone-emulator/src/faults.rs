@@ -1,0 +1,321 @@
+//! Fault injection: added latency, error rates per status, "commit the change, then drop the
+//! connection", and eventual-consistency windows. Off by default; set at start (flags of
+//! `pingform emulator serve`), through the admin API (`/__emulator/faults`) or the library
+//! ([`crate::Emulator::set_faults`]).
+//!
+//! Random draws come from one generator seeded with [`Faults::seed`], so a test that sends its
+//! requests one after another sees the same faults on every run.
+
+use std::sync::{Mutex, PoisonError, RwLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The faults to inject. The default injects none.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Faults {
+    /// Fixed latency added to every request, in milliseconds.
+    pub latency_ms: u64,
+    /// Up to this many milliseconds more, drawn uniformly per request.
+    pub latency_jitter_ms: u64,
+    /// Error statuses and the probability (0..=1) that a request gets each, instead of being
+    /// handled. Supported: 429 (with `Retry-After`), 500, 502, 503 (with `Retry-After`), 504.
+    pub error_rates: Vec<ErrorRate>,
+    /// Probability that a successful change (POST, PUT, PATCH, DELETE) is committed and then
+    /// the connection is dropped before the client gets the response.
+    pub drop_after_commit_rate: f64,
+    /// For this many milliseconds after its creation, calls under a new environment answer 403
+    /// (and `GET /environments/{id}` 404), as PingOne does while it propagates (API.md §8.3).
+    pub env_consistency_ms: u64,
+    /// A new role assignment takes effect only this many milliseconds after its creation.
+    pub role_consistency_ms: u64,
+    /// Seed of the random draws; `None` seeds from the clock.
+    pub seed: Option<u64>,
+}
+
+/// One injected error status and its probability.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorRate {
+    /// The HTTP status.
+    pub status: u16,
+    /// The probability, from 0 to 1.
+    pub rate: f64,
+}
+
+/// The statuses [`Faults::error_rates`] may name.
+pub const INJECTABLE_STATUSES: [u16; 5] = [429, 500, 502, 503, 504];
+
+impl Faults {
+    /// Parses `503=0.05,429=0.02` (the `--error-rate` flag) into error rates.
+    pub fn parse_error_rates(text: &str) -> Result<Vec<ErrorRate>, String> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                let (status, rate) = part
+                    .split_once('=')
+                    .ok_or_else(|| format!("`{part}` is not STATUS=RATE"))?;
+                let status = status
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("`{status}` is not an HTTP status"))?;
+                let rate = rate
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("`{rate}` is not a number"))?;
+                Ok(ErrorRate { status, rate })
+            })
+            .collect()
+    }
+
+    /// Checks statuses and probabilities; the message names the first problem.
+    pub fn validate(&self) -> Result<(), String> {
+        let probability = |name: &str, rate: f64| {
+            if (0.0..=1.0).contains(&rate) {
+                Ok(())
+            } else {
+                Err(format!("{name} must be between 0 and 1, not {rate}"))
+            }
+        };
+        for error in &self.error_rates {
+            if !INJECTABLE_STATUSES.contains(&error.status) {
+                return Err(format!(
+                    "status {} cannot be injected (use one of {INJECTABLE_STATUSES:?})",
+                    error.status
+                ));
+            }
+            probability(&format!("the rate of {}", error.status), error.rate)?;
+        }
+        let total: f64 = self.error_rates.iter().map(|e| e.rate).sum();
+        probability("the sum of the error rates", total)?;
+        probability("dropAfterCommitRate", self.drop_after_commit_rate)
+    }
+}
+
+/// The live fault settings and their random generator.
+#[derive(Debug)]
+pub(crate) struct FaultState {
+    faults: RwLock<Faults>,
+    rng: Mutex<fastrand::Rng>,
+}
+
+impl FaultState {
+    /// A state injecting `faults`.
+    pub(crate) fn new(faults: Faults) -> Self {
+        let rng = Mutex::new(rng_for(&faults));
+        FaultState {
+            faults: RwLock::new(faults),
+            rng,
+        }
+    }
+
+    /// The current settings.
+    pub(crate) fn get(&self) -> Faults {
+        self.faults
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Replaces the settings, reseeding the generator.
+    pub(crate) fn set(&self, faults: Faults) {
+        *self.rng.lock().unwrap_or_else(PoisonError::into_inner) = rng_for(&faults);
+        *self.faults.write().unwrap_or_else(PoisonError::into_inner) = faults;
+    }
+
+    /// Whether any per-request fault is on (a fast path for the common case: none).
+    pub(crate) fn any_request_fault(&self) -> bool {
+        let faults = self.faults.read().unwrap_or_else(PoisonError::into_inner);
+        faults.latency_ms > 0
+            || faults.latency_jitter_ms > 0
+            || faults.error_rates.iter().any(|e| e.rate > 0.0)
+            || faults.drop_after_commit_rate > 0.0
+    }
+
+    /// What to do to one request, drawn now.
+    pub(crate) fn draw(&self) -> Decision {
+        let faults = self.faults.read().unwrap_or_else(PoisonError::into_inner);
+        let mut rng = self.rng.lock().unwrap_or_else(PoisonError::into_inner);
+        let jitter = match faults.latency_jitter_ms {
+            0 => 0,
+            max => rng.u64(0..=max),
+        };
+        let latency = Duration::from_millis(faults.latency_ms.saturating_add(jitter));
+        // One draw picks at most one error: the rates are slices of [0, 1).
+        let roll = rng.f64();
+        let mut edge = 0.0;
+        let error = faults.error_rates.iter().find_map(|e| {
+            edge += e.rate;
+            (roll < edge).then_some(e.status)
+        });
+        let drop_after_commit = rng.f64() < faults.drop_after_commit_rate;
+        Decision {
+            latency,
+            error,
+            drop_after_commit,
+        }
+    }
+
+    /// Whether an environment created at `created_at` is visible yet (the hook for calls
+    /// under an environment: until then answer 403, or 404 for `GET /environments/{id}`).
+    pub(crate) fn environment_visible(&self, created_at: DateTime<Utc>) -> bool {
+        let window = self.get_ms(|f| f.env_consistency_ms);
+        elapsed_at_least(created_at, window)
+    }
+
+    /// Whether a role assignment created at `created_at` has taken effect (the hook for the
+    /// permission check: until then the assignment grants nothing).
+    pub(crate) fn role_assignment_effective(&self, created_at: DateTime<Utc>) -> bool {
+        let window = self.get_ms(|f| f.role_consistency_ms);
+        elapsed_at_least(created_at, window)
+    }
+
+    fn get_ms(&self, field: impl Fn(&Faults) -> u64) -> u64 {
+        field(&self.faults.read().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// The faults drawn for one request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Decision {
+    /// Wait this long before handling it.
+    pub(crate) latency: Duration,
+    /// Answer this error status instead of handling it.
+    pub(crate) error: Option<u16>,
+    /// If it is a successful change, drop the connection instead of answering.
+    pub(crate) drop_after_commit: bool,
+}
+
+fn rng_for(faults: &Faults) -> fastrand::Rng {
+    match faults.seed {
+        Some(seed) => fastrand::Rng::with_seed(seed),
+        None => fastrand::Rng::new(),
+    }
+}
+
+fn elapsed_at_least(since: DateTime<Utc>, window_ms: u64) -> bool {
+    if window_ms == 0 {
+        return true;
+    }
+    let elapsed = Utc::now().signed_duration_since(since).num_milliseconds();
+    u64::try_from(elapsed).is_ok_and(|ms| ms >= window_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_rates_parse_and_validate() {
+        let rates = Faults::parse_error_rates("503=0.05, 429=0.02").expect("parse");
+        assert_eq!(
+            rates,
+            vec![
+                ErrorRate {
+                    status: 503,
+                    rate: 0.05
+                },
+                ErrorRate {
+                    status: 429,
+                    rate: 0.02
+                }
+            ]
+        );
+        assert!(Faults::parse_error_rates("503").is_err());
+        assert!(Faults::parse_error_rates("abc=0.1").is_err());
+        let bad = |error_rates| Faults {
+            error_rates,
+            ..Faults::default()
+        };
+        assert!(
+            bad(vec![ErrorRate {
+                status: 404,
+                rate: 0.1
+            }])
+            .validate()
+            .is_err()
+        );
+        assert!(
+            bad(vec![ErrorRate {
+                status: 503,
+                rate: 1.5
+            }])
+            .validate()
+            .is_err()
+        );
+        let too_many = vec![
+            ErrorRate {
+                status: 503,
+                rate: 0.6,
+            },
+            ErrorRate {
+                status: 500,
+                rate: 0.6,
+            },
+        ];
+        assert!(bad(too_many).validate().is_err());
+        assert!(Faults::default().validate().is_ok());
+    }
+
+    #[test]
+    fn the_same_seed_draws_the_same_faults() {
+        let faults = Faults {
+            latency_jitter_ms: 100,
+            error_rates: vec![ErrorRate {
+                status: 503,
+                rate: 0.3,
+            }],
+            drop_after_commit_rate: 0.2,
+            seed: Some(7),
+            ..Faults::default()
+        };
+        let draws = |state: &FaultState| (0..50).map(|_| state.draw()).collect::<Vec<_>>();
+        let first = draws(&FaultState::new(faults.clone()));
+        assert_eq!(first, draws(&FaultState::new(faults)));
+        assert!(first.iter().any(|d| d.error == Some(503)));
+        assert!(first.iter().any(|d| d.error.is_none()));
+    }
+
+    #[test]
+    fn certain_faults_always_happen_and_none_by_default() {
+        let state = FaultState::new(Faults::default());
+        assert!(!state.any_request_fault());
+        let decision = state.draw();
+        assert_eq!(
+            (decision.latency, decision.error, decision.drop_after_commit),
+            (Duration::ZERO, None, false)
+        );
+        state.set(Faults {
+            error_rates: vec![ErrorRate {
+                status: 429,
+                rate: 1.0,
+            }],
+            drop_after_commit_rate: 1.0,
+            latency_ms: 5,
+            ..Faults::default()
+        });
+        let decision = state.draw();
+        assert_eq!(decision.error, Some(429));
+        assert!(decision.drop_after_commit);
+        assert_eq!(decision.latency, Duration::from_millis(5));
+    }
+
+    #[test]
+    fn consistency_windows() {
+        let state = FaultState::new(Faults::default());
+        assert!(state.environment_visible(Utc::now()));
+        state.set(Faults {
+            env_consistency_ms: 60_000,
+            role_consistency_ms: 60_000,
+            ..Faults::default()
+        });
+        assert!(!state.environment_visible(Utc::now()));
+        assert!(!state.role_assignment_effective(Utc::now()));
+        let long_ago = Utc::now() - chrono::Duration::minutes(2);
+        assert!(state.environment_visible(long_ago));
+        assert!(state.role_assignment_effective(long_ago));
+    }
+}

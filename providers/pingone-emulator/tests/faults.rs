@@ -1,0 +1,235 @@
+//! Fault injection, rate limiting, request counters and the `/__emulator/` admin API, over
+//! real HTTP on 127.0.0.1.
+
+mod support;
+
+use pingone_emulator::{ErrorRate, Faults, RateLimit};
+use reqwest::Method;
+use serde_json::{Value, json};
+use support::http::{Session, reply};
+use support::openapi::assert_matches_spec;
+
+fn errors(status: u16, rate: f64) -> Faults {
+    Faults {
+        error_rates: vec![ErrorRate { status, rate }],
+        ..Faults::default()
+    }
+}
+
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    headers.get("retry-after")?.to_str().ok()?.parse().ok()
+}
+
+#[tokio::test]
+async fn injected_errors_carry_pingone_bodies_and_retry_after() {
+    let s = Session::start().await;
+    let path = s.env_path("/populations");
+    let emulator = s.running.emulator();
+
+    emulator.set_faults(errors(503, 1.0)).expect("set");
+    let got = s.call(Method::GET, &path, None).await;
+    assert_eq!(got.status, 503);
+    assert_eq!(retry_after(&got.headers), Some(1));
+    assert!(uuid::Uuid::parse_str(got.body["id"].as_str().unwrap_or_default()).is_ok());
+
+    emulator.set_faults(errors(429, 1.0)).expect("set");
+    let got = s.call(Method::GET, &path, None).await;
+    assert_eq!(got.status, 429);
+    assert_eq!(got.body["code"], "REQUEST_LIMITED");
+    assert!(retry_after(&got.headers).is_some_and(|s| s >= 1));
+    assert!(got.body["details"][0]["innerError"]["retryAfter"].is_string());
+    assert_matches_spec("GET", &path, 429, &got.body);
+
+    emulator.set_faults(errors(500, 1.0)).expect("set");
+    let got = s.call(Method::GET, &path, None).await;
+    assert_eq!(
+        (got.status.as_u16(), got.body["code"].clone()),
+        (500, json!("UNEXPECTED_ERROR"))
+    );
+    assert_matches_spec("GET", &path, 500, &got.body);
+
+    emulator.set_faults(Faults::default()).expect("set");
+    assert_eq!(s.call(Method::GET, &path, None).await.status, 200);
+    s.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_dropped_connection_after_commit_still_commits_the_change() {
+    let s = Session::start().await;
+    let path = s.env_path("/populations");
+    s.running
+        .emulator()
+        .set_faults(Faults {
+            drop_after_commit_rate: 1.0,
+            ..Faults::default()
+        })
+        .expect("set");
+    // Reads are not affected: only successful changes are dropped.
+    assert_eq!(s.call(Method::GET, &path, None).await.status, 200);
+    let sent = s
+        .client
+        .post(s.url(&path))
+        .bearer_auth(&s.token)
+        .json(&json!({ "name": "Lost answer" }))
+        .send()
+        .await;
+    // hyper closes the connection before the status line: the request itself fails.
+    assert!(sent.is_err(), "the client must not get a response: {sent:?}");
+    s.running
+        .emulator()
+        .set_faults(Faults::default())
+        .expect("set");
+    let list = s.call(Method::GET, &path, None).await;
+    let names: Vec<&Value> = list.body["_embedded"]["populations"]
+        .as_array()
+        .expect("populations")
+        .iter()
+        .map(|p| &p["name"])
+        .collect();
+    assert!(names.contains(&&json!("Lost answer")), "{names:?}");
+    s.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_new_environment_is_hidden_during_its_consistency_window() {
+    let s = Session::start().await;
+    let emulator = s.running.emulator();
+    emulator
+        .set_faults(Faults {
+            env_consistency_ms: 3_600_000,
+            ..Faults::default()
+        })
+        .expect("set");
+    // The seeded environment was created a moment ago: inside the window.
+    let under = s.call(Method::GET, &s.env_path("/populations"), None).await;
+    assert_eq!(
+        (under.status.as_u16(), under.body["code"].clone()),
+        (403, json!("ACCESS_FAILED"))
+    );
+    let itself = s.call(Method::GET, &s.env_path(""), None).await;
+    assert_eq!(itself.status, 404);
+    assert_matches_spec("GET", &s.env_path(""), 404, &itself.body);
+    emulator.set_faults(Faults::default()).expect("set");
+    assert_eq!(s.call(Method::GET, &s.env_path(""), None).await.status, 200);
+    s.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_rate_limit_answers_429_until_the_bucket_refills_or_is_disabled() {
+    let s = Session::start().await;
+    let emulator = s.running.emulator();
+    assert_eq!(emulator.rate_limit(), RateLimit::PINGONE);
+    let slow = RateLimit {
+        enabled: true,
+        requests_per_second: 0.001,
+        burst: 2,
+    };
+    emulator.set_rate_limit(slow).expect("set");
+    let path = s.env_path("/populations");
+    for _ in 0..2 {
+        assert_eq!(s.call(Method::GET, &path, None).await.status, 200);
+    }
+    let limited = s.call(Method::GET, &path, None).await;
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.body["code"], "REQUEST_LIMITED");
+    assert_eq!(limited.body["details"][0]["code"], "LIMIT_EXCEEDED");
+    // One token every 1000 s: the client is told to wait that long.
+    assert!(
+        retry_after(&limited.headers).is_some_and(|s| s >= 999),
+        "{:?}",
+        limited.headers
+    );
+    assert_matches_spec("GET", &path, 429, &limited.body);
+
+    let url = format!("{}/__emulator/rate-limit", s.creds.api_url);
+    let put = s
+        .client
+        .put(&url)
+        .json(&RateLimit::DISABLED)
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(put.status(), 200);
+    assert_eq!(s.call(Method::GET, &path, None).await.status, 200);
+    let got = reply(s.client.get(&url).send().await.expect("get")).await;
+    assert_eq!(got.body["enabled"], false);
+    s.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn counters_count_per_method_and_route_and_reset() {
+    let s = Session::start().await;
+    let admin = |rest: &str| format!("{}/__emulator/{rest}", s.creds.api_url);
+    let reset = s
+        .client
+        .post(admin("counters/reset"))
+        .send()
+        .await
+        .expect("reset");
+    assert_eq!(reset.status(), 204);
+    let path = s.env_path("/populations");
+    s.call(Method::GET, &path, None).await;
+    s.call(Method::GET, &path, None).await;
+    s.call(Method::POST, &path, Some(&json!({ "name": "Counted" })))
+        .await;
+    s.call(Method::GET, "/v1/no/such/path", None).await;
+    let counts = s.running.emulator().counters();
+    let route = "/v1/environments/{env_id}/populations";
+    assert_eq!(counts.get("GET", route), 2, "{counts:?}");
+    assert_eq!(counts.get("POST", route), 1);
+    assert_eq!(counts.get("GET", pingone_emulator::UNMATCHED), 1);
+    assert_eq!(counts.total(), 4, "admin calls are not counted");
+
+    let over_http = reply(s.client.get(admin("counters")).send().await.expect("get")).await;
+    assert_eq!(over_http.body["total"], 4);
+    s.client
+        .post(admin("counters/reset"))
+        .send()
+        .await
+        .expect("reset");
+    assert_eq!(s.running.emulator().counters().total(), 0);
+    s.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn faults_are_set_over_http_validated_and_seeded() {
+    let s = Session::start().await;
+    let url = format!("{}/__emulator/faults", s.creds.api_url);
+    let wanted = json!({ "errorRates": [{ "status": 503, "rate": 0.5 }], "seed": 42 });
+    let put = reply(s.client.put(&url).json(&wanted).send().await.expect("put")).await;
+    assert_eq!(put.status, 200, "{}", put.body);
+    assert_eq!(put.body["errorRates"][0]["status"], 503);
+    assert_eq!(put.body["latencyMs"], 0);
+    let path = s.env_path("/populations");
+    let mut first = Vec::new();
+    for _ in 0..20 {
+        first.push(s.call(Method::GET, &path, None).await.status.as_u16());
+    }
+    assert!(first.contains(&503) && first.contains(&200), "{first:?}");
+    // Setting the same faults reseeds: the same sequence again.
+    s.client.put(&url).json(&wanted).send().await.expect("put");
+    let mut second = Vec::new();
+    for _ in 0..20 {
+        second.push(s.call(Method::GET, &path, None).await.status.as_u16());
+    }
+    assert_eq!(first, second);
+
+    for bad in [
+        json!({ "errorRates": [{ "status": 404, "rate": 0.5 }] }),
+        json!({ "dropAfterCommitRate": 2 }),
+        json!({ "latencyMs": "slow" }),
+        json!({ "unknown": 1 }),
+    ] {
+        let got = reply(s.client.put(&url).json(&bad).send().await.expect("put")).await;
+        assert_eq!(
+            (got.status.as_u16(), got.body["code"].clone()),
+            (400, json!("INVALID_DATA")),
+            "{bad}"
+        );
+    }
+    let got = reply(s.client.put(&url).body("{").send().await.expect("put")).await;
+    assert_eq!(got.status, 400);
+    let current = reply(s.client.get(&url).send().await.expect("get")).await;
+    assert_eq!(current.body["seed"], 42, "refused settings change nothing");
+    s.running.shutdown().await;
+}
