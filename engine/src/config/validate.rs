@@ -6,7 +6,7 @@
 //! and `depends_on`, and calls to unknown functions. Evaluation errors that depend on
 //! values are left to `eval`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::model::{Body, Config, Expr};
 use crate::address::ResourceAddress;
@@ -188,7 +188,8 @@ impl<'a> Validator<'a> {
         let mut reported: Vec<Vec<String>> = Vec::new();
         for start in self.config.locals.keys() {
             let mut chain = vec![start.clone()];
-            if let Some(span) = self.find_local_cycle(&mut chain) {
+            let mut explored = BTreeSet::new();
+            if let Some(span) = self.find_local_cycle(&mut chain, &mut explored) {
                 let mut members = chain.clone();
                 members.pop();
                 members.sort();
@@ -201,8 +202,13 @@ impl<'a> Validator<'a> {
     }
 
     /// Extends `chain` (local names, each referring to the next) until it returns to its
-    /// first name; the span is that last reference.
-    fn find_local_cycle(&self, chain: &mut Vec<String>) -> Option<Span> {
+    /// first name; the span is that last reference. `explored` holds names already known
+    /// not to lead back, so each name is searched once (no exponential blow-up).
+    fn find_local_cycle(
+        &self,
+        chain: &mut Vec<String>,
+        explored: &mut BTreeSet<String>,
+    ) -> Option<Span> {
         let current = chain.last()?.clone();
         let local = self.config.locals.get(&current)?;
         for found in walk(&local.expr) {
@@ -213,14 +219,19 @@ impl<'a> Validator<'a> {
                 chain.push(name);
                 return Some(span);
             }
-            if chain.contains(&name) || !self.config.locals.contains_key(&name) {
+            if chain.contains(&name)
+                || explored.contains(&name)
+                || !self.config.locals.contains_key(&name)
+            {
                 continue;
             }
             chain.push(name);
-            if let Some(span) = self.find_local_cycle(chain) {
+            if let Some(span) = self.find_local_cycle(chain, explored) {
                 return Some(span);
             }
-            chain.pop();
+            if let Some(done) = chain.pop() {
+                explored.insert(done);
+            }
         }
         None
     }

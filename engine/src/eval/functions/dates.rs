@@ -36,7 +36,9 @@ pub(super) fn timeadd(call: &Call) -> EvalResult {
     let nanos = parse_duration(&text).ok_or_else(|| {
         call.invalid(1, "not a duration", format!("invalid duration {}; use a number and a unit (ns, us, ms, s, m, h), as in \"1h30m\".", Value::String(text.clone())))
     })?;
-    let moved = time + chrono::Duration::nanoseconds(nanos);
+    let moved = time
+        .checked_add_signed(chrono::Duration::nanoseconds(nanos))
+        .ok_or_else(|| call.invalid(1, "out of range", "the resulting time is out of range."))?;
     let secs = if moved.nanosecond() == 0 {
         SecondsFormat::Secs
     } else {

@@ -123,8 +123,12 @@ pub(super) fn templatefile(call: &Call) -> EvalResult {
         .with_locals(bindings, |ev| ev.template(&template))
         .map_err(|d| {
             let position = d.span.as_ref().map_or(String::new(), |s: &Span| {
-                let before = &text[..s.range.start.min(text.len())];
-                format!(" at line {}", before.matches('\n').count() + 1)
+                let start = s.range.start.min(text.len());
+                let lines = text.as_bytes()[..start]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count();
+                format!(" at line {}", lines + 1)
             });
             call.failed(format!("in the template{position}: {d}"))
         })
