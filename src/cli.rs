@@ -38,12 +38,42 @@ pub(crate) enum Command {
     /// With a local state file a dead run cannot hold the lock (the OS releases it), so
     /// this is for a run that is alive but stuck; the ID is in the "state is locked" error.
     ForceUnlock(ForceUnlockArgs),
+    /// Read or replace the stored state as JSON (`state pull`, `state push FILE`).
+    #[command(subcommand)]
+    State(StateCommand),
     /// List, create, select and delete workspaces: separate states for one configuration.
     #[command(subcommand)]
     Workspace(WorkspaceCommand),
     /// Run the local PingOne emulator.
     #[command(subcommand)]
     Emulator(EmulatorCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum StateCommand {
+    /// Print the stored state (with any unfinished journal folded in) as JSON.
+    Pull(StateLockArgs),
+    /// Replace the stored state with FILE (`-` for standard input). Refused when FILE
+    /// has another lineage or an older serial than the stored state, unless --force.
+    Push(StatePushArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StateLockArgs {
+    /// How long to wait for another run's state lock, such as `30s`.
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
+    pub(crate) lock_timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StatePushArgs {
+    /// The state file to push, or `-` for standard input.
+    pub(crate) path: PathBuf,
+    /// Push even across lineages or over a newer serial (the stored state is lost).
+    #[arg(long)]
+    pub(crate) force: bool,
+    #[command(flatten)]
+    pub(crate) lock: StateLockArgs,
 }
 
 #[derive(Debug, Subcommand)]

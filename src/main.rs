@@ -60,6 +60,7 @@ async fn run(cli: Cli) -> Result<Status, report::CliError> {
         Command::Apply(args) => commands::apply::run(&dir, &ui, args, false).await,
         Command::Destroy(args) => commands::apply::run(&dir, &ui, args, true).await,
         Command::ForceUnlock(args) => commands::unlock::run(&dir, args),
+        Command::State(command) => commands::state::run(&dir, command),
         Command::Workspace(command) => commands::workspace::run(&dir, command),
         Command::Emulator(EmulatorCommand::Serve(args)) => {
             commands::emulator::serve(&dir, args).await

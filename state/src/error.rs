@@ -132,6 +132,9 @@ pub enum Error {
         /// What failed, with PostgreSQL's own words.
         message: String,
     },
+    /// `state push` would lose stored changes.
+    #[error("Refusing to push: {0}")]
+    PushRefused(String),
     /// A workspace operation that cannot be done.
     #[error("{0}")]
     Workspace(String),
@@ -185,6 +188,9 @@ impl Error {
             }
             Error::LockLost { .. } => {
                 "run `pingform plan` to see what this run changed before it stopped".to_string()
+            }
+            Error::PushRefused(_) => {
+                "run `pingform state pull` to see the stored state; pass --force to overwrite it anyway".to_string()
             }
             Error::Conflict { .. } => "run the command again to plan against the new state".to_string(),
             Error::Postgres { .. } => {

@@ -11,9 +11,10 @@ pub mod lock;
 pub mod model;
 #[cfg(all(unix, any(test, feature = "test-support")))]
 pub mod testing;
+pub mod transfer;
 
 pub use backend::postgres::{PgSettings, PostgresBackend};
-pub use backend::{Backend, local::LocalBackend};
+pub use backend::{Backend, local::LocalBackend, local::parse};
 pub use error::Error;
 pub use journal::Operation;
 pub use lock::LockInfo;

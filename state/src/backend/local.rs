@@ -203,7 +203,7 @@ impl Backend for LocalBackend {
 
 /// Checks the shape before the full parse, so that an empty, truncated,
 /// foreign or newer file gets a message saying which, not a field-level error.
-pub(crate) fn parse(path: &Path, text: &str) -> Result<State, Error> {
+pub fn parse(path: &Path, text: &str) -> Result<State, Error> {
     let at = |problem: String| (path.to_path_buf(), problem);
     if text.trim().is_empty() {
         let (path, problem) = at("empty".into());
