@@ -253,3 +253,43 @@ fn sensitive_arguments_give_sensitive_results() {
     assert!(ok("lookup(var.mixed, \"password\")").is_sensitive());
     assert!(!ok("lookup(var.mixed, \"user\")").is_sensitive());
 }
+
+/// Every function, called with every combination of odd arguments, returns a value or a
+/// diagnostic: it never panics.
+#[test]
+fn no_function_panics_on_odd_arguments() {
+    const POOL: [&str; 16] = [
+        "null",
+        "var.later",
+        "var.secret",
+        "-1",
+        "1e300",
+        "0.5",
+        "\"é\"",
+        "\"\"",
+        "[1, \"a\", null]",
+        "{ a = 1 }",
+        "[[var.later]]",
+        "\"2017-11-22T00:00:00Z\"",
+        "\"10.0.0.0/8\"",
+        "true",
+        "\"/\"",
+        "\"-5\"",
+    ];
+    let fixture = Fixture::new();
+    for name in super::names() {
+        let mut calls = vec![format!("{name}()")];
+        for a in POOL {
+            calls.push(format!("{name}({a})"));
+            calls.push(format!("{name}({a}...)"));
+            for b in POOL {
+                calls.push(format!("{name}({a}, {b})"));
+                calls.push(format!("{name}({a}, {b}, {a})"));
+            }
+        }
+        for src in calls {
+            // A result or a diagnostic are both fine; reaching the next call is the point.
+            let _ = fixture.eval(&src);
+        }
+    }
+}
