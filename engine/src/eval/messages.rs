@@ -6,6 +6,15 @@
 use crate::address::ResourceAddress;
 use crate::diagnostics::{Diagnostic, Span, did_you_mean};
 
+/// `d` without the detail, which may quote values, when an operand was sensitive.
+pub(crate) fn redact_if(sensitive: bool, d: Diagnostic) -> Diagnostic {
+    if sensitive {
+        d.with_detail("The details are hidden because they would reveal a sensitive value.")
+    } else {
+        d
+    }
+}
+
 /// `var.NAME` where no `variable "NAME"` is declared.
 pub(crate) fn undeclared_variable<'a>(
     name: &str,

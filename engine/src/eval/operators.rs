@@ -7,8 +7,8 @@
 
 use hcl_edit::expr::{BinaryOp, BinaryOperator, UnaryOp, UnaryOperator};
 
-use super::convert;
 use super::expr::{EvalResult, Evaluator};
+use super::{convert, messages};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::eval::value::Value;
 
@@ -21,10 +21,13 @@ impl Evaluator<'_> {
         }
         let span = self.span(&op.expr);
         let result = match op.operator.value() {
-            UnaryOperator::Not => Value::Bool(!bool_operand(&value, span)?),
-            UnaryOperator::Neg => Value::Number(-number_operand(&value, span)?),
+            UnaryOperator::Not => bool_operand(&value, span).map(|b| Value::Bool(!b)),
+            UnaryOperator::Neg => number_operand(&value, span).map(|n| Value::Number(-n)),
         };
-        Ok(result.mark_if(sensitive))
+        match result {
+            Ok(v) => Ok(v.mark_if(sensitive)),
+            Err(d) => Err(messages::redact_if(sensitive, d)),
+        }
     }
 
     /// `a OP b`. Both sides are always evaluated (HCL does not short-circuit), so an error
@@ -36,8 +39,11 @@ impl Evaluator<'_> {
         let unmark = |v: Value| if deep { v.unmark_deep() } else { v.unmark() };
         let (lhs, lhs_marked) = unmark(self.eval(&op.lhs_expr)?);
         let (rhs, rhs_marked) = unmark(self.eval(&op.rhs_expr)?);
-        let result = self.binary_unmarked(op, lhs, rhs)?;
-        Ok(result.mark_if(lhs_marked || rhs_marked))
+        let sensitive = lhs_marked || rhs_marked;
+        match self.binary_unmarked(op, lhs, rhs) {
+            Ok(v) => Ok(v.mark_if(sensitive)),
+            Err(d) => Err(messages::redact_if(sensitive, d)),
+        }
     }
 
     fn binary_unmarked(&mut self, op: &BinaryOp, lhs: Value, rhs: Value) -> EvalResult {

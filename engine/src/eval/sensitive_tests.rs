@@ -50,3 +50,18 @@ fn unknown_sensitive_values_stay_sensitive() {
     let v = ok("upper(var.later) == var.secret ? 1 : 2");
     assert!(v.is_sensitive() && v.is_unknown(), "{v:?}");
 }
+
+#[test]
+fn errors_do_not_quote_sensitive_values() {
+    for src in [
+        "var.secret + 1",
+        "-var.secret",
+        "var.names[var.secret]",
+        "index([\"a\"], var.secret)",
+        "tonumber(var.secret)",
+    ] {
+        let (d, _) = super::tests::err(src);
+        let text = format!("{d} {:?} {:?}", d.label, d.help);
+        assert!(!text.contains("hunter2"), "`{src}` leaks: {text}");
+    }
+}

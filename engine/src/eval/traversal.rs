@@ -94,7 +94,10 @@ impl Evaluator<'_> {
                     // Which element a sensitive key picks would reveal it.
                     let (key, key_marked) = self.eval(key)?.unmark();
                     let (value, sensitive) = value.unmark();
-                    index(value, &key, span)?.mark_if(sensitive || key_marked)
+                    let marked = sensitive || key_marked;
+                    index(value, &key, span)
+                        .map_err(|d| messages::redact_if(marked, d))?
+                        .mark_if(marked)
                 }
                 TraversalOperator::LegacyIndex(n) => {
                     let (value, sensitive) = value.unmark();

@@ -456,7 +456,10 @@ fn invoke(function: &Function, mut call: Call) -> EvalResult {
     if unknown {
         return Ok(Value::Unknown.mark_if(sensitive));
     }
-    Ok((function.run)(&call)?.mark_if(sensitive))
+    match (function.run)(&call) {
+        Ok(v) => Ok(v.mark_if(sensitive)),
+        Err(d) => Err(messages::redact_if(sensitive, d)),
+    }
 }
 
 fn arity_error(function: &Function, call: &Call, min: usize, max: usize) -> Diagnostic {
