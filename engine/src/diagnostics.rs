@@ -302,6 +302,23 @@ impl Diagnostics {
         self.0.push(d);
     }
 
+    /// The entries without repeats: the same problem found again (say, in a `local` value
+    /// that several resources use) is reported once.
+    pub fn deduplicated(self) -> Diagnostics {
+        let mut seen = Vec::new();
+        self.0
+            .into_iter()
+            .filter(|d| {
+                let key = (d.summary.clone(), d.span.clone(), d.detail.clone());
+                let new = !seen.contains(&key);
+                if new {
+                    seen.push(key);
+                }
+                new
+            })
+            .collect()
+    }
+
     /// True if any entry is an error (warnings alone do not stop anything).
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
@@ -450,6 +467,14 @@ pub(crate) mod tests {
         let sources = SourceMap::default();
         let diag = Diagnostic::warning("Something odd").with_help("Look again");
         insta::assert_snapshot!(render(&diag, &sources));
+    }
+
+    #[test]
+    fn deduplicates_repeated_problems() {
+        let (_, f) = one_file("a = 1\n");
+        let d = || Diagnostic::error("e").with_span(Span::new(f, 0..1), "x");
+        let diags = Diagnostics(vec![d(), Diagnostic::error("other"), d()]).deduplicated();
+        assert_eq!(diags.len(), 2);
     }
 
     #[test]

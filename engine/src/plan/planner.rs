@@ -108,7 +108,7 @@ fn plan_config(
     if diagnostics.is_empty() {
         Ok(changes)
     } else {
-        Err(PlanError::Invalid(diagnostics))
+        Err(PlanError::Invalid(diagnostics.deduplicated()))
     }
 }
 
