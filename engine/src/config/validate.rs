@@ -155,8 +155,10 @@ impl<'a> Validator<'a> {
             }
             // Only evaluate the default and rules when their references are sound.
             if self.diags.len() == well_formed {
-                self.diags
-                    .extend(crate::variables::check_declaration(variable));
+                self.diags.extend(crate::variables::check_declaration(
+                    variable,
+                    &self.config.dir,
+                ));
             }
         }
     }

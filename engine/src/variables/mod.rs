@@ -14,6 +14,7 @@ mod sources;
 pub mod types;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 pub use sources::{Given, Sources, collect};
 pub use types::Type;
@@ -31,7 +32,7 @@ pub fn resolve(
     let mut values = BTreeMap::new();
     let mut diagnostics = Diagnostics::default();
     for variable in &config.variables {
-        match resolve_one(variable, given.get(&variable.name)) {
+        match resolve_one(variable, given.get(&variable.name), &config.dir) {
             Ok(v) => {
                 values.insert(variable.name.clone(), v.mark_if(variable.sensitive));
             }
@@ -57,28 +58,36 @@ pub fn missing<'a>(config: &'a Config, given: &BTreeMap<String, Given>) -> Vec<&
 /// What `validate` can check in a declaration alone: the type expression, and the
 /// default against the type and `nullable`. The `validation` rules are checked against the
 /// value actually used, when planning: a default that breaks them may always be overridden.
-pub(crate) fn check_declaration(variable: &VariableBlock) -> Diagnostics {
+pub(crate) fn check_declaration(variable: &VariableBlock, base: &Path) -> Diagnostics {
     let result = match (&variable.type_expr, &variable.default) {
-        (_, Some(_)) => typed_value(variable, None).map(|_| ()),
+        (_, Some(_)) => typed_value(variable, None, base).map(|_| ()),
         (Some(expr), None) => types::parse(expr).map(|_| ()).map_err(Diagnostics::from),
         (None, None) => Ok(()),
     };
     result.err().unwrap_or_default()
 }
 
-fn resolve_one(variable: &VariableBlock, given: Option<&Given>) -> Result<Value, Diagnostics> {
-    let value = typed_value(variable, given)?;
+fn resolve_one(
+    variable: &VariableBlock,
+    given: Option<&Given>,
+    base: &Path,
+) -> Result<Value, Diagnostics> {
+    let value = typed_value(variable, given, base)?;
     check_rules(variable, &value)?;
     Ok(value)
 }
 
 /// The value converted to the variable's type, and checked against `nullable`.
-fn typed_value(variable: &VariableBlock, given: Option<&Given>) -> Result<Value, Diagnostics> {
+fn typed_value(
+    variable: &VariableBlock,
+    given: Option<&Given>,
+    base: &Path,
+) -> Result<Value, Diagnostics> {
     let ty = match &variable.type_expr {
         Some(expr) => Some(types::parse(expr)?),
         None => None,
     };
-    let (raw, span) = raw_value(variable, given, ty.as_ref())?;
+    let (raw, span) = raw_value(variable, given, ty.as_ref(), base)?;
     let value = match &ty {
         Some(ty) => types::convert(raw, ty).map_err(|e| {
             Diagnostic::error("Invalid value for input variable")
@@ -108,10 +117,13 @@ fn raw_value(
     variable: &VariableBlock,
     given: Option<&Given>,
     ty: Option<&Type>,
+    base: &Path,
 ) -> Result<(Value, Span), Diagnostic> {
     let no_vars = BTreeMap::new();
     let no_resources = BTreeMap::new();
-    let scope = Scope::new(&no_vars, &no_resources);
+    let mut scope = Scope::new(&no_vars, &no_resources);
+    // `file()` in a default or a `.tfvars` value reads relative to the configuration.
+    scope.base_dir = Some(base);
     match (given, &variable.default) {
         (Some(given), _) => given.value(&scope, ty, &variable.span),
         (None, Some(default)) => Ok((evaluate(default, &scope)?, default.span())),

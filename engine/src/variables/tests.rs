@@ -129,6 +129,16 @@ fn type_nullable_and_validation_errors_are_all_reported() {
 }
 
 #[test]
+fn files_in_values_are_read_relative_to_the_configuration() {
+    let files = [
+        ("name.txt", "from-file"),
+        ("terraform.tfvars", "name = file(\"name.txt\")\n"),
+    ];
+    let v = resolved(&files, Sources::default()).expect("resolves");
+    assert_eq!(v["name"], Value::from("from-file"));
+}
+
+#[test]
 fn missing_required_variables_are_listed_and_reported() {
     let (_dir, config) = setup(&[]);
     let given = BTreeMap::new();
