@@ -222,6 +222,56 @@ pub(crate) struct ServeArgs {
     /// Print `export PINGONE_...=` lines for a shell.
     #[arg(long)]
     pub(crate) print_env: bool,
+
+    #[command(flatten)]
+    pub(crate) faults: FaultArgs,
+}
+
+/// Fault injection and rate limiting of `emulator serve` (changeable at run time through
+/// `/__emulator/faults` and `/__emulator/rate-limit`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Faults and rate limits")]
+pub(crate) struct FaultArgs {
+    /// Add this many milliseconds to every request.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub(crate) latency_ms: u64,
+
+    /// Add up to this many milliseconds more, at random.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub(crate) latency_jitter_ms: u64,
+
+    /// Answer errors at random instead of handling requests, e.g. `503=0.05,429=0.02`
+    /// (statuses 429, 500, 502, 503, 504).
+    #[arg(long, value_name = "STATUS=RATE,...")]
+    pub(crate) error_rate: Option<String>,
+
+    /// Probability that a successful change is committed and then the connection is dropped.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    pub(crate) drop_after_commit_rate: f64,
+
+    /// A new environment answers 403 (404 for itself) for this many milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub(crate) env_consistency_ms: u64,
+
+    /// A new role assignment takes effect after this many milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub(crate) role_consistency_ms: u64,
+
+    /// Seed of the random faults, for reproducible runs.
+    #[arg(long, value_name = "N")]
+    pub(crate) seed: Option<u64>,
+
+    /// Requests per second allowed per license (PingOne-like default: 100).
+    #[arg(long, value_name = "RPS")]
+    pub(crate) rate_limit: Option<f64>,
+
+    /// Requests a license may send at once (default 200).
+    #[arg(long, value_name = "N")]
+    pub(crate) rate_limit_burst: Option<u32>,
+
+    /// Do not rate-limit at all.
+    #[arg(long, conflicts_with_all = ["rate_limit", "rate_limit_burst"])]
+    pub(crate) no_rate_limit: bool,
 }
 
 #[cfg(test)]
