@@ -29,8 +29,10 @@ pub(crate) enum Command {
     Graph,
     /// Show what apply would change.
     Plan(PlanArgs),
-    /// Make PingOne match the configuration.
+    /// Make PingOne match the configuration, or apply a saved plan.
     Apply(ApplyArgs),
+    /// Print a saved plan.
+    Show(ShowArgs),
     /// Delete every object pingform manages here.
     Destroy(ApplyArgs),
     /// Release the state lock held with ID, such as one a stuck run holds.
@@ -183,6 +185,30 @@ pub(crate) struct PlanArgs {
     /// Plan to delete every managed object.
     #[arg(long)]
     pub(crate) destroy: bool,
+
+    /// Save the plan to FILE; `pingform apply FILE` then applies exactly it, and refuses
+    /// if the state or any live object it touches changed in between.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+
+    /// Print the plan as JSON in the shape of Terraform's plan JSON.
+    #[arg(long, conflicts_with = "markdown")]
+    pub(crate) json: bool,
+
+    /// Print the plan as Markdown for a pull-request comment, with a risk section.
+    #[arg(long)]
+    pub(crate) markdown: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// A plan file written by `pingform plan --out FILE`.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+
+    /// Print it as JSON in the shape of Terraform's plan JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -193,6 +219,11 @@ pub(crate) struct ApplyArgs {
     /// Apply without asking for confirmation.
     #[arg(long)]
     pub(crate) auto_approve: bool,
+
+    /// A plan saved by `pingform plan --out FILE`: apply exactly it (no confirmation;
+    /// refused if the state or a live object changed since it was made).
+    #[arg(value_name = "PLAN_FILE")]
+    pub(crate) plan_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,7 @@ use engine::Value;
 use engine::config::{self, Config, ConfigError};
 use engine::diagnostics::{Diagnostics, Severity};
 use engine::graph::Graph;
+use engine::plan::file::PlanFile;
 use engine::providers::{ConfigureError, Providers};
 use engine::recover::{Settled, settle_pending};
 use state::{Backend, State};
@@ -34,7 +35,15 @@ pub(crate) struct Session {
 
 /// Loads and validates the configuration in `dir`; no network.
 pub(crate) fn load(dir: &Path, providers: &Providers) -> Result<(Config, Graph), CliError> {
-    let config = config::load_dir(dir).map_err(config_error)?;
+    load_config(config::load_dir(dir), providers)
+}
+
+/// Validates a loaded configuration and builds its graph.
+fn load_config(
+    loaded: Result<Config, ConfigError>,
+    providers: &Providers,
+) -> Result<(Config, Graph), CliError> {
+    let config = loaded.map_err(config_error)?;
     let diagnostics = config::validate(&config, &providers.schemas());
     check(&config, diagnostics)?;
     let graph = Graph::from_config(&config).map_err(|diagnostics| CliError::Diagnostics {
@@ -98,6 +107,17 @@ impl Session {
         run: &RunArgs,
         operation: &str,
     ) -> Result<Session, CliError> {
+        Self::open_from(dir, run, operation, None).await
+    }
+
+    /// Like [`Session::open`], with the configuration and variables of a saved plan
+    /// instead of the files in `dir` when `saved` is given.
+    pub(crate) async fn open_from(
+        dir: &Path,
+        run: &RunArgs,
+        operation: &str,
+        saved: Option<&PlanFile>,
+    ) -> Result<Session, CliError> {
         let emulator = if run.emulator {
             Some(crate::embedded::start(dir).await?)
         } else {
@@ -108,8 +128,11 @@ impl Session {
             .map(crate::embedded::settings)
             .unwrap_or_default();
         let providers = providers(overrides);
-        let (config, graph) = load(dir, &providers)?;
-        let (config, variables) = variables(config, run)?;
+        let (config, graph) = match saved {
+            Some(plan) => load_config(plan.config(dir), &providers)?,
+            None => load(dir, &providers)?,
+        };
+        let (config, variables) = variables(config, run, saved)?;
         let workspace = crate::backend::current_workspace(dir);
         let backend = crate::backend::open(dir, &config, &workspace)?.into_backend();
         let state = lock_and_load(backend.as_ref(), operation, run.lock_timeout)?;
@@ -240,6 +263,7 @@ pub(crate) fn provider_hint(kind: engine::provider::ProviderErrorKind) -> &'stat
 fn variables(
     mut config: Config,
     run: &RunArgs,
+    saved: Option<&PlanFile>,
 ) -> Result<(Config, BTreeMap<String, Value>), CliError> {
     let sources = engine::variables::Sources {
         env: std::env::vars().collect(),
@@ -252,6 +276,10 @@ fn variables(
     };
     let mut given =
         engine::variables::collect(&mut config, &sources).map_err(|d| invalid(&config, d))?;
+    if let Some(plan) = saved {
+        // The saved plan's values win: apply exactly what was reviewed.
+        given.extend(plan.given_values(&config));
+    }
     crate::report::warnings(&config.sources, &config.warnings);
     if std::io::stdin().is_terminal() {
         for variable in engine::variables::missing(&config, &given) {
@@ -264,6 +292,12 @@ fn variables(
         }
     }
     let variables = engine::variables::resolve(&config, &given).map_err(|d| invalid(&config, d))?;
+    let variables = match saved {
+        Some(plan) => plan
+            .variables(&variables)
+            .map_err(|e| CliError::from_error("the saved plan cannot be applied", &e))?,
+        None => variables,
+    };
     Ok((config, variables))
 }
 

@@ -4,6 +4,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use engine::apply::{ApplyRequest, Outcome};
+use engine::plan::file::PlanFile;
 use engine::plan::{Action, PlanMode};
 
 use crate::Status;
@@ -19,18 +20,31 @@ pub(crate) async fn run(
     destroy: bool,
 ) -> Result<Status, CliError> {
     let operation = if destroy { "destroy" } else { "apply" };
-    let session = Session::open(dir, &args.run, operation).await?;
+    let saved = read_saved(&args, destroy)?;
+    let session = Session::open_from(dir, &args.run, operation, saved.as_ref()).await?;
+    if let Some(saved) = &saved {
+        saved
+            .check_state(&session.state.lineage, session.state.serial)
+            .map_err(|e| CliError::from_error("the saved plan cannot be applied", &e))?;
+    }
+    let destroy = destroy || saved.as_ref().is_some_and(|s| s.destroy);
     let mode = if destroy {
         PlanMode::Destroy
     } else {
         PlanMode::Normal
     };
     let plan = super::make_plan(&session, mode, args.run.refresh).await?;
+    if let Some(saved) = &saved {
+        saved
+            .check_plan(&plan)
+            .map_err(|e| CliError::from_error("the saved plan cannot be applied", &e))?;
+    }
     super::print_plan(&plan, ui)?;
     if !plan.has_changes() && !plan.refresh_changed_state {
         return Ok(Status::Success);
     }
-    if plan.has_changes() && !args.auto_approve {
+    // A saved plan was reviewed when it was made; applying it is the approval.
+    if plan.has_changes() && !args.auto_approve && saved.is_none() {
         confirm(destroy)?;
     }
     session
@@ -78,6 +92,20 @@ fn print_outputs(session: &Session, state: &state::State) -> Result<(), CliError
         println!("{} = {shown}", output.name);
     }
     Ok(())
+}
+
+/// The saved plan named on the command line, if any.
+fn read_saved(args: &ApplyArgs, destroy: bool) -> Result<Option<PlanFile>, CliError> {
+    let Some(path) = &args.plan_file else {
+        return Ok(None);
+    };
+    if destroy {
+        return Err(CliError::msg("`pingform destroy` does not take a plan file")
+            .with_hint("save a destroy plan with `pingform plan --destroy --out FILE`, then `pingform apply FILE`"));
+    }
+    PlanFile::read(path)
+        .map(Some)
+        .map_err(|e| CliError::from_error("could not read the saved plan", &e))
 }
 
 /// Asks for "yes" on a terminal; without one, refuses (use --auto-approve).

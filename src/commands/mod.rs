@@ -4,6 +4,7 @@ pub(crate) mod apply;
 pub(crate) mod emulator;
 pub(crate) mod graph;
 pub(crate) mod plan;
+pub(crate) mod show;
 pub(crate) mod state;
 pub(crate) mod unlock;
 pub(crate) mod validate;

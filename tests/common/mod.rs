@@ -142,6 +142,17 @@ impl Served {
 
     /// GETs `path` (under `/v1`) from the emulator's API with a fresh token.
     pub fn get(&self, path: &str) -> serde_json::Value {
+        self.request(reqwest::Method::GET, path, None)
+    }
+
+    /// Sends `method` to `path` (under `/v1`) with an optional JSON body and a fresh
+    /// token, as a person changing the tenant by hand would; returns the JSON answer.
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -163,17 +174,21 @@ impl Served {
                 .as_str()
                 .expect("access_token")
                 .to_string();
-            let response = http
-                .get(format!("{}/v1{path}", c.api_url))
-                .bearer_auth(access)
-                .send()
-                .await
-                .expect("API request");
+            let mut request = http
+                .request(method.clone(), format!("{}/v1{path}", c.api_url))
+                .bearer_auth(access);
+            if let Some(body) = body {
+                request = request.json(&body);
+            }
+            let response = request.send().await.expect("API request");
             assert!(
                 response.status().is_success(),
-                "GET {path}: {}",
+                "{method} {path}: {}",
                 response.status()
             );
+            if response.status() == reqwest::StatusCode::NO_CONTENT {
+                return serde_json::Value::Null;
+            }
             response.json().await.expect("API JSON")
         })
     }

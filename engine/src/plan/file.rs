@@ -267,8 +267,37 @@ impl PlanFile {
         Ok(values)
     }
 
+    /// The saved non-sensitive values as variable inputs for `config` (the snapshot),
+    /// so that they take precedence over anything given at apply time.
+    pub fn given_values(&self, config: &Config) -> Vec<(String, crate::variables::Given)> {
+        config
+            .variables
+            .iter()
+            .filter_map(|block| match self.variables.get(&block.name)? {
+                SavedVariable::Value(json) => Some((
+                    block.name.clone(),
+                    crate::variables::Given::Json {
+                        value: decode(json),
+                        span: block.span.clone(),
+                    },
+                )),
+                SavedVariable::SensitiveHash { .. } => None,
+            })
+            .collect()
+    }
+
     /// Refuses when `state` is not the state the plan was made against.
     pub fn check_state(&self, lineage: &str, serial: u64) -> Result<(), PlanFileError> {
+        // A state that was never written gets a fresh lineage on every load.
+        match (self.serial, serial) {
+            (0, 0) => return Ok(()),
+            (0, now) => {
+                return Err(PlanFileError::Stale(format!(
+                    "the state was empty when the plan was made and has been written since (serial {now} now)"
+                )));
+            }
+            _ => {}
+        }
         if lineage != self.lineage {
             return Err(PlanFileError::Stale(format!(
                 "it was made for state lineage {}, but the state's lineage is {lineage}",
