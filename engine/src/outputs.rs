@@ -152,6 +152,18 @@ output "secret" {
     }
 
     #[test]
+    fn locals_used_many_times_are_evaluated_once() {
+        // Each local doubles the one before: evaluating naively would take 2^40 steps.
+        let mut text = String::from("locals {\n  l0 = 1\n");
+        for i in 1..=40 {
+            text.push_str(&format!("  l{i} = local.l{0} + local.l{0}\n", i - 1));
+        }
+        text.push_str("}\noutput \"o\" {\n  value = local.l40\n}\n");
+        let got = outputs(&text).expect("outputs evaluate");
+        assert_eq!(got[0].value, Value::Number(2f64.powi(40)));
+    }
+
+    #[test]
     fn local_cycles_are_errors() {
         let report = outputs(
             "locals {\n  a = local.b\n  b = local.a\n}\noutput \"x\" {\n  value = local.a\n}\n",

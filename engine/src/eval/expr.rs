@@ -10,7 +10,9 @@
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
+use std::cell::RefCell;
 use std::path::Path;
+use std::rc::Rc;
 
 use hcl_edit::expr::{Conditional, Expression, ForExpr, Object, ObjectKey};
 use indexmap::IndexMap;
@@ -117,6 +119,10 @@ pub(super) struct Evaluator<'s> {
     locals: Vec<(String, Value)>,
     /// The `local.NAME` values being evaluated, outermost first, to stop a cycle.
     pub(super) evaluating: Vec<String>,
+    /// `local.NAME` results already computed in this evaluation, shared with the
+    /// evaluators of nested locals, so a local used many times is evaluated once (without
+    /// this, `a = b + b`, `b = c + c`, ... takes exponential time).
+    pub(super) local_results: Rc<RefCell<BTreeMap<String, EvalResult>>>,
 }
 
 impl<'s> Evaluator<'s> {
@@ -126,6 +132,7 @@ impl<'s> Evaluator<'s> {
             file,
             locals: Vec::new(),
             evaluating,
+            local_results: Rc::default(),
         }
     }
 

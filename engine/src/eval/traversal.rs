@@ -5,6 +5,8 @@
 //! graph and the validator use. Each error spans the operator that failed (`.idd`, `[3]`),
 //! or `var.envv` / `type.name` for a reference that does not resolve.
 
+use std::rc::Rc;
+
 use hcl_edit::Decorated;
 use hcl_edit::expr::{Expression, Traversal, TraversalOperator};
 
@@ -73,7 +75,16 @@ impl Evaluator<'_> {
         if self.evaluating.iter().any(|n| n == name) {
             return Err(messages::local_cycle(&chain, span));
         }
-        Evaluator::new(self.scope, attr.expr.file, chain).eval(&attr.expr.expr)
+        if let Some(known) = self.local_results.borrow().get(name) {
+            return known.clone();
+        }
+        let mut nested = Evaluator::new(self.scope, attr.expr.file, chain);
+        nested.local_results = Rc::clone(&self.local_results);
+        let result = nested.eval(&attr.expr.expr);
+        self.local_results
+            .borrow_mut()
+            .insert(name.to_string(), result.clone());
+        result
     }
 
     fn variable_value(&self, name: &str) -> Value {
