@@ -17,6 +17,10 @@ pub(crate) const NOT_FOUND_MESSAGE: &str =
 pub(crate) const NO_ACCESS_MESSAGE: &str =
     "The request could not be completed. You do not have access to this resource.";
 
+/// The top-level message PingOne uses when the caller's roles do not allow a request.
+pub(crate) const FORBIDDEN_MESSAGE: &str =
+    "You do not have permissions or are not licensed to make this request.";
+
 /// One entry of an error body's `details` array.
 #[derive(Debug, Clone)]
 pub(crate) struct Detail {
@@ -125,6 +129,14 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "ACCESS_FAILED", NO_ACCESS_MESSAGE).detail(Detail::new(
             "INSUFFICIENT_PERMISSIONS",
             "You do not have permissions or are not licensed to make this request.",
+        ))
+    }
+
+    /// 403 `ACCESS_FAILED`: the caller's role assignments do not allow the request.
+    pub(crate) fn forbidden() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "ACCESS_FAILED", FORBIDDEN_MESSAGE).detail(Detail::new(
+            "INSUFFICIENT_PERMISSIONS",
+            "The actor attempting to perform the request is not authorized.",
         ))
     }
 

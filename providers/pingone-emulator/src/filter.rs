@@ -76,19 +76,76 @@ impl Op {
 impl Filter {
     /// Whether an item matches; `lookup` gives an attribute's value (None if absent).
     pub(crate) fn matches(&self, lookup: &dyn Fn(&str) -> Option<String>) -> bool {
+        self.matches_any(&|attribute| lookup(attribute).into_iter().collect())
+    }
+
+    /// Whether an item matches, for attributes that may have several values (such as a
+    /// user's groups): a comparison holds if it holds for any value.
+    pub(crate) fn matches_any(&self, lookup: &dyn Fn(&str) -> Vec<String>) -> bool {
         match self {
             Filter::Compare {
                 attribute,
                 op,
                 value,
-            } => match lookup(attribute) {
-                Some(actual) => op.apply(&actual, value),
-                None => *op == Op::Ne,
-            },
-            Filter::And(a, b) => a.matches(lookup) && b.matches(lookup),
-            Filter::Or(a, b) => a.matches(lookup) || b.matches(lookup),
+            } => {
+                let values = lookup(attribute);
+                if values.is_empty() {
+                    *op == Op::Ne
+                } else {
+                    values.iter().any(|actual| op.apply(actual, value))
+                }
+            }
+            Filter::And(a, b) => a.matches_any(lookup) && b.matches_any(lookup),
+            Filter::Or(a, b) => a.matches_any(lookup) || b.matches_any(lookup),
         }
     }
+
+    /// The value of a top-level `attribute eq "value"` filter (possibly one side of `and`s),
+    /// so a collection can use an index instead of scanning.
+    pub(crate) fn equality(&self, wanted: &str) -> Option<&str> {
+        match self {
+            Filter::Compare {
+                attribute,
+                op: Op::Eq,
+                value,
+            } if *attribute == wanted => Some(value),
+            Filter::And(a, b) => a.equality(wanted).or_else(|| b.equality(wanted)),
+            _ => None,
+        }
+    }
+}
+
+/// Rewrites SCIM's complex-attribute form `memberOfGroups[id eq "x"]` to the dotted
+/// `memberOfGroups.id eq "x"` the parser understands (PingOne's example filter, API.md §4.5).
+pub(crate) fn flatten_brackets(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut prefix_open = false;
+    for c in input.chars() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => escaped = false,
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '[' if !prefix_open => {
+                prefix_open = true;
+                out.push('.');
+            }
+            ']' if prefix_open => prefix_open = false,
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Parses a filter against a collection's spec.
@@ -291,6 +348,23 @@ mod tests {
             r#"(id eq "zzz" or name sw "x") and id eq "abc""#,
             "xy"
         ));
+    }
+
+    #[test]
+    fn brackets_flatten_and_multi_values_match_any() {
+        assert_eq!(
+            flatten_brackets(r#"memberOfGroups[id eq "a]"] and x eq "y""#),
+            r#"memberOfGroups.id eq "a]" and x eq "y""#
+        );
+        let spec = FilterSpec {
+            attributes: &["memberOfGroups.id"],
+            operators: &["eq"],
+        };
+        let filter =
+            parse(&flatten_brackets(r#"memberOfGroups[id eq "g2"]"#), spec).expect("parse");
+        assert!(filter.matches_any(&|_| vec!["g1".into(), "g2".into()]));
+        assert!(!filter.matches_any(&|_| Vec::new()));
+        assert_eq!(filter.equality("memberOfGroups.id"), Some("g2"));
     }
 
     #[test]

@@ -67,6 +67,13 @@ impl ListQuery {
         Ok(out)
     }
 
+    /// Where the previous page ended, as a (createdAt, id) position.
+    pub(crate) fn after(&self) -> Option<(DateTime<Utc>, &str)> {
+        let (millis, id) = self.cursor.as_ref()?;
+        let at = DateTime::from_timestamp_millis(*millis)?;
+        Some((at, id.as_str()))
+    }
+
     /// Whether an item passes the filter (`lookup` gives an attribute's value).
     pub(crate) fn accepts(&self, lookup: &dyn Fn(&str) -> Option<String>) -> bool {
         self.filter.as_ref().is_none_or(|f| f.matches(lookup))
@@ -119,8 +126,9 @@ fn decode_cursor(value: &str) -> Result<(i64, String), ApiError> {
 pub(crate) struct Page<T> {
     /// The items of this page.
     pub(crate) items: Vec<T>,
-    /// The number of items in the whole (filtered) collection.
-    pub(crate) count: usize,
+    /// The number of items in the whole (filtered) collection, when known cheaply; PingOne
+    /// too omits `count` for large result sets.
+    pub(crate) count: Option<usize>,
     /// The cursor of the next page, if there is one.
     next: Option<String>,
 }
@@ -157,7 +165,34 @@ pub(crate) fn paginate<T>(
     let end = start.saturating_add(query.limit).min(count);
     let next = (end < count && end > start).then(|| encode_cursor(key(&items[end - 1])));
     let items = items.drain(start..end).collect();
-    Page { items, count, next }
+    Page {
+        items,
+        count: Some(count),
+        next,
+    }
+}
+
+/// One page from items already in key order, starting after the cursor, and filtered: takes
+/// `limit` of them (and looks at one more to know whether a next page exists), so a page
+/// costs O(limit) however large the collection. `count` is the collection's size if known.
+pub(crate) fn take_page<T>(
+    mut items: impl Iterator<Item = T>,
+    key: impl Fn(&T) -> ItemKey<'_>,
+    query: &ListQuery,
+    count: Option<usize>,
+) -> Page<T> {
+    let page: Vec<T> = items.by_ref().take(query.limit).collect();
+    let more = page.len() == query.limit && items.next().is_some();
+    let next = if more {
+        page.last().map(|last| encode_cursor(key(last)))
+    } else {
+        None
+    };
+    Page {
+        items: page,
+        count,
+        next,
+    }
 }
 
 /// The HAL envelope of a page, with `_links.self` (the request's URL) and `_links.next`.
@@ -176,12 +211,17 @@ pub(crate) fn collection(
         );
     }
     let size = page.items.len();
-    json!({
+    let mut body = json!({
         "_links": links,
         "_embedded": { key: page.items },
-        "count": page.count,
-        "size": size,
-    })
+    });
+    if let (Some(out), Some(count)) = (body.as_object_mut(), page.count) {
+        out.insert("count".into(), json!(count));
+    }
+    if let Some(out) = body.as_object_mut() {
+        out.insert("size".into(), json!(size));
+    }
+    body
 }
 
 fn next_href(url: &RequestUrl, query: &ListQuery, cursor: &str) -> String {
@@ -237,7 +277,7 @@ mod tests {
         let mut raw = "limit=2".to_owned();
         loop {
             let page = paginate(items(), key, &query(&raw));
-            assert_eq!(page.count, 5);
+            assert_eq!(page.count, Some(5));
             seen.extend(page.items.iter().map(|i| i.1.clone()));
             match page.next {
                 Some(cursor) => raw = format!("limit=2&cursor={cursor}"),

@@ -23,6 +23,7 @@
 mod api_error;
 mod counters;
 mod credentials;
+mod environments;
 mod error;
 mod extract;
 mod faults;
@@ -31,9 +32,11 @@ mod filter;
 mod hal;
 mod keys;
 mod model;
+mod permissions;
 mod persist;
 mod populations;
 mod ratelimit;
+mod role_assignments;
 mod roles;
 mod routes;
 mod seed;
@@ -42,6 +45,7 @@ mod store;
 mod table;
 mod token;
 mod traffic;
+mod users;
 
 use std::fmt;
 use std::path::Path;

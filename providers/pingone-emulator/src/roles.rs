@@ -73,7 +73,10 @@ const APPS_WRITE: &[Permission] = &[
     "core:update:application",
     "core:delete:application",
 ];
-const SECRETS: &[Permission] = &["core:read:applicationSecret", "core:update:applicationSecret"];
+const SECRETS: &[Permission] = &[
+    "core:read:applicationSecret",
+    "core:update:applicationSecret",
+];
 const POLICIES_READ: &[Permission] = &["core:read:passwordPolicy", "core:read:signOnPolicy"];
 const ASSIGNMENTS: &[Permission] = &[
     "core:read:roleAssignment",
@@ -123,7 +126,12 @@ pub(crate) static ROLES: &[Role] = &[
         name: "Organization Admin",
         description: "Manages the organization: its environments, licenses and administrators.",
         applicable_to: &[ORG],
-        permissions: perms!(ENV_READ, ENV_WRITE, &["orgmgt:update:organization"], ASSIGNMENTS),
+        permissions: perms!(
+            ENV_READ,
+            ENV_WRITE,
+            &["orgmgt:update:organization"],
+            ASSIGNMENTS
+        ),
     },
     Role {
         id: ENVIRONMENT_ADMIN,
@@ -200,7 +208,12 @@ pub(crate) static ROLES: &[Role] = &[
         applicable_to: &[ORG, ENV],
         permissions: perms!(
             &["orgmgt:read:environment"],
-            &["core:read:customRole", "core:create:customRole", "core:update:customRole", "core:delete:customRole"]
+            &[
+                "core:read:customRole",
+                "core:create:customRole",
+                "core:update:customRole",
+                "core:delete:customRole"
+            ]
         ),
     },
     Role {
@@ -208,7 +221,11 @@ pub(crate) static ROLES: &[Role] = &[
         name: "DaVinci Admin",
         description: "Manages DaVinci flows, connectors and variables.",
         applicable_to: &[ORG, ENV],
-        permissions: &["orgmgt:read:environment", "davinci:read:flow", "davinci:update:flow"],
+        permissions: &[
+            "orgmgt:read:environment",
+            "davinci:read:flow",
+            "davinci:update:flow",
+        ],
     },
     Role {
         id: "b1e00000-0000-4000-8000-00000000000a",
@@ -329,10 +346,16 @@ mod tests {
         assert!(grants(IDENTITY_DATA_ADMIN, "core:create:user"));
         assert!(!grants(IDENTITY_DATA_ADMIN, "core:create:application"));
         assert!(!grants(IDENTITY_DATA_ADMIN, "core:read:applicationSecret"));
-        assert!(grants(CLIENT_APPLICATION_DEVELOPER, "core:read:applicationSecret"));
+        assert!(grants(
+            CLIENT_APPLICATION_DEVELOPER,
+            "core:read:applicationSecret"
+        ));
         assert!(grants(ORGANIZATION_ADMIN, "orgmgt:create:environment"));
         assert!(!grants(ORGANIZATION_ADMIN, "core:create:user"));
-        assert_eq!(role(ORGANIZATION_ADMIN).map(|r| r.applicable_to), Some(&[ORG][..]));
+        assert_eq!(
+            role(ORGANIZATION_ADMIN).map(|r| r.applicable_to),
+            Some(&[ORG][..])
+        );
     }
 
     #[test]

@@ -79,7 +79,11 @@ pub(crate) fn upgrade(data: &mut TenantData) {
             (roles::ORGANIZATION_ADMIN, "ORGANIZATION", org.as_str()),
             (roles::ENVIRONMENT_ADMIN, "ENVIRONMENT", env_id.as_str()),
             (roles::IDENTITY_DATA_ADMIN, "ENVIRONMENT", env_id.as_str()),
-            (roles::CLIENT_APPLICATION_DEVELOPER, "ENVIRONMENT", env_id.as_str()),
+            (
+                roles::CLIENT_APPLICATION_DEVELOPER,
+                "ENVIRONMENT",
+                env_id.as_str(),
+            ),
         ];
         for (role, scope_type, scope_id) in grants {
             let assignment = assignment(&worker, &env_id, role, scope_type, scope_id, true);
@@ -89,7 +93,12 @@ pub(crate) fn upgrade(data: &mut TenantData) {
     let bare: Vec<String> = data
         .environments
         .iter()
-        .filter(|e| !data.password_policies.iter().any(|p| p.environment_id == e.id))
+        .filter(|e| {
+            !data
+                .password_policies
+                .iter()
+                .any(|p| p.environment_id == e.id)
+        })
         .map(|e| e.id.clone())
         .collect();
     for env_id in bare {
@@ -130,8 +139,16 @@ fn furnish_policies(data: &mut TenantData, env_id: &str) {
             .push(policy(env_id, name, default, attributes));
     }
     let sign_on = [
-        ("Single_Factor", true, "A sign-on policy that requires a username and password."),
-        ("Multi_Factor", false, "A sign-on policy that requires a password and a second factor."),
+        (
+            "Single_Factor",
+            true,
+            "A sign-on policy that requires a username and password.",
+        ),
+        (
+            "Multi_Factor",
+            false,
+            "A sign-on policy that requires a password and a second factor.",
+        ),
     ];
     for (name, default, description) in sign_on {
         let attributes = object(json!({ "description": description }));
@@ -208,7 +225,11 @@ fn password_policies() -> [(&'static str, bool, Map<String, Value>); 3] {
         (
             "Basic",
             false,
-            common("A basic policy", 8, json!({ "excludesCommonlyUsed": false })),
+            common(
+                "A basic policy",
+                8,
+                json!({ "excludesCommonlyUsed": false }),
+            ),
         ),
     ]
 }
@@ -318,7 +339,10 @@ mod tests {
         assert!(population.default && population.environment_id == env.id);
         assert_eq!(data.password_policies.len(), 3);
         assert_eq!(data.sign_on_policies.len(), 2);
-        assert_eq!(data.role_assignments.count_in(&data.admin_application_id), 4);
+        assert_eq!(
+            data.role_assignments.count_in(&data.admin_application_id),
+            4
+        );
         let worker = data
             .application(&env.id, &data.admin_application_id)
             .expect("worker");

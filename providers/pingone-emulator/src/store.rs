@@ -78,7 +78,11 @@ impl Store {
 
     /// Runs `f` on the current tenant.
     pub(crate) fn read<R>(&self, f: impl FnOnce(&TenantData) -> R) -> R {
-        let guard = self.shared.data.read().unwrap_or_else(PoisonError::into_inner);
+        let guard = self
+            .shared
+            .data
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
         f(&guard.0)
     }
 
@@ -89,13 +93,21 @@ impl Store {
         f: impl FnOnce(&mut TenantData) -> Result<R, ApiError>,
     ) -> Result<(R, u64), ApiError> {
         let seq = {
-            let mut guard = self.shared.data.write().unwrap_or_else(PoisonError::into_inner);
+            let mut guard = self
+                .shared
+                .data
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
             let result = f(&mut guard.0)?;
             guard.1 += 1;
             (result, guard.1)
         };
         if self.shared.path.is_some() {
-            let mut wanted = self.shared.wanted.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut wanted = self
+                .shared
+                .wanted
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             wanted.seq = wanted.seq.max(seq.1);
             self.shared.wake.notify_one();
         }
@@ -134,7 +146,12 @@ impl Store {
     /// Blocks until every change so far is persisted (or the last attempt failed).
     #[cfg(test)]
     pub(crate) fn flush(&self) {
-        let seq = self.shared.data.read().unwrap_or_else(PoisonError::into_inner).1;
+        let seq = self
+            .shared
+            .data
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .1;
         while self.shared.path.is_some() {
             let written = *self.shared.written.borrow();
             if written.seq >= seq || written.failed >= seq {
@@ -159,7 +176,10 @@ impl Shared {
                 let mut wanted = self.wanted.lock().unwrap_or_else(PoisonError::into_inner);
                 // After a failure, wait for a new change (or the end) before trying again.
                 while !wanted.stop && wanted.seq <= done.max(failed) {
-                    wanted = self.wake.wait(wanted).unwrap_or_else(PoisonError::into_inner);
+                    wanted = self
+                        .wake
+                        .wait(wanted)
+                        .unwrap_or_else(PoisonError::into_inner);
                 }
                 if wanted.stop && wanted.seq <= done {
                     return;

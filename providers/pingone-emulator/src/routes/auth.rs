@@ -389,7 +389,9 @@ mod tests {
         emulator
             .store()
             .write_now(|data| {
-                let app = data.applications.get_mut_in(&creds.environment_id, &creds.client_id);
+                let app = data
+                    .applications
+                    .get_mut_in(&creds.environment_id, &creds.client_id);
                 if let Some(app) = app {
                     app.token_endpoint_auth_method = "CLIENT_SECRET_POST".into();
                 }

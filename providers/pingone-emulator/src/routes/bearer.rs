@@ -60,3 +60,30 @@ fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
         )),
     }
 }
+
+/// The authenticated caller of a `/v1` call: the application its token was issued to.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    /// The application's ID (the actor of role assignments).
+    pub(crate) id: String,
+    /// The application's environment.
+    pub(crate) environment_id: String,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, ApiError> {
+        let claims = parts
+            .extensions
+            .get::<Claims>()
+            .ok_or_else(|| ApiError::invalid_token("The request has no access token."))?;
+        Ok(Caller {
+            id: claims.client_id.clone(),
+            environment_id: claims.env.clone(),
+        })
+    }
+}

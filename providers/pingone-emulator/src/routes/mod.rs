@@ -8,7 +8,12 @@ mod auth;
 mod bearer;
 mod environments;
 mod organizations;
+mod policies;
 mod populations;
+mod resources;
+mod role_assignments;
+mod roles;
+mod users;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -40,6 +45,10 @@ pub(crate) fn router(emulator: Emulator) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(middleware::from_fn_with_state(
             emulator.clone(),
+            crate::permissions::require_permission,
+        ))
+        .route_layer(middleware::from_fn_with_state(
+            emulator.clone(),
             bearer::require_token,
         ))
         .merge(auth)
@@ -54,7 +63,7 @@ pub(crate) fn router(emulator: Emulator) -> Router {
 }
 
 fn management() -> Router<Emulator> {
-    Router::new()
+    resources::routes()
         .route("/v1/environments", get(environments::list))
         .route("/v1/environments/{env_id}", get(environments::one))
         .route(
@@ -97,6 +106,20 @@ pub(crate) fn require_environment(data: &TenantData, env_id: &str) -> Result<(),
     data.environment(env_id)
         .map(|_| ())
         .ok_or_else(ApiError::no_access)
+}
+
+/// 201 with the created resource, and its `_links.self` as `Location`.
+pub(crate) fn created(body: &Value) -> Response {
+    let mut response = ok(StatusCode::CREATED, body);
+    if let Some(location) = body["_links"]["self"]["href"]
+        .as_str()
+        .and_then(|h| axum::http::HeaderValue::from_str(h).ok())
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::LOCATION, location);
+    }
+    response
 }
 
 /// A successful JSON response.

@@ -115,11 +115,13 @@ pub(super) async fn create(
         .read(|data| require_environment(data, &env_id))?;
     let JsonObject(body) = body?;
     let input = PopulationInput::parse(&body)?;
-    let created = emulator.store().write(|data| {
-        require_environment(data, &env_id)?;
-        rules::create(data, &env_id, input)
-    })
-    .await?;
+    let created = emulator
+        .store()
+        .write(|data| {
+            require_environment(data, &env_id)?;
+            rules::create(data, &env_id, input)
+        })
+        .await?;
     let body = population_json(&created, &url);
     let mut response = ok(StatusCode::CREATED, &body);
     if let Some(location) = body["_links"]["self"]["href"]
@@ -159,11 +161,13 @@ pub(super) async fn replace(
         .read(|data| require_environment(data, &env_id))?;
     let JsonObject(body) = body?;
     let input = PopulationInput::parse(&body)?;
-    let replaced = emulator.store().write(|data| {
-        require_environment(data, &env_id)?;
-        rules::replace(data, &env_id, &id, input)
-    })
-    .await?;
+    let replaced = emulator
+        .store()
+        .write(|data| {
+            require_environment(data, &env_id)?;
+            rules::replace(data, &env_id, &id, input)
+        })
+        .await?;
     Ok(ok(StatusCode::OK, &population_json(&replaced, &url)))
 }
 
@@ -172,10 +176,12 @@ pub(super) async fn delete(
     State(emulator): State<Emulator>,
     PathParams((env_id, id)): PathParams<(String, String)>,
 ) -> Result<Response, ApiError> {
-    emulator.store().write(|data| {
-        require_environment(data, &env_id)?;
-        rules::delete(data, &env_id, &id)
-    })
-    .await?;
+    emulator
+        .store()
+        .write(|data| {
+            require_environment(data, &env_id)?;
+            rules::delete(data, &env_id, &id)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
