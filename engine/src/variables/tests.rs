@@ -139,6 +139,18 @@ fn files_in_values_are_read_relative_to_the_configuration() {
 }
 
 #[test]
+fn null_is_refused_for_non_nullable_variables_only() {
+    let files = [(
+        "terraform.tfvars",
+        "name = \"n\"\nregion = null\ncount = null\n",
+    )];
+    let err = resolved(&files, Sources::default()).expect_err("region is not nullable");
+    assert!(err.contains("Required variable not set"), "{err}");
+    assert!(err.contains("var.region"), "{err}");
+    assert!(!err.contains("var.count"), "{err}");
+}
+
+#[test]
 fn missing_required_variables_are_listed_and_reported() {
     let (_dir, config) = setup(&[]);
     let given = BTreeMap::new();

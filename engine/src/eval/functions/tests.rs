@@ -146,8 +146,21 @@ fn dates_and_addresses() {
         ok(r#"formatdate("EEEE, H:mmaa 'at' ZZZZZ", "2018-01-02T23:12:01-08:00")"#),
         s("Tuesday, 11:12pm at -08:00")
     );
-    // Unknown while planning, as in Terraform.
+    // Unknown while planning, as in Terraform; known while applying.
     assert_eq!(ok("timestamp()"), Value::Unknown);
+    let fixture = Fixture::new();
+    let scope = fixture.scope().with_phase(crate::eval::Phase::Apply);
+    let expr = hcl_edit::parser::parse_expr("timestamp()").expect("parses");
+    let now = crate::eval::evaluate(
+        &crate::config::Expr::new(expr, crate::diagnostics::FileId(0)),
+        &scope,
+    )
+    .expect("evaluates");
+    assert!(
+        now.as_str()
+            .is_some_and(|t| t.ends_with('Z') && t.len() == 20),
+        "{now}"
+    );
     assert_eq!(ok(r#"cidrhost("10.12.112.0/20", 16)"#), s("10.12.112.16"));
     assert_eq!(ok(r#"cidrhost("10.12.112.0/20", -2)"#), s("10.12.127.254"));
     assert_eq!(
