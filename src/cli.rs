@@ -129,8 +129,8 @@ pub(crate) struct RunArgs {
     #[arg(long)]
     pub(crate) emulator: bool,
 
-    /// Set an input variable: `--var name=value` (may repeat). Values of variables whose
-    /// type is not `string` are HCL: `--var 'tags={ team = "iam" }'`.
+    /// Set an input variable: `--var name=value` (may repeat). Values of collection,
+    /// object and `any` variables are HCL: `--var 'tags={ team = "iam" }'`.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub(crate) vars: Vec<String>,
 

@@ -13,7 +13,7 @@ use crate::eval::{Scope, evaluate};
 /// One given value, not yet converted to the variable's type.
 #[derive(Clone, Debug)]
 pub enum Given {
-    /// Text from the environment or `--var`: taken literally for `string` variables (and
+    /// Text from the environment or `--var`: taken literally for primitive types (and
     /// variables without a type), parsed as an HCL expression otherwise, as Terraform does.
     Text {
         /// The text.
@@ -44,7 +44,7 @@ impl Given {
             Given::Expr(expr) => Ok((evaluate(expr, scope)?, expr.span())),
             Given::Json { value, span } => Ok((value.clone(), span.clone())),
             Given::Text { text, origin } => {
-                if types::is_string(ty) {
+                if types::takes_literal_text(ty) {
                     return Ok((Value::String(text.clone()), declared.clone()));
                 }
                 let parsed = hcl_edit::parser::parse_expr(text).map_err(|e| {

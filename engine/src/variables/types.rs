@@ -396,9 +396,11 @@ fn describe(v: &Value) -> String {
     }
 }
 
-/// True for `string`: values given on the command line are then taken literally.
-pub fn is_string(ty: Option<&Type>) -> bool {
-    matches!(ty, None | Some(Type::String))
+/// True when text from the command line or environment is taken literally, as Terraform
+/// does for primitive types and untyped variables; other types (`any` included) parse it
+/// as an HCL expression.
+pub fn takes_literal_text(ty: Option<&Type>) -> bool {
+    matches!(ty, None | Some(Type::String | Type::Number | Type::Bool))
 }
 
 #[cfg(test)]
