@@ -139,6 +139,11 @@ pub(crate) struct RunArgs {
     #[arg(long = "var-file", value_name = "FILE")]
     pub(crate) var_files: Vec<PathBuf>,
 
+    /// Only report what changed outside pingform (drift); with apply, accept it into
+    /// state without changing any object. With --detailed-exitcode, exit 2 on drift.
+    #[arg(long)]
+    pub(crate) refresh_only: bool,
+
     /// Skip reading the live objects before planning.
     #[arg(long = "refresh", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub(crate) refresh: bool,

@@ -27,12 +27,11 @@ pub(crate) async fn run(
             .check_state(&session.state.lineage, session.state.serial)
             .map_err(|e| CliError::from_error("the saved plan cannot be applied", &e))?;
     }
-    let destroy = destroy || saved.as_ref().is_some_and(|s| s.destroy);
-    let mode = if destroy {
-        PlanMode::Destroy
-    } else {
-        PlanMode::Normal
+    let mode = match &saved {
+        Some(saved) => saved.mode(),
+        None => super::mode(destroy, args.run.refresh_only)?,
     };
+    let destroy = mode == PlanMode::Destroy;
     let plan = super::make_plan(&session, mode, args.run.refresh).await?;
     if let Some(saved) = &saved {
         saved

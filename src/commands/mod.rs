@@ -15,6 +15,19 @@ use engine::plan::{Plan, PlanError, PlanMode, PlanRequest};
 use crate::report::CliError;
 use crate::session::{Session, provider_hint};
 
+/// The plan mode the flags ask for.
+pub(crate) fn mode(destroy: bool, refresh_only: bool) -> Result<PlanMode, CliError> {
+    match (destroy, refresh_only) {
+        (true, true) => Err(
+            CliError::msg("--destroy and --refresh-only cannot be used together")
+                .with_hint("a refresh-only plan changes no object; drop one of the two"),
+        ),
+        (true, false) => Ok(PlanMode::Destroy),
+        (false, true) => Ok(PlanMode::RefreshOnly),
+        (false, false) => Ok(PlanMode::Normal),
+    }
+}
+
 /// Refreshes and plans, turning engine errors into user-facing ones.
 pub(crate) async fn make_plan(
     session: &Session,

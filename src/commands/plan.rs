@@ -13,11 +13,7 @@ use crate::session::Session;
 
 pub(crate) async fn run(dir: &Path, ui: &Ui, args: PlanArgs) -> Result<Status, CliError> {
     let session = Session::open(dir, &args.run, "plan").await?;
-    let mode = if args.destroy {
-        PlanMode::Destroy
-    } else {
-        PlanMode::Normal
-    };
+    let mode = super::mode(args.destroy, args.run.refresh_only)?;
     let plan = super::make_plan(&session, mode, args.run.refresh).await?;
     print(&session, &plan, ui, &args)?;
     if let Some(out) = &args.out {

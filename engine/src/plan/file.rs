@@ -154,6 +154,9 @@ pub struct PlanFile {
     pub serial: u64,
     /// Whether it destroys everything.
     pub destroy: bool,
+    /// Whether it only accepts drift into state.
+    #[serde(default)]
+    pub refresh_only: bool,
     /// The configuration snapshot.
     pub files: Vec<SavedFile>,
     /// Input variables.
@@ -187,6 +190,7 @@ impl PlanFile {
             lineage: lineage.to_string(),
             serial,
             destroy: plan.mode == PlanMode::Destroy,
+            refresh_only: plan.mode == PlanMode::RefreshOnly,
             files,
             variables: variables
                 .iter()
@@ -385,12 +389,18 @@ impl PlanFile {
         Plan {
             prior: state::State::default(),
             refresh_changed_state: false,
+            drift: Vec::new(),
             changes,
-            mode: if self.destroy {
-                PlanMode::Destroy
-            } else {
-                PlanMode::Normal
-            },
+            mode: self.mode(),
+        }
+    }
+
+    /// The mode the plan was made in.
+    pub fn mode(&self) -> PlanMode {
+        match (self.destroy, self.refresh_only) {
+            (true, _) => PlanMode::Destroy,
+            (false, true) => PlanMode::RefreshOnly,
+            (false, false) => PlanMode::Normal,
         }
     }
 }
@@ -550,6 +560,7 @@ mod tests {
         Plan {
             prior: state::State::new(),
             refresh_changed_state: false,
+            drift: Vec::new(),
             changes,
             mode: PlanMode::Normal,
         }

@@ -3,6 +3,7 @@
 //! `apply` carries it out.
 
 pub mod diff;
+pub mod drift;
 pub mod file;
 mod planner;
 pub mod refresh;
@@ -71,6 +72,8 @@ pub struct Plan {
     pub refresh_changed_state: bool,
     /// One entry per resource in configuration or state, in walk order.
     pub changes: Vec<ResourceChange>,
+    /// Objects changed or deleted outside pingform since the last apply (see `drift`).
+    pub drift: Vec<ResourceChange>,
     /// Whether this plan destroys everything.
     pub mode: PlanMode,
 }
@@ -87,9 +90,13 @@ pub struct Counts {
 }
 
 impl Plan {
-    /// True when applying would change anything.
+    /// True when applying would change anything. A refresh-only plan changes
+    /// state alone, so it "has changes" when anything drifted.
     pub fn has_changes(&self) -> bool {
-        self.changes.iter().any(|c| c.action != Action::NoOp)
+        match self.mode {
+            PlanMode::RefreshOnly => !self.drift.is_empty(),
+            _ => self.changes.iter().any(|c| c.action != Action::NoOp),
+        }
     }
 
     /// The summary counts.

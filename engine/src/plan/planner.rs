@@ -20,6 +20,8 @@ pub enum PlanMode {
     Normal,
     /// Delete every managed object.
     Destroy,
+    /// Only report drift; applying accepts it into state and changes no object.
+    RefreshOnly,
 }
 
 /// Everything planning needs.
@@ -60,14 +62,18 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
     };
     let mut changes = match request.mode {
         PlanMode::Normal => plan_config(&request, &prior)?,
-        PlanMode::Destroy => Vec::new(),
+        PlanMode::Destroy | PlanMode::RefreshOnly => Vec::new(),
     };
-    changes.extend(plan_orphans(&request, &prior));
+    if request.mode != PlanMode::RefreshOnly {
+        changes.extend(plan_orphans(&request, &prior));
+    }
     changes.sort_by(|a, b| a.address.cmp(&b.address));
+    let drift = super::drift::detect(request.prior, &prior, request.providers);
     Ok(Plan {
         prior,
         refresh_changed_state,
         changes,
+        drift,
         mode: request.mode,
     })
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use super::Style;
 use crate::Value;
-use crate::plan::{Action, Plan, ResourceChange};
+use crate::plan::{Action, Plan, PlanMode, ResourceChange, drift};
 
 const GREEN: &str = "32";
 const YELLOW: &str = "33";
@@ -15,8 +15,12 @@ const BOLD: &str = "1";
 /// Attributes always shown for an update, even when unchanged, so the reader knows which object it is.
 const IDENTIFYING: [&str; 2] = ["id", "name"];
 
-/// Writes the plan: each change, then the summary line.
+/// Writes the plan: drift first, apart; then each change and the summary line.
 pub fn render_plan(plan: &Plan, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    render_drift(plan, out, style)?;
+    if plan.mode == PlanMode::RefreshOnly {
+        return render_refresh_only_summary(plan, out, style);
+    }
     if !plan.has_changes() {
         writeln!(
             out,
@@ -41,9 +45,53 @@ pub fn render_plan(plan: &Plan, out: &mut dyn Write, style: Style) -> io::Result
     )
 }
 
+/// Objects changed outside pingform, before the changes, so that a reviewer
+/// can tell hand edits from what the configuration asks for.
+fn render_drift(plan: &Plan, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    if plan.drift.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}\n\npingform found these changes made outside pingform since the last apply:",
+        style.paint(BOLD, "Note: Objects have changed outside of pingform")
+    )?;
+    for drift in &plan.drift {
+        writeln!(out)?;
+        render_change(drift, out, style)?;
+    }
+    let advice = if plan.mode == PlanMode::RefreshOnly {
+        "This is a refresh-only plan: applying it records these changes in state and changes no object."
+    } else {
+        "Unless the configuration was changed to match, the actions below undo these changes."
+    };
+    writeln!(out, "\n{advice}\n")?;
+    writeln!(out, "{}\n", "─".repeat(77))
+}
+
+fn render_refresh_only_summary(plan: &Plan, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    if plan.drift.is_empty() {
+        return writeln!(
+            out,
+            "{} No objects have changed outside of pingform.",
+            style.paint(BOLD, "No changes.")
+        );
+    }
+    writeln!(
+        out,
+        "{} {} object(s) changed outside pingform.",
+        style.paint(BOLD, "Drift:"),
+        plan.drift.len()
+    )
+}
+
 fn render_change(change: &ResourceChange, out: &mut dyn Write, style: Style) -> io::Result<()> {
     let address = &change.address;
+    let drifted = change.reason.as_deref() == Some(drift::CHANGED);
+    let deleted = change.reason.as_deref() == Some(drift::DELETED);
     let (verb, color) = match change.action {
+        Action::Update if drifted => ("has changed", YELLOW),
+        Action::Delete if deleted => ("has been deleted", RED),
         Action::Create => ("will be created", GREEN),
         Action::Update => ("will be updated in-place", YELLOW),
         Action::Replace => ("must be replaced", RED),
@@ -55,7 +103,7 @@ fn render_change(change: &ResourceChange, out: &mut dyn Write, style: Style) -> 
         "  # {} {verb}",
         style.paint(BOLD, &address.to_string())
     )?;
-    if let Some(reason) = &change.reason {
+    if let Some(reason) = change.reason.as_deref().filter(|_| !drifted && !deleted) {
         writeln!(out, "  # (because {address} is {reason})")?;
     }
     let symbol = format!("{:>3}", change.action.symbol());
@@ -199,6 +247,7 @@ mod tests {
         let plan = Plan {
             prior: state::State::new(),
             refresh_changed_state: false,
+            drift: Vec::new(),
             changes,
             mode: PlanMode::Normal,
         };
@@ -260,6 +309,34 @@ mod tests {
             ),
         ]);
         insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn renders_drift_apart_from_the_changes() {
+        let mut changed = change(
+            Action::Update,
+            "staff",
+            Some(existing("old")),
+            Some(existing("by hand")),
+        );
+        changed.reason = Some(crate::plan::drift::CHANGED.into());
+        let mut deleted = change(Action::Delete, "gone", Some(existing("x")), None);
+        deleted.reason = Some(crate::plan::drift::DELETED.into());
+        let plan = Plan {
+            prior: state::State::new(),
+            refresh_changed_state: true,
+            drift: vec![changed, deleted],
+            changes: vec![change(
+                Action::Update,
+                "staff",
+                Some(existing("by hand")),
+                Some(existing("old")),
+            )],
+            mode: PlanMode::Normal,
+        };
+        let mut out = Vec::new();
+        render_plan(&plan, &mut out, Style::default()).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
     }
 
     #[test]

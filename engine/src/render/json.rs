@@ -29,7 +29,7 @@ pub fn plan_json(plan: &Plan) -> Json {
         "complete": true,
         "errored": false,
         "resource_changes": plan.changes.iter().map(resource_change).collect::<Vec<_>>(),
-        "resource_drift": [],
+        "resource_drift": plan.drift.iter().map(resource_change).collect::<Vec<_>>(),
         "output_changes": {},
     })
 }
@@ -224,6 +224,7 @@ mod tests {
         let plan = Plan {
             prior: state::State::new(),
             refresh_changed_state: false,
+            drift: Vec::new(),
             changes,
             mode: PlanMode::Normal,
         };

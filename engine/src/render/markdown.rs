@@ -24,6 +24,18 @@ pub fn render_plan(plan: &Plan, risks: &[Risk], out: &mut dyn Write) -> io::Resu
         counts.add, counts.change, counts.destroy
     )?;
     render_risks(risks, out)?;
+    if !plan.drift.is_empty() {
+        writeln!(out, "### Changed outside pingform ({})\n", plan.drift.len())?;
+        for drift in &plan.drift {
+            writeln!(
+                out,
+                "- `{}` {}",
+                drift.address,
+                drift.reason.as_deref().unwrap_or("drifted")
+            )?;
+        }
+        writeln!(out)?;
+    }
     let mut text = Vec::new();
     super::human::render_plan(plan, &mut text, Style::default())?;
     let text = String::from_utf8_lossy(&text);
@@ -82,6 +94,7 @@ mod tests {
         Plan {
             prior: state::State::new(),
             refresh_changed_state: false,
+            drift: Vec::new(),
             changes,
             mode: PlanMode::Normal,
         }
