@@ -21,6 +21,7 @@
 //! under `/__emulator/` (see the `routes::admin` module).
 
 mod api_error;
+mod applications;
 mod counters;
 mod credentials;
 mod environments;

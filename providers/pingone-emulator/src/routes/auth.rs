@@ -243,11 +243,16 @@ fn authenticate(
             app.token_endpoint_auth_method
         )));
     }
-    let same = aws_lc_rs::constant_time::verify_slices_are_equal(
-        secret.as_bytes(),
-        app.secret.0.as_bytes(),
-    );
-    if same.is_err() {
+    let matches = |expected: &str| {
+        aws_lc_rs::constant_time::verify_slices_are_equal(secret.as_bytes(), expected.as_bytes())
+            .is_ok()
+    };
+    // After a regeneration the previous secret stays valid until it expires (API.md §7.1).
+    let previous_valid = app
+        .previous_secret
+        .as_ref()
+        .is_some_and(|p| p.expires_at > chrono::Utc::now() && matches(&p.secret.0));
+    if !matches(&app.secret.0) && !previous_valid {
         return Err(OAuthError::invalid_client("Client authentication failed."));
     }
     if !app.enabled {

@@ -4,6 +4,7 @@
 //! unsupported methods 405, both as PingOne error bodies.
 
 mod admin;
+mod applications;
 mod auth;
 mod bearer;
 mod environments;

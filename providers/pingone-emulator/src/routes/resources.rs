@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::routing::{get, put};
 
-use super::{environments, policies, role_assignments, roles, users};
+use super::{applications, environments, policies, role_assignments, roles, users};
 use crate::Emulator;
 
 const ENV: &str = "/v1/environments/{env_id}";
@@ -69,6 +69,22 @@ pub(super) fn routes() -> Router<Emulator> {
         .route(
             &format!("{USER}/password"),
             get(users::password).put(users::set_password),
+        )
+        .route(
+            &format!("{ENV}/applications"),
+            get(applications::list).post(applications::create),
+        )
+        .route(
+            APP,
+            get(applications::one)
+                .put(applications::replace)
+                .delete(applications::delete),
+        )
+        .route(
+            &format!("{APP}/secret"),
+            get(applications::secret)
+                .post(applications::regenerate)
+                .delete(applications::delete_previous),
         )
         .merge(assignments(USER))
         .merge(assignments(APP))
