@@ -30,6 +30,7 @@ mod extract;
 mod faults;
 mod fields;
 mod filter;
+mod groups;
 mod hal;
 mod keys;
 mod model;

@@ -347,15 +347,27 @@ pub(crate) fn scope_target(data: &TenantData, scope_type: &str, scope_id: &str) 
     }
 }
 
-/// Whether the actor holds `role_id` at a scope that covers `target` (same or broader), the
-/// condition for granting that role at `target`.
-pub(crate) fn holds_role_over(
-    data: &TenantData,
-    actor_id: &str,
-    role_id: &str,
-    target: &Target,
-) -> bool {
-    assignments(data, actor_id).any(|a| a.role_id == role_id && covers(data, a, target))
+/// Whether the actor may grant `role_id` at `target`: it holds that role, or a role that can
+/// assign it (PingOne's "can assign" matrix, API.md §5.1), at a scope that covers `target`
+/// (the same or a broader scope).
+pub(crate) fn may_grant(data: &TenantData, actor_id: &str, role_id: &str, target: &Target) -> bool {
+    assignments(data, actor_id).any(|a| can_assign(&a.role_id, role_id) && covers(data, a, target))
+}
+
+/// PingOne's "can assign" matrix, plus holding the role itself.
+fn can_assign(held: &str, wanted: &str) -> bool {
+    let name = |id: &str| roles::role(id).map_or("", |r| r.name);
+    held == wanted
+        || match name(held) {
+            "Organization Admin" => name(wanted) == "Environment Admin",
+            "Environment Admin" => name(wanted) != "Organization Admin",
+            "Identity Data Admin" => matches!(
+                name(wanted),
+                "Identity Data Admin" | "Identity Data Read Only" | "Help Desk Admin"
+            ),
+            "DaVinci Admin" => matches!(name(wanted), "DaVinci Admin" | "DaVinci Admin Read Only"),
+            _ => false,
+        }
 }
 
 #[cfg(test)]

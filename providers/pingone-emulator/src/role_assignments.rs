@@ -3,7 +3,8 @@
 //! - `role.id`, `scope.id` and `scope.type` are required; the role must exist and
 //!   `scope.type` must be in its `applicableTo`, else 400 `INVALID_DATA` with
 //!   `details[0].target == "scope"` (the detail code `INVALID_VALUE` is UNCONFIRMED).
-//! - The caller may grant only a role it holds at the same or a broader scope, else 403
+//! - The caller may grant only a role it holds (or one its roles can assign, per PingOne's
+//!   "can assign" matrix) at the same or a broader scope, else 403
 //!   `ACCESS_FAILED` whose detail message starts "Must have role at the same or broader
 //!   scope" (what the Terraform provider's retry predicate matches).
 //! - The same role at the same scope twice is a 400 `UNIQUENESS_VIOLATION`.
@@ -156,7 +157,7 @@ pub(crate) fn create(
                 .target("scope.id"),
             ])
         })?;
-    if !permissions::holds_role_over(data, caller, role.id, &target) {
+    if !permissions::may_grant(data, caller, role.id, &target) {
         return Err(broader_scope_required(role.name));
     }
     let duplicate = data.role_assignments.iter_in(actor_id, None).find(|a| {
@@ -208,7 +209,7 @@ pub(crate) fn delete(
         )));
     }
     let target = permissions::scope_target(data, &assignment.scope_type, &assignment.scope_id);
-    let allowed = target.is_some_and(|t| permissions::holds_role_over(data, caller, &assignment.role_id, &t))
+    let allowed = target.is_some_and(|t| permissions::may_grant(data, caller, &assignment.role_id, &t))
         // An assignment whose scope is gone can be cleaned up by anyone who may delete.
         || permissions::scope_target(data, &assignment.scope_type, &assignment.scope_id).is_none();
     if !allowed {
@@ -268,7 +269,7 @@ mod tests {
             ActorKind::Application,
             ENV,
             &worker,
-            input(roles::ENVIRONMENT_ADMIN, "ORGANIZATION", &org),
+            input("b1e00000-0000-4000-8000-000000000007", "ORGANIZATION", &org),
         )
         .expect_err("broader");
         assert_eq!(error.status(), StatusCode::FORBIDDEN);

@@ -646,7 +646,9 @@ async fn role_assignments_check_scope_and_grantor() {
     let bad_scope = json!({"role": {"id": role_id("Identity Data Admin")}, "scope": {"type": "ORGANIZATION", "id": s.creds.organization_id}});
     let error = expect(&s, Method::POST, &path, Some(&bad_scope), 400).await;
     assert_eq!(detail(&error)["target"], "scope");
-    let broader = json!({"role": {"id": role_id("Environment Admin")}, "scope": {"type": "ORGANIZATION", "id": s.creds.organization_id}});
+    // Configuration Read Only at organization scope: the worker holds no role there that can
+    // assign it (Organization Admin assigns only Environment Admin).
+    let broader = json!({"role": {"id": role_id("Configuration Read Only")}, "scope": {"type": "ORGANIZATION", "id": s.creds.organization_id}});
     let error = expect(&s, Method::POST, &path, Some(&broader), 403).await;
     assert!(
         detail(&error)["message"]
@@ -905,5 +907,204 @@ async fn secrets_rotate_with_a_grace_period() {
             .as_str()
             .unwrap_or_default()
             .starts_with("Wildcards are not allowed in redirect URIs.")
+    );
+}
+
+#[tokio::test]
+async fn groups_memberships_nesting_and_group_filters() {
+    let s = Session::start().await;
+    let groups = s.env_path("/groups");
+    let staff = expect(
+        &s,
+        Method::POST,
+        &groups,
+        Some(&json!({"name": "Staff", "description": "d"})),
+        201,
+    )
+    .await;
+    let all = expect(
+        &s,
+        Method::POST,
+        &groups,
+        Some(&json!({"name": "Everyone"})),
+        201,
+    )
+    .await;
+    let dup = expect(
+        &s,
+        Method::POST,
+        &groups,
+        Some(&json!({"name": "staff"})),
+        400,
+    )
+    .await;
+    assert_eq!(detail(&dup)["code"], "UNIQUENESS_VIOLATION");
+    let staff_id = staff["id"].as_str().expect("id");
+    let all_id = all["id"].as_str().expect("id");
+    let nesting = format!("{groups}/{staff_id}/memberOfGroups");
+    expect(
+        &s,
+        Method::POST,
+        &nesting,
+        Some(&json!({"id": all_id})),
+        201,
+    )
+    .await;
+    expect(
+        &s,
+        Method::POST,
+        &format!("{groups}/{all_id}/memberOfGroups"),
+        Some(&json!({"id": staff_id})),
+        400,
+    )
+    .await;
+
+    let user = new_user(&s, "member").await;
+    let user_id = user["id"].as_str().expect("id");
+    let member_of = format!("{}/{user_id}/memberOfGroups", users_path(&s));
+    let made = expect(
+        &s,
+        Method::POST,
+        &member_of,
+        Some(&json!({"id": staff_id})),
+        201,
+    )
+    .await;
+    assert_eq!(
+        (made["id"].clone(), made["type"].clone()),
+        (json!(staff_id), json!("DIRECT"))
+    );
+    expect(
+        &s,
+        Method::POST,
+        &member_of,
+        Some(&json!({"id": staff_id})),
+        400,
+    )
+    .await;
+    let list = expect(
+        &s,
+        Method::GET,
+        &format!("{member_of}?expand=group"),
+        None,
+        200,
+    )
+    .await;
+    let kinds: Vec<_> = list["_embedded"]["groupMemberships"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| (m["name"].clone(), m["type"].clone()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (json!("Staff"), json!("DIRECT")),
+            (json!("Everyone"), json!("INDIRECT"))
+        ]
+    );
+    let with_ids = expect(
+        &s,
+        Method::GET,
+        &format!("{}/{user_id}?include=memberOfGroupIDs", users_path(&s)),
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(with_ids["memberOfGroupIDs"], json!([staff_id]));
+    let filter = urlencode(&format!(
+        "memberOfGroups[id eq \"{staff_id}\"] and name.family eq \"F\""
+    ));
+    let found = expect(
+        &s,
+        Method::GET,
+        &format!("{}?filter={filter}", users_path(&s)),
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(found["_embedded"]["users"][0]["id"], user_id);
+    let counted = expect(
+        &s,
+        Method::GET,
+        &format!("{groups}/{all_id}?include=totalMemberCounts"),
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (
+            counted["directMemberCounts"]["users"].clone(),
+            counted["totalMemberCounts"]["users"].clone()
+        ),
+        (json!(0), json!(1))
+    );
+
+    let assignments = format!("{groups}/{staff_id}/roleAssignments");
+    let roles = expect(
+        &s,
+        Method::GET,
+        "/v1/roles?filter=name%20eq%20%22Identity%20Data%20Read%20Only%22",
+        None,
+        200,
+    )
+    .await;
+    let grant = json!({"role": {"id": roles["_embedded"]["roles"][0]["id"]}, "scope": {"type": "ENVIRONMENT", "id": s.creds.environment_id}});
+    let assigned = expect(&s, Method::POST, &assignments, Some(&grant), 201).await;
+    assert_eq!(assigned["group"]["id"], staff_id);
+
+    expect(
+        &s,
+        Method::DELETE,
+        &format!("{member_of}/{staff_id}"),
+        None,
+        204,
+    )
+    .await;
+    expect(
+        &s,
+        Method::DELETE,
+        &format!("{member_of}/{staff_id}"),
+        None,
+        404,
+    )
+    .await;
+    expect(
+        &s,
+        Method::DELETE,
+        &format!("{nesting}/{all_id}"),
+        None,
+        204,
+    )
+    .await;
+    let renamed = expect(
+        &s,
+        Method::PUT,
+        &format!("{groups}/{staff_id}"),
+        Some(&json!({"name": "Staff 2"})),
+        200,
+    )
+    .await;
+    assert!(renamed.get("description").is_none());
+    expect(
+        &s,
+        Method::DELETE,
+        &format!("{groups}/{staff_id}"),
+        None,
+        204,
+    )
+    .await;
+    expect(&s, Method::GET, &format!("{groups}/{staff_id}"), None, 404).await;
+    let list = expect(
+        &s,
+        Method::GET,
+        &format!("{groups}?filter={}", urlencode("name sw \"Every\"")),
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(
+        list["_embedded"]["groups"].as_array().map(Vec::len),
+        Some(1)
     );
 }

@@ -8,6 +8,7 @@ mod applications;
 mod auth;
 mod bearer;
 mod environments;
+mod groups;
 mod organizations;
 mod policies;
 mod populations;

@@ -5,12 +5,13 @@
 use axum::Router;
 use axum::routing::{get, put};
 
-use super::{applications, environments, policies, role_assignments, roles, users};
+use super::{applications, environments, groups, policies, role_assignments, roles, users};
 use crate::Emulator;
 
 const ENV: &str = "/v1/environments/{env_id}";
 const USER: &str = "/v1/environments/{env_id}/users/{user_id}";
 const APP: &str = "/v1/environments/{env_id}/applications/{application_id}";
+const GROUP: &str = "/v1/environments/{env_id}/groups/{group_id}";
 
 /// The resource routes (management API, behind the bearer and permission checks).
 pub(super) fn routes() -> Router<Emulator> {
@@ -86,6 +87,31 @@ pub(super) fn routes() -> Router<Emulator> {
                 .post(applications::regenerate)
                 .delete(applications::delete_previous),
         )
+        .route(
+            &format!("{ENV}/groups"),
+            get(groups::list).post(groups::create),
+        )
+        .route(
+            GROUP,
+            get(groups::one).put(groups::replace).delete(groups::delete),
+        )
+        .route(
+            &format!("{USER}/memberOfGroups"),
+            get(groups::memberships).post(groups::add),
+        )
+        .route(
+            &format!("{USER}/memberOfGroups/{{group_id}}"),
+            get(groups::membership).delete(groups::remove),
+        )
+        .route(
+            &format!("{GROUP}/memberOfGroups"),
+            get(groups::memberships).post(groups::add),
+        )
+        .route(
+            &format!("{GROUP}/memberOfGroups/{{parent_id}}"),
+            get(groups::membership).delete(groups::remove),
+        )
+        .merge(assignments(GROUP))
         .merge(assignments(USER))
         .merge(assignments(APP))
         .route("/v1/roles", get(roles::list))

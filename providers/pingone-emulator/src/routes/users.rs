@@ -169,6 +169,19 @@ fn attribute(user: &User, name: &str) -> Vec<String> {
     }
 }
 
+/// The query string with its `filter` in dotted form (see [`filter::flatten_brackets`]).
+fn flatten_filter(query: &str) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        if name == "filter" {
+            out.append_pair(&name, &filter::flatten_brackets(&value));
+        } else {
+            out.append_pair(&name, &value);
+        }
+    }
+    out.finish()
+}
+
 fn user_key<'a>(user: &'a &User) -> hal::ItemKey<'a> {
     (user.created_at, user.id.as_str())
 }
@@ -185,7 +198,7 @@ pub(super) async fn list(
     PathParams(env_id): PathParams<String>,
     url: RequestUrl,
 ) -> Result<Response, ApiError> {
-    let raw = url.query.as_deref().map(filter::flatten_brackets);
+    let raw = url.query.as_deref().map(flatten_filter);
     let query = ListQuery::parse(raw.as_deref(), LIMITS, FILTER)?;
     emulator.store().read(|data| {
         let accepts = |u: &&User| {
