@@ -13,6 +13,7 @@
 
 pub mod client;
 pub mod endpoint;
+mod fields;
 mod provider;
 pub mod region;
 mod resolve;

@@ -120,6 +120,75 @@ pub(crate) fn json_string_list(json: &serde_json::Value, pointer: &str) -> Value
     }
 }
 
+/// An object value from owned attribute pairs.
+pub(crate) fn object_from_pairs(pairs: Vec<(String, Value)>) -> Value {
+    Value::Object(pairs.into_iter().collect())
+}
+
+/// A boolean attribute; `None` when absent, null or unknown.
+pub(crate) fn opt_bool(obj: &Value, name: &str) -> Result<Option<bool>, String> {
+    match obj.get(name) {
+        None | Some(Value::Null | Value::Unknown) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(other) => Err(wrong_type(name, "a bool", other)),
+    }
+}
+
+/// A JSON boolean field as a value (null when absent).
+pub(crate) fn json_bool(json: &serde_json::Value, pointer: &str) -> Value {
+    json.pointer(pointer)
+        .and_then(serde_json::Value::as_bool)
+        .map_or(Value::Null, Value::Bool)
+}
+
+/// `value` with attribute `name` set (no change when `value` is not an object).
+pub(crate) fn with_attr(mut value: Value, name: &str, attr: Value) -> Value {
+    if let Value::Object(map) = &mut value {
+        map.insert(name.to_string(), attr);
+    }
+    value
+}
+
+/// A live nested-object value shaped like the configuration wrote it.
+///
+/// The engine compares objects key by key and does not fill the keys a configuration
+/// leaves out of a nested object (`name = { given = "Ada" }`), so a live value with
+/// every key would differ forever. When `basis` (planned or prior) is an object, only
+/// its keys are kept, recursively; when it is null and PingOne's object holds nothing,
+/// the result is null; otherwise (unknown: not configured) the live value is kept.
+pub(crate) fn conform(live: Value, basis: Option<&Value>) -> Value {
+    match (live, basis) {
+        (Value::Object(live), Some(Value::Object(basis))) => Value::Object(
+            basis
+                .iter()
+                .map(|(k, b)| {
+                    let v = live.get(k).cloned().unwrap_or(Value::Null);
+                    (k.clone(), conform(v, Some(b)))
+                })
+                .collect(),
+        ),
+        (Value::Object(live), Some(Value::Null) | None) if live.values().all(Value::is_null) => {
+            Value::Null
+        }
+        (live, _) => live,
+    }
+}
+
+/// An object with its null-valued keys removed (for elements of sets of objects,
+/// whose configuration usually names only the keys it sets).
+pub(crate) fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::List(items) => Value::List(items.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
+}
+
 /// An object value from attribute pairs.
 pub(crate) fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
     Value::Object(
@@ -176,6 +245,23 @@ mod tests {
                 .contains("each element of bad")
         );
         assert!(is_set(&v, "p") && !is_set(&v, "q"));
+    }
+
+    #[test]
+    fn live_objects_take_the_configured_shape() {
+        let live = object([("given", "Ada".into()), ("family", "L".into())]);
+        let basis = object([("given", "x".into())]);
+        assert_eq!(
+            conform(live.clone(), Some(&basis)),
+            object([("given", "Ada".into())])
+        );
+        assert_eq!(conform(live.clone(), Some(&Value::Unknown)), live);
+        let empty = object([("given", Value::Null)]);
+        assert_eq!(conform(empty, Some(&Value::Null)), Value::Null);
+        assert_eq!(
+            without_nulls(object([("a", Value::Null), ("b", "x".into())])),
+            object([("b", "x".into())])
+        );
     }
 
     #[test]

@@ -49,21 +49,35 @@ pub struct ErrorDetail {
     /// PingOne's explanation.
     #[serde(default)]
     pub message: Option<String>,
-    /// Values PingOne would have accepted (`innerError.allowedValues`), when it says.
-    #[serde(default, rename = "innerError", deserialize_with = "allowed_values")]
-    pub allowed_values: Vec<String>,
+    /// What PingOne's `innerError` says: accepted values, the existing object's id.
+    #[serde(default, rename = "innerError", deserialize_with = "inner_error")]
+    pub inner: InnerError,
 }
 
-/// Reads `innerError.allowedValues`, ignoring the other inner-error keys.
-fn allowed_values<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+/// The parts of a detail's `innerError` the provider uses.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InnerError {
+    /// Values PingOne would have accepted (`allowedValues`), when it says.
+    pub allowed_values: Vec<String>,
+    /// The object that already holds a unique value (`existingId`, with `UNIQUENESS_VIOLATION`).
+    pub existing_id: Option<String>,
+}
+
+/// Reads `innerError.allowedValues` and `existingId`, ignoring the other inner-error keys.
+fn inner_error<'de, D: serde::Deserializer<'de>>(d: D) -> Result<InnerError, D::Error> {
     #[derive(Deserialize)]
     struct Inner {
         #[serde(default, rename = "allowedValues")]
         allowed_values: Vec<serde_json::Value>,
+        #[serde(default, rename = "existingId")]
+        existing_id: Option<serde_json::Value>,
     }
     let inner = Option::<Inner>::deserialize(d)?;
     Ok(inner
-        .map(|i| i.allowed_values.iter().map(json_text).collect())
+        .map(|i| InnerError {
+            allowed_values: i.allowed_values.iter().map(json_text).collect(),
+            existing_id: i.existing_id.as_ref().map(json_text),
+        })
         .unwrap_or_default())
 }
 
@@ -130,8 +144,8 @@ impl fmt::Display for DetailLine<'_> {
             .filter_map(|p| p.as_deref())
             .collect();
         f.write_str(&parts.join(": "))?;
-        if !d.allowed_values.is_empty() {
-            write!(f, " (allowed: {})", d.allowed_values.join(", "))?;
+        if !d.inner.allowed_values.is_empty() {
+            write!(f, " (allowed: {})", d.inner.allowed_values.join(", "))?;
         }
         Ok(())
     }
@@ -216,6 +230,28 @@ impl ClientError {
         matches!(self, ClientError::Api(e) if e.is_not_found())
     }
 
+    /// The id of the object that already exists, when PingOne refused a create with a
+    /// `UNIQUENESS_VIOLATION` detail carrying `innerError.existingId` (API.md §4.3).
+    pub fn existing_id(&self) -> Option<&str> {
+        let ClientError::Api(e) = self else {
+            return None;
+        };
+        e.details
+            .iter()
+            .filter(|d| d.code.as_deref() == Some("UNIQUENESS_VIOLATION"))
+            .find_map(|d| d.inner.existing_id.as_deref())
+    }
+
+    /// PingOne's message and first detail message, for message-based retry predicates.
+    pub fn messages(&self) -> Vec<&str> {
+        let ClientError::Api(e) = self else {
+            return Vec::new();
+        };
+        std::iter::once(e.message.as_str())
+            .chain(e.details.iter().filter_map(|d| d.message.as_deref()))
+            .collect()
+    }
+
     /// The HTTP status of an API error.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -263,7 +299,7 @@ mod tests {
                 code: Some("UNIQUENESS_VIOLATION".into()),
                 target: Some("name".into()),
                 message: Some("name must be unique".into()),
-                allowed_values: vec![],
+                inner: InnerError::default(),
             }],
             id: Some("6c796712-0f16-4062-815a-e0a92f4a2143".into()),
         }
@@ -293,7 +329,7 @@ mod tests {
             "innerError": {"allowedValues": ["NA", "EU"], "other": 1}
         });
         let detail: ErrorDetail = serde_json::from_value(json).unwrap();
-        assert_eq!(detail.allowed_values, vec!["NA", "EU"]);
+        assert_eq!(detail.inner.allowed_values, vec!["NA", "EU"]);
         assert_eq!(
             DetailLine(&detail).to_string(),
             "region: INVALID_VALUE: bad region (allowed: NA, EU)"

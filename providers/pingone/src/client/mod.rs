@@ -17,7 +17,7 @@ use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-pub use error::{ApiError, ClientError, Endpoint, ErrorDetail};
+pub use error::{ApiError, ClientError, Endpoint, ErrorDetail, InnerError};
 pub use retry::{RetryPolicy, is_retryable_code, is_retryable_status, parse_retry_after};
 
 use crate::endpoint::{is_loopback, join_segments};
@@ -161,6 +161,18 @@ impl Client {
             .await
     }
 
+    /// `POST /v1/<segments>` with a JSON body sent as `content_type`, for PingOne's
+    /// vendor media types (user import, account lock and unlock; API.md §4.1).
+    pub async fn post_typed(
+        &self,
+        segments: &[&str],
+        body: &serde_json::Value,
+        content_type: &'static str,
+    ) -> Result<serde_json::Value, ClientError> {
+        self.execute_typed(Method::POST, self.url(segments), Some(body), content_type)
+            .await
+    }
+
     /// `PUT /v1/<segments>` with a JSON body.
     pub async fn put(
         &self,
@@ -186,12 +198,26 @@ impl Client {
         url: Url,
         body: Option<&serde_json::Value>,
     ) -> Result<serde_json::Value, ClientError> {
+        self.execute_typed(method, url, body, "application/json")
+            .await
+    }
+
+    /// [`Client::execute`] with the body sent as `content_type`.
+    pub(crate) async fn execute_typed(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&serde_json::Value>,
+        content_type: &'static str,
+    ) -> Result<serde_json::Value, ClientError> {
         let policy = &self.inner.options.retry;
         let mut renewed = false;
         let mut retry_number = 0;
         loop {
             let token = self.token().await?;
-            let reply = self.send_once(&method, &url, body, &token.value).await?;
+            let reply = self
+                .send_once(&method, &url, body, content_type, &token.value)
+                .await?;
             if reply.status.as_u16() == 401 && !renewed {
                 // The token may have been revoked or expired early: get a fresh one, once.
                 renewed = true;
@@ -224,6 +250,7 @@ impl Client {
         method: &Method,
         url: &Url,
         body: Option<&serde_json::Value>,
+        content_type: &'static str,
         token: &SecretString,
     ) -> Result<Reply, ClientError> {
         let mut request = self
@@ -232,7 +259,11 @@ impl Client {
             .request(method.clone(), url.clone())
             .bearer_auth(token.expose_secret());
         if let Some(body) = body {
-            request = request.json(body);
+            // serde_json cannot fail to serialise a Value.
+            let bytes = serde_json::to_vec(body).unwrap_or_default();
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(bytes);
         }
         let response = request
             .send()

@@ -38,6 +38,24 @@ impl Client {
         self.list_from(url, plural).await
     }
 
+    /// Like [`Client::list_all`], with extra query parameters (such as `expand`).
+    pub async fn list_all_with(
+        &self,
+        segments: &[&str],
+        plural: &str,
+        query: &[(&str, &str)],
+    ) -> Result<Vec<serde_json::Value>, ClientError> {
+        let mut url = self.url(segments);
+        {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in query {
+                pairs.append_pair(k, v);
+            }
+            pairs.append_pair("limit", &self.page_limit().to_string());
+        }
+        self.list_from(url, plural).await
+    }
+
     async fn list_from(
         &self,
         mut url: Url,

@@ -4,7 +4,10 @@
 //! and delete against a configured [`Client`]. Helpers shared by environment-scoped
 //! types (grouping by environment, "is the environment itself gone?") live here.
 
+pub(crate) mod common;
+pub mod environment;
 pub mod population;
+pub mod user;
 
 use std::collections::BTreeMap;
 
@@ -76,7 +79,11 @@ pub(crate) struct Registry {
 impl Registry {
     /// The registry of all resource types this provider supports.
     pub(crate) fn new() -> Self {
-        let all: Vec<Box<dyn Resource>> = vec![Box::new(population::Population)];
+        let all: Vec<Box<dyn Resource>> = vec![
+            Box::new(environment::Environment),
+            Box::new(population::Population),
+            Box::new(user::User),
+        ];
         Self {
             by_name: all.into_iter().map(|r| (r.type_name(), r)).collect(),
         }

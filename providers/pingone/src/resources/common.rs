@@ -1,0 +1,230 @@
+//! Building blocks shared by the resource types: schema shorthands, bulk refresh by one
+//! paged list call per collection, tolerant deletes, and the "already exists" error.
+
+use std::collections::HashMap;
+
+use engine::Value;
+use engine::provider::{
+    AttrType, AttributeSchema, ObjectRef, Presence, ProviderError, ProviderErrorKind,
+};
+
+use super::environment_gone;
+use crate::client::{Client, ClientError};
+
+/// A computed `id`.
+pub(crate) fn id_attr(description: &'static str) -> AttributeSchema {
+    AttributeSchema::new(AttrType::String, Presence::Computed, description)
+}
+
+/// A required parent link such as `environment_id` (Terraform's `Attr_LinkID`: replace on change).
+pub(crate) fn link_attr(description: &'static str) -> AttributeSchema {
+    AttributeSchema::new(AttrType::String, Presence::Required, description).force_new()
+}
+
+/// An attribute of type `ty` with the given presence.
+pub(crate) fn attr(ty: AttrType, presence: Presence, description: &'static str) -> AttributeSchema {
+    AttributeSchema::new(ty, presence, description)
+}
+
+/// A string attribute.
+pub(crate) fn string(presence: Presence, description: &'static str) -> AttributeSchema {
+    attr(AttrType::String, presence, description)
+}
+
+/// A boolean attribute.
+pub(crate) fn boolean(presence: Presence, description: &'static str) -> AttributeSchema {
+    attr(AttrType::Bool, presence, description)
+}
+
+/// Where a list call reads a collection, and which environment it lives in.
+pub(crate) struct Collection {
+    /// The environment, probed when the list call fails (it may have been deleted).
+    pub env: String,
+    /// The collection's path segments under `/v1`.
+    pub segments: Vec<String>,
+}
+
+/// Refreshes `objects` with one paged list call per distinct collection.
+///
+/// `collection` says where an object is listed, `id` which item it is (by the item's
+/// `id` in the list), `from_api` converts a found item. Objects not listed, or whose
+/// environment is gone, are `None`.
+pub(crate) async fn read_by_list(
+    client: &Client,
+    type_name: &str,
+    objects: &[ObjectRef],
+    plural: &str,
+    collection: impl Fn(&ObjectRef) -> Result<Collection, ProviderError>,
+    id: impl Fn(&ObjectRef) -> Result<String, ProviderError>,
+    from_api: impl Fn(&serde_json::Value, &Value) -> Result<Value, String>,
+) -> Result<Vec<Option<Value>>, ProviderError> {
+    let mut groups: Vec<(Collection, Vec<usize>)> = Vec::new();
+    for (index, object) in objects.iter().enumerate() {
+        let c = collection(object)?;
+        match groups.iter_mut().find(|(g, _)| g.segments == c.segments) {
+            Some((_, members)) => members.push(index),
+            None => groups.push((c, vec![index])),
+        }
+    }
+    let mut results = vec![None; objects.len()];
+    for (c, members) in groups {
+        let operation = format!("read {type_name} at /{}", c.segments.join("/"));
+        let segments: Vec<&str> = c.segments.iter().map(String::as_str).collect();
+        let Some(live) = list_by_id(client, &c.env, &segments, plural, &operation).await? else {
+            continue; // The collection's parent is gone, and its objects with it.
+        };
+        for index in members {
+            let object = &objects[index];
+            if let Some(found) = live.get(id(object)?.as_str()) {
+                let value =
+                    from_api(found, &object.prior).map_err(|e| api_shape_error(&operation, e))?;
+                results[index] = Some(value);
+            }
+        }
+    }
+    Ok(results)
+}
+
+/// Every item of a collection by `id`, or `None` when the collection's parent (or the
+/// environment) is gone.
+pub(crate) async fn list_by_id(
+    client: &Client,
+    env: &str,
+    segments: &[&str],
+    plural: &str,
+    operation: &str,
+) -> Result<Option<HashMap<String, serde_json::Value>>, ProviderError> {
+    match client.list_all(segments, plural).await {
+        Ok(items) => Ok(Some(by_id(items))),
+        // The parent of a nested collection (a user, a group) answers 404 when deleted.
+        Err(e) if e.is_not_found() && segments.len() > 3 => Ok(None),
+        Err(e) => environment_gone(client, env, e, operation)
+            .await
+            .map(|()| None),
+    }
+}
+
+/// Items keyed by their `id`.
+pub(crate) fn by_id(items: Vec<serde_json::Value>) -> HashMap<String, serde_json::Value> {
+    items
+        .into_iter()
+        .filter_map(|item| Some((item.get("id")?.as_str()?.to_string(), item)))
+        .collect()
+}
+
+/// One object by `GET`, or `None` when it (or its environment) is gone.
+pub(crate) async fn get_optional(
+    client: &Client,
+    env: &str,
+    segments: &[&str],
+    operation: &str,
+) -> Result<Option<serde_json::Value>, ProviderError> {
+    match client.get(segments).await {
+        Ok(json) => Ok(Some(json)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => environment_gone(client, env, e, operation)
+            .await
+            .map(|()| None),
+    }
+}
+
+/// `DELETE`, where an object (or environment) already gone counts as deleted.
+pub(crate) async fn delete_tolerant(
+    client: &Client,
+    env: &str,
+    segments: &[&str],
+    operation: &str,
+) -> Result<(), ProviderError> {
+    match client.delete(segments).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
+        Err(e) => environment_gone(client, env, e, operation).await,
+    }
+}
+
+/// The error for a failed create: when PingOne says an object with the same natural
+/// key exists (`UNIQUENESS_VIOLATION` with `existingId`), says which one and what to do.
+///
+/// `import_id` turns the existing object's id into the import ID of the type (such as
+/// `<environment_id>/<id>`). `pingform import` is not implemented yet, so the message
+/// names the ID to import once it is, and the alternative of removing the object.
+pub(crate) fn create_error(
+    error: ClientError,
+    operation: &str,
+    address: &str,
+    import_id: impl Fn(&str) -> String,
+) -> ProviderError {
+    match error.existing_id() {
+        Some(existing) => ProviderError::new(
+            ProviderErrorKind::Api,
+            format!(
+                "{operation}: the object already exists in PingOne (id {existing}); remove it \
+                 from PingOne or import it into the state with \
+                 `pingform import {address} {}`\n{error}",
+                import_id(existing)
+            ),
+        ),
+        None => error.to_provider_error(operation),
+    }
+}
+
+/// PingOne answered, but not with what the provider needs.
+pub(crate) fn api_shape_error(operation: &str, problem: String) -> ProviderError {
+    ProviderError::new(
+        ProviderErrorKind::Api,
+        format!("{operation}: unexpected answer from PingOne: {problem}"),
+    )
+}
+
+/// A value from recorded state or planned attributes as `&str` segments.
+pub(crate) fn segs(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|s| s.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::{ApiError, ErrorDetail, InnerError};
+
+    fn uniqueness(existing: Option<&str>) -> ClientError {
+        ClientError::from(ApiError {
+            method: "POST".into(),
+            path: "/v1/environments/e/users".into(),
+            status: 400,
+            code: "INVALID_DATA".into(),
+            message: "The request could not be completed.".into(),
+            details: vec![ErrorDetail {
+                code: Some("UNIQUENESS_VIOLATION".into()),
+                target: Some("username".into()),
+                message: Some("taken".into()),
+                inner: InnerError {
+                    allowed_values: vec![],
+                    existing_id: existing.map(str::to_string),
+                },
+            }],
+            id: None,
+        })
+    }
+
+    #[test]
+    fn an_existing_object_is_named_with_its_import_command() {
+        let err = create_error(
+            uniqueness(Some("u1")),
+            "create pingone_user.a",
+            "pingone_user.a",
+            |id| format!("e/{id}"),
+        );
+        assert!(
+            err.message.contains("already exists in PingOne (id u1)"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message
+                .contains("`pingform import pingone_user.a e/u1`")
+        );
+        let plain = create_error(uniqueness(None), "create x", "x", |id| id.to_string());
+        assert!(!plain.message.contains("already exists"));
+        assert!(plain.message.contains("UNIQUENESS_VIOLATION"));
+    }
+}
