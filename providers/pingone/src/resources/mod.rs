@@ -6,7 +6,10 @@
 
 pub(crate) mod common;
 pub mod environment;
+pub mod group;
+pub mod membership;
 pub mod population;
+pub mod role_assignment;
 pub mod user;
 
 use std::collections::BTreeMap;
@@ -83,6 +86,18 @@ impl Registry {
             Box::new(environment::Environment),
             Box::new(population::Population),
             Box::new(user::User),
+            Box::new(group::Group),
+            Box::new(membership::Membership(membership::Kind::UserInGroup)),
+            Box::new(membership::Membership(membership::Kind::GroupNesting)),
+            Box::new(role_assignment::RoleAssignment(
+                role_assignment::Actor::User,
+            )),
+            Box::new(role_assignment::RoleAssignment(
+                role_assignment::Actor::Group,
+            )),
+            Box::new(role_assignment::RoleAssignment(
+                role_assignment::Actor::Application,
+            )),
         ];
         Self {
             by_name: all.into_iter().map(|r| (r.type_name(), r)).collect(),
