@@ -225,6 +225,10 @@ pub(crate) struct ApplyArgs {
     #[arg(long)]
     pub(crate) auto_approve: bool,
 
+    /// At most N operations at once; each starts as soon as what it depends on is done.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) parallelism: u16,
+
     /// A plan saved by `pingform plan --out FILE`: apply exactly it (no confirmation;
     /// refused if the state or a live object changed since it was made).
     #[arg(value_name = "PLAN_FILE")]

@@ -50,6 +50,7 @@ impl ApplyObserver for LineObserver {
             }
             Outcome::Failed { message } => eprintln!("{name}: failed: {message}"),
             Outcome::Skipped { because } => eprintln!("{name}: skipped because {because} failed"),
+            Outcome::NotStarted => eprintln!("{name}: not started (interrupted)"),
         }
     }
 }

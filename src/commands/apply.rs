@@ -51,6 +51,8 @@ pub(crate) async fn run(
         .check_writable()
         .map_err(|e| crate::session::state_error("cannot apply: state could not be written", &e))?;
     let observer = LineObserver::new(ui.style);
+    let interrupt = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let _listener = listen_for_interrupt(interrupt.clone());
     let report = engine::apply::apply(ApplyRequest {
         plan: &plan,
         config: &session.config,
@@ -59,6 +61,8 @@ pub(crate) async fn run(
         providers: &session.providers,
         backend: session.backend.as_ref(),
         observer: &observer,
+        parallelism: usize::from(args.parallelism),
+        interrupt: Some(&interrupt),
     })
     .await
     .map_err(|e| crate::session::state_error(&e.to_string(), &e.source))?;
@@ -91,6 +95,29 @@ fn print_outputs(session: &Session, state: &state::State) -> Result<(), CliError
         println!("{} = {shown}", output.name);
     }
     Ok(())
+}
+
+/// The first Ctrl-C lets the operations under way finish (their results are
+/// persisted) and starts no new one; a second exits at once.
+fn listen_for_interrupt(
+    flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        eprintln!(
+            "\nInterrupt received: no new operations will start; waiting for those under way to finish and be recorded. \
+             Press Ctrl-C again to exit at once."
+        );
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!(
+                "Second interrupt: exiting now; the state records every operation that finished."
+            );
+            std::process::exit(130);
+        }
+    })
 }
 
 /// The saved plan named on the command line, if any.
@@ -158,6 +185,7 @@ fn summarize(
             Outcome::Skipped { because } => {
                 failures.push(format!("  {address}: skipped because {because} failed"))
             }
+            Outcome::NotStarted => failures.push(format!("  {address}: not started (interrupted)")),
         }
     }
     let what = if destroy { "Destroy" } else { "Apply" };

@@ -20,6 +20,8 @@ pub enum Outcome {
         /// What went wrong.
         message: String,
     },
+    /// Not started because the apply was interrupted.
+    NotStarted,
     /// Not attempted because something it depends on failed.
     Skipped {
         /// The failed (or skipped) dependency.

@@ -1,6 +1,7 @@
 //! Plan and apply end to end against an in-memory provider.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -9,8 +10,9 @@ use super::*;
 use crate::config::load_dir;
 use crate::plan::{PlanMode, PlanRequest, plan};
 use crate::provider::{
-    AttrType, AttributeSchema, BlockSchema, Presence, Provider, ProviderError, ProviderErrorKind,
-    ProviderSchema, ReadManyRequest, ReadManyResponse,
+    AttrType, AttributeSchema, BlockSchema, CreateRequest, DeleteRequest, Presence, Provider,
+    ProviderError, ProviderErrorKind, ProviderSchema, ReadManyRequest, ReadManyResponse,
+    UpdateRequest,
 };
 use crate::provider::{FindRequest, Found};
 
@@ -19,6 +21,9 @@ struct MemoryProvider {
     schema: ProviderSchema,
     objects: Mutex<BTreeMap<String, Value>>,
     next_id: Mutex<u32>,
+    /// Creates under way now, and the most seen at once.
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
 }
 
 impl MemoryProvider {
@@ -47,6 +52,8 @@ impl MemoryProvider {
             },
             objects: Mutex::default(),
             next_id: Mutex::new(0),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
         }
     }
 
@@ -94,6 +101,11 @@ impl Provider for MemoryProvider {
             .get("name")
             .and_then(Value::as_str)
             .unwrap_or_default();
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        // Long enough for independent creates to overlap when the walk runs them in parallel.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
         if name.contains("fail") {
             return Err(ProviderError::new(
                 ProviderErrorKind::Api,
@@ -159,6 +171,7 @@ impl ApplyObserver for Recorder {
             Outcome::Succeeded { .. } => "ok",
             Outcome::Failed { .. } => "failed",
             Outcome::Skipped { .. } => "skipped",
+            Outcome::NotStarted => "not started",
         };
         self.0
             .lock()
@@ -195,6 +208,15 @@ impl Fixture {
 
     /// Plans and applies; returns the plan's actions and the observer's lines.
     async fn converge(&self, mode: PlanMode) -> (Vec<(String, Action)>, Vec<String>) {
+        self.converge_with(mode, 1, None).await
+    }
+
+    async fn converge_with(
+        &self,
+        mode: PlanMode,
+        parallelism: usize,
+        interrupt: Option<&AtomicBool>,
+    ) -> (Vec<(String, Action)>, Vec<String>) {
         use state::Backend as _;
         let config = load_dir(self.dir.path()).unwrap();
         let graph = Graph::from_config(&config).unwrap();
@@ -226,6 +248,8 @@ impl Fixture {
             providers: &self.providers,
             backend: &self.backend,
             observer: &recorder,
+            parallelism,
+            interrupt,
         })
         .await
         .unwrap();
@@ -361,4 +385,53 @@ async fn a_create_whose_answer_was_lost_is_adopted_not_duplicated() {
         "the parent is not created again"
     );
     assert_eq!(f.provider.ids().len(), 2);
+}
+
+/// Ten independent objects and one that depends on all of them.
+fn fan_in() -> String {
+    let mut text = String::new();
+    for i in 0..10 {
+        text.push_str(&format!(
+            "resource \"mem_thing\" \"leaf{i}\" {{\n  name = \"leaf {i}\"\n}}\n"
+        ));
+    }
+    text.push_str("resource \"mem_thing\" \"root\" {\n  name = \"root\"\n  depends_on = [");
+    let leaves: Vec<String> = (0..10).map(|i| format!("mem_thing.leaf{i}")).collect();
+    text.push_str(&leaves.join(", "));
+    text.push_str("]\n}\n");
+    text
+}
+
+#[tokio::test]
+async fn independent_objects_are_created_in_parallel_and_dependents_wait() {
+    let f = Fixture::new();
+    f.write(&fan_in());
+    let (_, log) = f.converge_with(PlanMode::Normal, 4, None).await;
+    let max = f.provider.max_in_flight.load(Ordering::SeqCst);
+    assert!(
+        max > 1 && max <= 4,
+        "at most 4 at once, and more than one: {max}"
+    );
+    assert_eq!(log.len(), 11);
+    assert_eq!(
+        log.last().map(String::as_str),
+        Some("mem_thing.root Create ok"),
+        "{log:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_interrupt_starts_nothing_new_and_the_next_run_finishes() {
+    let f = Fixture::new();
+    f.write(&fan_in());
+    let stop = AtomicBool::new(true);
+    let (_, log) = f.converge_with(PlanMode::Normal, 4, Some(&stop)).await;
+    assert!(log.iter().all(|l| l.ends_with("not started")), "{log:?}");
+    assert!(f.provider.ids().is_empty());
+    let (actions, _) = f.converge_with(PlanMode::Normal, 4, None).await;
+    assert_eq!(
+        actions.len(),
+        11,
+        "the next plan has exactly the remaining work"
+    );
 }

@@ -1,0 +1,469 @@
+//! One apply in progress: the state being written, the outcomes so far, and
+//! the parallel walk that starts provider calls as their dependencies finish.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use tokio::task::{Id, JoinSet};
+
+use super::walk::Walk;
+use super::{ApplyError, ApplyRequest, Outcome};
+use crate::config::ResourceBlock;
+use crate::eval::{Scope, evaluate_body};
+use crate::plan::diff::proposed;
+use crate::plan::{Action, ResourceChange};
+use crate::provider::{BlockSchema, CreateRequest, DeleteRequest, Provider, UpdateRequest};
+use crate::{ResourceAddress, Value};
+
+/// Deletes first (dependents before what they depend on), then everything else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Phase {
+    /// Objects leaving the configuration.
+    Delete,
+    /// Creates, updates and replaces.
+    Converge,
+}
+
+/// What a provider call ended with.
+enum Step {
+    Deleted(Result<(), String>),
+    Written(Result<Value, String>),
+}
+
+/// A provider call under way.
+type Task = Pin<Box<dyn Future<Output = Done> + Send + 'static>>;
+
+/// A finished provider call.
+struct Done {
+    address: ResourceAddress,
+    step: Step,
+}
+
+/// The mutable side of one apply.
+pub(super) struct Run<'a> {
+    request: &'a ApplyRequest<'a>,
+    pub(super) state: state::State,
+    blocks: BTreeMap<&'a ResourceAddress, &'a ResourceBlock>,
+    changes: BTreeMap<&'a ResourceAddress, &'a ResourceChange>,
+    /// Resources that failed or were skipped; their dependents are skipped.
+    broken: BTreeSet<ResourceAddress>,
+    /// When each operation under way started.
+    started: BTreeMap<ResourceAddress, Instant>,
+    pub(super) outcomes: Vec<(ResourceAddress, Action, Outcome)>,
+}
+
+impl<'a> Run<'a> {
+    pub(super) fn new(request: &'a ApplyRequest<'a>) -> Self {
+        Self {
+            request,
+            state: request.plan.prior.clone(),
+            blocks: request
+                .config
+                .resources
+                .iter()
+                .map(|r| (&r.address, r))
+                .collect(),
+            changes: request
+                .plan
+                .changes
+                .iter()
+                .map(|c| (&c.address, c))
+                .collect(),
+            broken: BTreeSet::new(),
+            started: BTreeMap::new(),
+            outcomes: Vec::new(),
+        }
+    }
+
+    /// Runs one phase: every change of it, in parallel as dependencies allow.
+    pub(super) async fn walk(&mut self, phase: Phase) -> Result<(), ApplyError> {
+        let nodes: Vec<ResourceAddress> = self
+            .changes
+            .values()
+            .filter(|c| in_phase(c.action, phase))
+            .map(|c| c.address.clone())
+            .collect();
+        let mut walk = match phase {
+            Phase::Delete => {
+                let dependents = self.dependents_in_prior_state();
+                Walk::new(&nodes, |n| dependents.get(n).cloned().unwrap_or_default())
+            }
+            Phase::Converge => Walk::new(&nodes, |n| self.request.graph.dependencies(n)),
+        };
+        let mut tasks: JoinSet<Done> = JoinSet::new();
+        let mut running: BTreeMap<Id, ResourceAddress> = BTreeMap::new();
+        let limit = self.request.parallelism.max(1);
+        loop {
+            while running.len() < limit && !self.interrupted() {
+                let Some(address) = walk.next() else { break };
+                match self.start(&address, phase)? {
+                    Some(task) => {
+                        let handle = tasks.spawn(task);
+                        running.insert(handle.id(), address);
+                    }
+                    None => walk.finish(&address),
+                }
+            }
+            let Some(joined) = tasks.join_next_with_id().await else {
+                break;
+            };
+            let done = match joined {
+                Ok((id, done)) => {
+                    running.remove(&id);
+                    done
+                }
+                Err(error) => {
+                    let address = running
+                        .remove(&error.id())
+                        .unwrap_or_else(|| ResourceAddress::new("?", "?"));
+                    let message = format!("the operation stopped unexpectedly: {error}");
+                    let step = Step::Written(Err(message));
+                    Done { address, step }
+                }
+            };
+            let address = done.address.clone();
+            match self.finish(done)? {
+                Some(follow_up) => {
+                    let handle = tasks.spawn(follow_up);
+                    running.insert(handle.id(), address);
+                }
+                None => walk.finish(&address),
+            }
+        }
+        for address in walk.left() {
+            if let Some(change) = self.changes.get(&address).copied() {
+                self.record(change, change.action, Outcome::NotStarted);
+            }
+        }
+        Ok(())
+    }
+
+    fn interrupted(&self) -> bool {
+        self.request
+            .interrupt
+            .is_some_and(|flag| flag.load(Ordering::SeqCst))
+    }
+
+    /// For each object in the prior state, the objects that depended on it.
+    fn dependents_in_prior_state(&self) -> BTreeMap<ResourceAddress, Vec<ResourceAddress>> {
+        let mut dependents: BTreeMap<ResourceAddress, Vec<ResourceAddress>> = BTreeMap::new();
+        for resource in &self.request.plan.prior.resources {
+            let address = ResourceAddress::new(&resource.type_name, &resource.name);
+            for dep in resource
+                .dependencies
+                .iter()
+                .filter_map(|d| parse_address(d))
+            {
+                dependents.entry(dep).or_default().push(address.clone());
+            }
+        }
+        dependents
+    }
+
+    /// Starts the first provider call for `address`; `None` when it ended at
+    /// once (skipped, or failed before any call).
+    fn start(
+        &mut self,
+        address: &ResourceAddress,
+        phase: Phase,
+    ) -> Result<Option<Task>, ApplyError> {
+        let Some(change) = self.changes.get(address).copied() else {
+            return Ok(None);
+        };
+        if phase == Phase::Converge {
+            let deps = self.request.graph.dependencies(address);
+            if let Some(broken) = deps.iter().find(|d| self.broken.contains(*d)) {
+                let because = broken.clone();
+                self.record(change, change.action, Outcome::Skipped { because });
+                return Ok(None);
+            }
+        }
+        self.request.observer.started(address, change.action);
+        self.started.insert(address.clone(), Instant::now());
+        if matches!(change.action, Action::Delete | Action::Replace) {
+            return Ok(self.delete_task(change));
+        }
+        self.write_task(change)
+    }
+
+    /// Handles a finished call; returns the next call for the same object
+    /// (the create half of a replace), or `None` when the object is done.
+    fn finish(&mut self, done: Done) -> Result<Option<Task>, ApplyError> {
+        let Some(change) = self.changes.get(&done.address).copied() else {
+            return Ok(None);
+        };
+        match done.step {
+            Step::Deleted(Ok(())) => {
+                let why = if change.action == Action::Replace {
+                    " to replace it"
+                } else {
+                    ""
+                };
+                self.remove(
+                    &change.address,
+                    &format!("deleting `{}`{why}", change.address),
+                )?;
+                if change.action == Action::Replace {
+                    return self.write_task(change);
+                }
+                self.succeed(change, None);
+            }
+            Step::Written(Ok(value)) => {
+                let id = value.get("id").and_then(Value::as_str).map(str::to_string);
+                if self.store_object(change, value)? {
+                    self.succeed(change, id);
+                }
+            }
+            Step::Deleted(Err(message)) | Step::Written(Err(message)) => {
+                self.record(change, change.action, Outcome::Failed { message });
+            }
+        }
+        Ok(None)
+    }
+
+    fn succeed(&mut self, change: &ResourceChange, id: Option<String>) {
+        let elapsed = self
+            .started
+            .remove(&change.address)
+            .map_or(Duration::ZERO, |s| s.elapsed());
+        self.record(change, change.action, Outcome::Succeeded { id, elapsed });
+    }
+
+    fn delete_task(&mut self, change: &ResourceChange) -> Option<Task> {
+        let provider = match self.provider(&change.address) {
+            Ok(provider) => provider,
+            Err(message) => {
+                self.record(change, change.action, Outcome::Failed { message });
+                return None;
+            }
+        };
+        let address = change.address.clone();
+        let request = DeleteRequest {
+            type_name: address.type_name.clone(),
+            address: address.to_string(),
+            prior: change.before.clone().unwrap_or(Value::Null),
+        };
+        Some(Box::pin(async move {
+            let step = Step::Deleted(provider.delete(request).await.map_err(|e| e.message));
+            Done { address, step }
+        }))
+    }
+
+    /// Re-evaluates the configuration with the now-known values of what it
+    /// references and starts the create or update. Before a create, the intent
+    /// is recorded. The error stops the apply (state could not be saved).
+    fn write_task(&mut self, change: &ResourceChange) -> Result<Option<Task>, ApplyError> {
+        let prepared = match self.prepare_write(change) {
+            Ok(prepared) => prepared,
+            Err(message) => {
+                self.record(change, change.action, Outcome::Failed { message });
+                return Ok(None);
+            }
+        };
+        let (provider, write) = prepared;
+        if let Write::Create(request) = &write {
+            let schema = self
+                .request
+                .providers
+                .resource_schema(&change.address.type_name);
+            let intent = state::PendingCreate {
+                type_name: change.address.type_name.clone(),
+                name: change.address.name.clone(),
+                provider: change.address.provider_name().to_string(),
+                planned: schema.map_or(serde_json::Value::Null, |s| {
+                    natural_key_material(s, &request.planned)
+                }),
+                dependencies: self.dependency_names(&change.address),
+            };
+            let after = format!("recording the intent to create `{}`", change.address);
+            self.commit(state::Operation::BeginCreate { intent }, &after)?;
+        }
+        let address = change.address.clone();
+        Ok(Some(Box::pin(async move {
+            let result = match write {
+                Write::Create(request) => provider.create(request).await,
+                Write::Update(request) => provider.update(request).await,
+            };
+            let step = Step::Written(result.map_err(|e| e.message));
+            Done { address, step }
+        })))
+    }
+
+    fn prepare_write(&self, change: &ResourceChange) -> Result<(Arc<dyn Provider>, Write), String> {
+        let address = &change.address;
+        let block = self.blocks.get(address).ok_or("not in configuration")?;
+        let schema = self
+            .request
+            .providers
+            .resource_schema(&address.type_name)
+            .ok_or("no provider offers this resource type")?;
+        let known = self.known_values(address);
+        let scope = Scope::new(self.request.variables, &known)
+            .with_config(self.request.config)
+            .with_phase(crate::eval::Phase::Apply);
+        let config = evaluate_body(&block.body, &scope).map_err(|d| {
+            d.iter()
+                .map(|d| d.summary.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        let provider = self.provider(address)?;
+        let type_name = address.type_name.clone();
+        let current = self
+            .state
+            .get(&address.type_name, &address.name)
+            .map(|r| Value::from_json(&r.attributes));
+        let write = match current {
+            Some(prior) => Write::Update(UpdateRequest {
+                planned: proposed(schema, &config, Some(&prior)),
+                type_name,
+                address: address.to_string(),
+                prior,
+            }),
+            None => Write::Create(CreateRequest {
+                planned: proposed(schema, &config, None),
+                type_name,
+                address: address.to_string(),
+            }),
+        };
+        Ok((provider, write))
+    }
+
+    /// Records a written object; false (and a failure) when the provider
+    /// returned values that are still unknown.
+    fn store_object(&mut self, change: &ResourceChange, value: Value) -> Result<bool, ApplyError> {
+        let address = &change.address;
+        let Some(attributes) = value.to_json() else {
+            let message = "the provider returned values that are still unknown".to_string();
+            self.record(change, change.action, Outcome::Failed { message });
+            return Ok(false);
+        };
+        let resource = state::ResourceState {
+            type_name: address.type_name.clone(),
+            name: address.name.clone(),
+            provider: address.provider_name().to_string(),
+            attributes,
+            dependencies: self.dependency_names(address),
+        };
+        self.commit(
+            state::Operation::Upsert { resource },
+            &format!("writing `{address}`"),
+        )?;
+        Ok(true)
+    }
+
+    fn dependency_names(&self, address: &ResourceAddress) -> Vec<String> {
+        self.request
+            .graph
+            .dependencies(address)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// The values of what `address` references: from state when it exists,
+    /// else unknown. Only its direct dependencies, so the cost per object does
+    /// not grow with the configuration.
+    fn known_values(&self, address: &ResourceAddress) -> BTreeMap<ResourceAddress, Value> {
+        self.request
+            .graph
+            .dependencies(address)
+            .into_iter()
+            .map(|a| {
+                let value = self
+                    .state
+                    .get(&a.type_name, &a.name)
+                    .map_or(Value::Unknown, |r| Value::from_json(&r.attributes));
+                (a, value)
+            })
+            .collect()
+    }
+
+    /// Applies `operation` to the state and persists it.
+    fn commit(&mut self, operation: state::Operation, after: &str) -> Result<(), ApplyError> {
+        operation.apply_to(&mut self.state);
+        self.state.serial += 1;
+        self.request
+            .backend
+            .record(&self.state, &operation)
+            .map_err(|source| ApplyError {
+                after: after.to_string(),
+                source,
+            })
+    }
+
+    pub(super) fn store(&mut self, after: &str) -> Result<(), ApplyError> {
+        self.request
+            .backend
+            .store(&self.state)
+            .map_err(|source| ApplyError {
+                after: after.to_string(),
+                source,
+            })
+    }
+
+    fn remove(&mut self, address: &ResourceAddress, after: &str) -> Result<(), ApplyError> {
+        let operation = state::Operation::Remove {
+            type_name: address.type_name.clone(),
+            name: address.name.clone(),
+        };
+        self.commit(operation, after)
+    }
+
+    fn record(&mut self, change: &ResourceChange, action: Action, outcome: Outcome) {
+        if !matches!(outcome, Outcome::Succeeded { .. }) {
+            self.broken.insert(change.address.clone());
+        }
+        self.started.remove(&change.address);
+        self.request
+            .observer
+            .finished(&change.address, action, &outcome);
+        self.outcomes
+            .push((change.address.clone(), action, outcome));
+    }
+
+    fn provider(&self, address: &ResourceAddress) -> Result<Arc<dyn Provider>, String> {
+        self.request
+            .providers
+            .get(address.provider_name())
+            .cloned()
+            .ok_or_else(|| format!("no provider `{}` is configured", address.provider_name()))
+    }
+}
+
+/// A create or an update, ready to send.
+enum Write {
+    Create(CreateRequest),
+    Update(UpdateRequest),
+}
+
+fn in_phase(action: Action, phase: Phase) -> bool {
+    match phase {
+        Phase::Delete => action == Action::Delete,
+        Phase::Converge => matches!(action, Action::Create | Action::Update | Action::Replace),
+    }
+}
+
+fn parse_address(text: &str) -> Option<ResourceAddress> {
+    text.split_once('.')
+        .map(|(t, n)| ResourceAddress::new(t, n))
+}
+
+/// The planned attributes that are known and not sensitive: what an intent
+/// records so that the provider can find the object later, and no secret.
+fn natural_key_material(schema: &BlockSchema, planned: &Value) -> serde_json::Value {
+    let known = planned
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(name, value)| {
+            !value.contains_sensitive()
+                && !schema.attributes.get(*name).is_some_and(|a| a.sensitive)
+        })
+        .filter_map(|(name, value)| Some((name.clone(), value.to_json()?)))
+        .collect();
+    serde_json::Value::Object(known)
+}
