@@ -4,6 +4,7 @@
 //! and delete against a configured [`Client`]. Helpers shared by environment-scoped
 //! types (grouping by environment, "is the environment itself gone?") live here.
 
+pub mod application;
 pub(crate) mod common;
 pub mod environment;
 pub mod group;
@@ -87,6 +88,7 @@ impl Registry {
             Box::new(population::Population),
             Box::new(user::User),
             Box::new(group::Group),
+            Box::new(application::Application),
             Box::new(membership::Membership(membership::Kind::UserInGroup)),
             Box::new(membership::Membership(membership::Kind::GroupNesting)),
             Box::new(role_assignment::RoleAssignment(

@@ -1,0 +1,426 @@
+//! `pingone_application`: WORKER and OIDC web, native and single-page applications
+//! through `oidc_options` (TERRAFORM-PROVIDER.md §3.9; API.md §7).
+//!
+//! PingOne's OIDC application is one flat JSON object: `oidc_options`' attributes are
+//! top-level keys there, and `oidc_options.type` is the application's `type`. Creates
+//! always send `assignActorRoles: false`, so a new application does not inherit the
+//! worker's admin roles (as the official provider does).
+//!
+//! Not yet supported: `saml_options`, `wsfed_options`, `external_link_options`, and the
+//! `mobile_app`, `signing` and `certificate_based_authentication` parts of `oidc_options`.
+
+use async_trait::async_trait;
+use engine::Value;
+use engine::provider::{BlockSchema, Found, ObjectRef, Presence, ProviderError};
+use serde_json::{Map, json};
+
+use super::common::{
+    Collection, api_shape_error, attr, boolean, create_error, delete_tolerant, id_attr, link_attr,
+    read_by_list, segs, string,
+};
+use super::{Resource, environment_gone, invalid, state_string};
+use crate::client::Client;
+use crate::fields::{Field, Kind, attr_type, field, from_json, to_json};
+use crate::values::{
+    IfUnknown, conform, json_string, object_from_pairs, required_string, with_attr,
+};
+
+/// The resource type's name.
+pub const TYPE_NAME: &str = "pingone_application";
+
+const PLURAL: &str = "applications";
+
+const ICON: &[Field] = &[
+    field("id", "id", Kind::Str),
+    field("href", "href", Kind::Str),
+];
+const CORS: &[Field] = &[
+    field("behavior", "behavior", Kind::Str),
+    field("origins", "origins", Kind::Strings),
+];
+
+/// `oidc_options`' attributes and their top-level keys in PingOne's application.
+const OIDC: &[Field] = &[
+    field("type", "type", Kind::Str),
+    field("grant_types", "grantTypes", Kind::Strings),
+    field(
+        "token_endpoint_auth_method",
+        "tokenEndpointAuthMethod",
+        Kind::Str,
+    ),
+    field("response_types", "responseTypes", Kind::Strings),
+    field("redirect_uris", "redirectUris", Kind::Strings),
+    field(
+        "allow_wildcard_in_redirect_uris",
+        "allowWildcardInRedirectUris",
+        Kind::Bool,
+    ),
+    field(
+        "post_logout_redirect_uris",
+        "postLogoutRedirectUris",
+        Kind::Strings,
+    ),
+    field("home_page_url", "homePageUrl", Kind::Str),
+    field("initiate_login_uri", "initiateLoginUri", Kind::Str),
+    field("target_link_uri", "targetLinkUri", Kind::Str),
+    field("jwks", "jwks", Kind::Str),
+    field("jwks_url", "jwksUrl", Kind::Str),
+    field("pkce_enforcement", "pkceEnforcement", Kind::Str),
+    field("par_requirement", "parRequirement", Kind::Str),
+    field("par_timeout", "parTimeout", Kind::Int),
+    field("refresh_token_duration", "refreshTokenDuration", Kind::Int),
+    field(
+        "refresh_token_rolling_duration",
+        "refreshTokenRollingDuration",
+        Kind::Int,
+    ),
+    field(
+        "refresh_token_rolling_grace_period_duration",
+        "refreshTokenRollingGracePeriodDuration",
+        Kind::Int,
+    ),
+    field("refresh_token_type", "refreshTokenType", Kind::Str),
+    field(
+        "additional_refresh_token_replay_protection_enabled",
+        "additionalRefreshTokenReplayProtectionEnabled",
+        Kind::Bool,
+    ),
+    field(
+        "support_unsigned_request_object",
+        "supportUnsignedRequestObject",
+        Kind::Bool,
+    ),
+    field(
+        "require_signed_request_object",
+        "requireSignedRequestObject",
+        Kind::Bool,
+    ),
+    field("idp_signoff", "idpSignoff", Kind::Bool),
+    field("include_x5t", "includeX5t", Kind::Bool),
+    field(
+        "op_session_check_enabled",
+        "opSessionCheckEnabled",
+        Kind::Bool,
+    ),
+    field(
+        "request_scopes_for_multiple_resources_enabled",
+        "requestScopesForMultipleResourcesEnabled",
+        Kind::Bool,
+    ),
+    field("device_path_id", "devicePathId", Kind::Str),
+    field(
+        "device_custom_verification_uri",
+        "deviceCustomVerificationUri",
+        Kind::Str,
+    ),
+    field("device_timeout", "deviceTimeout", Kind::Int),
+    field(
+        "device_polling_interval",
+        "devicePollingInterval",
+        Kind::Int,
+    ),
+    field("cors_settings", "corsSettings", Kind::Obj(CORS)),
+];
+
+const GROUP_OPTIONS: &[Field] = &[
+    field("type", "type", Kind::Str),
+    field("groups", "groups", Kind::Strings),
+];
+
+/// Top-level attributes that are plain renames.
+const PLAIN: &[Field] = &[
+    field("name", "name", Kind::Str),
+    field("description", "description", Kind::Str),
+    field("enabled", "enabled", Kind::Bool),
+    field("tags", "tags", Kind::Strings),
+    field("login_page_url", "loginPageUrl", Kind::Str),
+    field("hidden_from_app_portal", "hiddenFromAppPortal", Kind::Bool),
+    field("icon", "icon", Kind::Obj(ICON)),
+];
+
+/// The schema, following the official Terraform provider.
+pub fn schema() -> BlockSchema {
+    use Presence::{Optional, OptionalComputed, Required};
+    let group_options = attr_type(Kind::Obj(GROUP_OPTIONS));
+    BlockSchema::default()
+        .attr(
+            "id",
+            id_attr("The application's ID, which is also its OAuth client_id."),
+        )
+        .attr(
+            "environment_id",
+            link_attr("The environment that holds the application."),
+        )
+        .attr("name", string(Required, "The application's name."))
+        .attr("description", string(Optional, "A description."))
+        .attr(
+            "enabled",
+            boolean(Optional, "Whether the application is enabled.").default_value(false.into()),
+        )
+        .attr(
+            "tags",
+            attr(
+                attr_type(Kind::Strings),
+                Optional,
+                "Tags such as PING_FED_CONNECTION_INTEGRATION.",
+            ),
+        )
+        .attr(
+            "login_page_url",
+            string(Optional, "A custom sign-on page URL."),
+        )
+        .attr(
+            "access_control_role_type",
+            string(
+                OptionalComputed,
+                "ADMIN_USERS_ONLY to restrict sign-on to admins.",
+            ),
+        )
+        .attr(
+            "hidden_from_app_portal",
+            boolean(
+                Optional,
+                "Whether the application is hidden from the portal.",
+            )
+            .default_value(false.into()),
+        )
+        .attr(
+            "icon",
+            attr(
+                attr_type(Kind::Obj(ICON)),
+                Optional,
+                "The icon: { id, href }.",
+            ),
+        )
+        .attr(
+            "access_control_group_options",
+            attr(
+                group_options,
+                Optional,
+                "Group access control: { type = ALL_GROUPS | ANY_GROUP, groups }.",
+            ),
+        )
+        .attr(
+            "oidc_options",
+            attr(
+                attr_type(Kind::Obj(OIDC)),
+                Optional,
+                "The OIDC settings: { type = WORKER | WEB_APP | ..., grant_types, ... }.",
+            ),
+        )
+}
+
+/// The body of POST (`create` true: with `assignActorRoles: false`) and the full-replace PUT.
+pub fn to_body(planned: &Value, create: bool) -> Result<serde_json::Value, String> {
+    required_string(planned, "name")?;
+    let oidc = match planned.get("oidc_options") {
+        Some(o @ Value::Object(_)) => o,
+        _ => return Err("oidc_options must be set; saml_options, wsfed_options and external_link_options are not supported yet".into()),
+    };
+    required_string(oidc, "type").map_err(|e| format!("oidc_options.{e}"))?;
+    required_string(oidc, "token_endpoint_auth_method").map_err(|e| format!("oidc_options.{e}"))?;
+    let mut body = Map::new();
+    to_json(planned, PLAIN, IfUnknown::Refuse, &mut body)?;
+    to_json(oidc, OIDC, IfUnknown::Omit, &mut body).map_err(|e| format!("oidc_options.{e}"))?;
+    body.insert("protocol".into(), json!("OPENID_CONNECT"));
+    let mut access = Map::new();
+    if let Some(Value::String(role)) = planned.get("access_control_role_type") {
+        access.insert("role".into(), json!({ "type": role }));
+    }
+    if let Some(g @ Value::Object(_)) = planned.get("access_control_group_options") {
+        let kind =
+            required_string(g, "type").map_err(|e| format!("access_control_group_options.{e}"))?;
+        let groups = crate::values::string_list(g, "groups")?.unwrap_or_default();
+        let groups: Vec<_> = groups.iter().map(|id| json!({ "id": id })).collect();
+        access.insert("group".into(), json!({ "type": kind, "groups": groups }));
+    }
+    if !access.is_empty() {
+        body.insert("accessControl".into(), serde_json::Value::Object(access));
+    }
+    if create {
+        body.insert("assignActorRoles".into(), json!(false));
+    }
+    Ok(serde_json::Value::Object(body))
+}
+
+/// The application's attributes from PingOne's JSON, nested objects shaped like `basis`.
+pub fn from_api(api: &serde_json::Value, basis: &Value) -> Result<Value, String> {
+    let id = json_string(api, "/id");
+    if id.is_null() {
+        return Err("PingOne's answer has no application id".to_string());
+    }
+    let mut pairs = from_json(api, PLAIN);
+    let groups = api.pointer("/accessControl/group").map(|g| {
+        let ids: Vec<Value> = g
+            .get("groups")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|x| json_string(x, "/id"))
+            .collect();
+        crate::values::object([
+            ("type", json_string(g, "/type")),
+            ("groups", Value::List(ids)),
+        ])
+    });
+    pairs.extend([
+        ("id".to_string(), id),
+        (
+            "environment_id".to_string(),
+            super::group::environment_id(api, basis),
+        ),
+        (
+            "access_control_role_type".to_string(),
+            json_string(api, "/accessControl/role/type"),
+        ),
+        (
+            "access_control_group_options".to_string(),
+            groups.unwrap_or(Value::Null),
+        ),
+        (
+            "oidc_options".to_string(),
+            object_from_pairs(from_json(api, OIDC)),
+        ),
+    ]);
+    let shaped = pairs
+        .into_iter()
+        .map(|(k, v)| {
+            let v = conform(v, basis.get(&k));
+            (k, v)
+        })
+        .collect();
+    Ok(object_from_pairs(shaped))
+}
+
+/// The `pingone_application` resource type.
+pub(crate) struct Application;
+
+#[async_trait]
+impl Resource for Application {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> BlockSchema {
+        schema()
+    }
+
+    async fn read_many(
+        &self,
+        client: &Client,
+        objects: &[ObjectRef],
+    ) -> Result<Vec<Option<Value>>, ProviderError> {
+        read_by_list(
+            client,
+            TYPE_NAME,
+            objects,
+            PLURAL,
+            |o| {
+                let env = state_string(o, "environment_id")?;
+                Ok(Collection {
+                    segments: segs(&["environments", &env, PLURAL]),
+                    env,
+                })
+            },
+            |o| state_string(o, "id"),
+            from_api,
+        )
+        .await
+    }
+
+    async fn create(
+        &self,
+        client: &Client,
+        address: &str,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let operation = format!("create {address}");
+        let env = required_string(planned, "environment_id").map_err(|e| invalid(&operation, e))?;
+        let body = to_body(planned, true).map_err(|e| invalid(&operation, e))?;
+        let created = client
+            .post(&["environments", &env, PLURAL], &body)
+            .await
+            .map_err(|e| create_error(e, &operation, address, |id| format!("{env}/{id}")))?;
+        from_api(&created, planned).map_err(|e| api_shape_error(&operation, e))
+    }
+
+    async fn update(
+        &self,
+        client: &Client,
+        address: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let operation = format!("update {address}");
+        let env = required_string(prior, "environment_id").map_err(|e| invalid(&operation, e))?;
+        let id = required_string(prior, "id").map_err(|e| invalid(&operation, e))?;
+        let body = to_body(planned, false).map_err(|e| invalid(&operation, e))?;
+        let updated = client
+            .put(&["environments", &env, PLURAL, &id], &body)
+            .await
+            .map_err(|e| e.to_provider_error(&operation))?;
+        from_api(&updated, planned).map_err(|e| api_shape_error(&operation, e))
+    }
+
+    async fn delete(
+        &self,
+        client: &Client,
+        address: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let operation = format!("delete {address}");
+        let env = required_string(prior, "environment_id").map_err(|e| invalid(&operation, e))?;
+        let id = required_string(prior, "id").map_err(|e| invalid(&operation, e))?;
+        delete_tolerant(
+            client,
+            &env,
+            &["environments", &env, PLURAL, &id],
+            &operation,
+        )
+        .await
+    }
+
+    /// Applications have no unique key in PingOne; the name is used, and only a single
+    /// match is adopted (two applications with one name is ambiguous: nothing is found).
+    async fn find(
+        &self,
+        client: &Client,
+        address: &str,
+        planned: &Value,
+    ) -> Result<Found, ProviderError> {
+        let operation = format!("find {address} by name");
+        let env = required_string(planned, "environment_id").map_err(|e| invalid(&operation, e))?;
+        let name = required_string(planned, "name").map_err(|e| invalid(&operation, e))?;
+        let items = match client
+            .list_all(&["environments", &env, PLURAL], PLURAL)
+            .await
+        {
+            Ok(items) => items,
+            Err(e) => {
+                return environment_gone(client, &env, e, &operation)
+                    .await
+                    .map(|()| Found::Nothing);
+            }
+        };
+        let named: Vec<_> = items
+            .iter()
+            .filter(|a| a.get("name").and_then(serde_json::Value::as_str) == Some(name.as_str()))
+            .collect();
+        match named.as_slice() {
+            [one] => from_api(one, planned)
+                .map(Found::Object)
+                .map_err(|e| api_shape_error(&operation, e)),
+            _ => Ok(Found::Nothing),
+        }
+    }
+}
+
+/// `planned` with `oidc_options` replaced, for tests.
+#[cfg(test)]
+pub(crate) fn with_oidc(planned: Value, oidc: Value) -> Value {
+    with_attr(planned, "oidc_options", oidc)
+}
+
+#[cfg(test)]
+#[path = "application_tests.rs"]
+mod tests;

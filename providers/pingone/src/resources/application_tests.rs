@@ -1,0 +1,114 @@
+//! Unit tests of `pingone_application`'s schema and body conversion.
+
+use super::*;
+use crate::values::object;
+
+fn planned() -> Value {
+    object([
+        ("id", Value::Unknown),
+        ("environment_id", "env".into()),
+        ("name", "worker".into()),
+        ("description", Value::Null),
+        ("enabled", true.into()),
+        ("tags", Value::Null),
+        ("login_page_url", Value::Null),
+        ("access_control_role_type", Value::Unknown),
+        ("hidden_from_app_portal", false.into()),
+        ("icon", Value::Null),
+        ("access_control_group_options", Value::Null),
+        ("oidc_options", Value::Null),
+    ])
+}
+
+fn worker() -> Value {
+    object([
+        ("type", "WORKER".into()),
+        (
+            "grant_types",
+            Value::List(vec!["CLIENT_CREDENTIALS".into()]),
+        ),
+        ("token_endpoint_auth_method", "CLIENT_SECRET_BASIC".into()),
+    ])
+}
+
+#[test]
+fn schema_matches_the_terraform_provider() {
+    let s = schema();
+    assert_eq!(s.attributes.len(), 12);
+    assert_eq!(s.attributes["enabled"].default, Some(Value::Bool(false)));
+    assert_eq!(
+        s.attributes["hidden_from_app_portal"].default,
+        Some(Value::Bool(false))
+    );
+    assert!(s.attributes["environment_id"].force_new);
+}
+
+#[test]
+fn worker_body_never_assigns_actor_roles() {
+    let v = with_oidc(planned(), worker());
+    assert_eq!(
+        to_body(&v, true).unwrap(),
+        json!({"name": "worker", "enabled": true, "hiddenFromAppPortal": false,
+               "type": "WORKER", "protocol": "OPENID_CONNECT",
+               "grantTypes": ["CLIENT_CREDENTIALS"], "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC",
+               "assignActorRoles": false})
+    );
+    assert!(
+        to_body(&v, false)
+            .unwrap()
+            .get("assignActorRoles")
+            .is_none()
+    );
+}
+
+#[test]
+fn web_app_options_use_pingone_names() {
+    let oidc = with_attr(
+        with_attr(worker(), "type", "WEB_APP".into()),
+        "redirect_uris",
+        Value::List(vec!["https://app/cb".into()]),
+    );
+    let oidc = with_attr(oidc, "par_timeout", Value::Number(60.0));
+    let oidc = with_attr(
+        oidc,
+        "cors_settings",
+        object([
+            ("behavior", "ALLOW_SPECIFIC_ORIGINS".into()),
+            ("origins", Value::List(vec!["https://a".into()])),
+        ]),
+    );
+    let body = to_body(&with_oidc(planned(), oidc), true).unwrap();
+    assert_eq!(body["type"], json!("WEB_APP"));
+    assert_eq!(body["redirectUris"], json!(["https://app/cb"]));
+    assert_eq!(body["parTimeout"], json!(60));
+    assert_eq!(
+        body["corsSettings"],
+        json!({"behavior": "ALLOW_SPECIFIC_ORIGINS", "origins": ["https://a"]})
+    );
+}
+
+#[test]
+fn other_protocols_are_refused() {
+    assert!(
+        to_body(&planned(), true)
+            .unwrap_err()
+            .contains("oidc_options")
+    );
+}
+
+#[test]
+fn from_api_shapes_oidc_options_like_the_configuration() {
+    let v = with_oidc(planned(), worker());
+    let api = json!({"id": "a1", "name": "worker", "enabled": true, "hiddenFromAppPortal": false,
+        "type": "WORKER", "protocol": "OPENID_CONNECT", "grantTypes": ["CLIENT_CREDENTIALS"],
+        "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC", "pkceEnforcement": "OPTIONAL",
+        "refreshTokenDuration": 2592000, "accessControl": {"role": {"type": "ADMIN_USERS_ONLY"}}});
+    let back = from_api(&api, &v).unwrap();
+    assert_eq!(back.get("oidc_options"), Some(&worker()));
+    assert_eq!(
+        back.get("access_control_role_type"),
+        Some(&Value::from("ADMIN_USERS_ONLY"))
+    );
+    assert_eq!(back.get("environment_id"), Some(&Value::from("env")));
+    assert!(from_api(&json!({}), &v).is_err());
+}
