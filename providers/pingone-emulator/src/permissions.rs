@@ -468,4 +468,34 @@ mod tests {
         assert_eq!(error.status(), StatusCode::FORBIDDEN);
         assert!(check(&data, &worker, &Method::GET, ENV, "/v1/environments/nope").is_ok());
     }
+
+    #[test]
+    fn population_scope_covers_only_that_populations_users() {
+        let mut data = seed::tenant().expect("seed");
+        let pop = data.populations[0].id.clone();
+        let grant = seed::assignment(
+            "pa",
+            ADMIN_ENVIRONMENT_ID,
+            IDENTITY_DATA_ADMIN,
+            "POPULATION",
+            &pop,
+            false,
+        );
+        data.role_assignments.insert(grant);
+        let body = serde_json::json!({"username": "u", "email": "u@example.com"});
+        let input = crate::users::UserInput::parse(
+            body.as_object().expect("object"),
+            crate::users::Mode::Create,
+        )
+        .expect("input");
+        let user = crate::users::create(&mut data, ADMIN_ENVIRONMENT_ID, input).expect("user");
+        let one = "/v1/environments/{env_id}/users/{user_id}";
+        let path = format!("/v1/environments/{ADMIN_ENVIRONMENT_ID}/users/{}", user.id);
+        assert!(check(&data, "pa", &Method::GET, one, &path).is_ok());
+        let list = "/v1/environments/{env_id}/users";
+        assert_eq!(
+            status(&data, "pa", Method::GET, list),
+            Some(StatusCode::FORBIDDEN)
+        );
+    }
 }
