@@ -5,11 +5,13 @@
 //! types (grouping by environment, "is the environment itself gone?") live here.
 
 pub mod application;
+pub mod application_secret;
 pub(crate) mod common;
 pub mod environment;
 pub mod group;
 pub mod membership;
 pub mod population;
+pub mod population_default;
 pub mod role_assignment;
 pub mod user;
 
@@ -89,6 +91,8 @@ impl Registry {
             Box::new(user::User),
             Box::new(group::Group),
             Box::new(application::Application),
+            Box::new(application_secret::ApplicationSecret),
+            Box::new(population_default::PopulationDefault),
             Box::new(membership::Membership(membership::Kind::UserInGroup)),
             Box::new(membership::Membership(membership::Kind::GroupNesting)),
             Box::new(role_assignment::RoleAssignment(
