@@ -24,12 +24,12 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
                 "The request could not be completed. The Content-Type must be application/json.",
             ));
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|rejection| match rejection.status() {
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            match rejection.status() {
                 StatusCode::PAYLOAD_TOO_LARGE => crate::traffic::too_large(),
                 status => ApiError::new(status, "INVALID_REQUEST", rejection.body_text()),
-            })?;
+            }
+        })?;
         parse_object(&bytes).map(JsonObject)
     }
 }

@@ -74,7 +74,10 @@ async fn a_dropped_connection_after_commit_still_commits_the_change() {
         .send()
         .await;
     // hyper closes the connection before the status line: the request itself fails.
-    assert!(sent.is_err(), "the client must not get a response: {sent:?}");
+    assert!(
+        sent.is_err(),
+        "the client must not get a response: {sent:?}"
+    );
     s.running
         .emulator()
         .set_faults(Faults::default())
