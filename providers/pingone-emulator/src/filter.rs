@@ -155,6 +155,8 @@ pub(crate) fn parse(input: &str, spec: FilterSpec) -> Result<Filter, ApiError> {
         tokens,
         pos: 0,
         spec,
+        depth: 0,
+        comparisons: 0,
     };
     let filter = parser.or_expr().map_err(|m| filter_error(m, spec))?;
     match parser.tokens.get(parser.pos) {
@@ -236,7 +238,16 @@ struct Parser {
     tokens: Vec<Token>,
     pos: usize,
     spec: FilterSpec,
+    /// Open parentheses around the current position.
+    depth: usize,
+    /// Comparisons parsed so far.
+    comparisons: usize,
 }
+
+/// Bounds that keep parsing, matching and dropping a filter (all recursive) far from the
+/// stack's limit, whatever a client sends.
+const MAX_DEPTH: usize = 32;
+const MAX_COMPARISONS: usize = 100;
 
 impl Parser {
     fn next(&mut self) -> Option<Token> {
@@ -272,13 +283,26 @@ impl Parser {
     fn primary(&mut self) -> Result<Filter, String> {
         match self.next() {
             Some(Token::Open) => {
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return Err(format!("Filters may nest at most {MAX_DEPTH} parentheses."));
+                }
                 let inner = self.or_expr()?;
+                self.depth -= 1;
                 match self.next() {
                     Some(Token::Close) => Ok(inner),
                     _ => Err("Missing ')' in filter.".into()),
                 }
             }
-            Some(Token::Word(name)) => self.comparison(&name),
+            Some(Token::Word(name)) => {
+                self.comparisons += 1;
+                if self.comparisons > MAX_COMPARISONS {
+                    return Err(format!(
+                        "Filters may have at most {MAX_COMPARISONS} comparisons."
+                    ));
+                }
+                self.comparison(&name)
+            }
             Some(token) => Err(format!("Expected an attribute name, found {token:?}.")),
             None => Err("The filter is incomplete.".into()),
         }
@@ -365,6 +389,20 @@ mod tests {
         assert!(filter.matches_any(&|_| vec!["g1".into(), "g2".into()]));
         assert!(!filter.matches_any(&|_| Vec::new()));
         assert_eq!(filter.equality("memberOfGroups.id"), Some("g2"));
+    }
+
+    #[test]
+    fn huge_filters_are_refused_not_overflowing_the_stack() {
+        let deep = format!(
+            "{}name eq \"x\"{}",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        );
+        assert_eq!(error_detail(&deep)["code"], "INVALID_FILTER");
+        let long = vec![r#"name eq "x""#; 50_000].join(" and ");
+        assert_eq!(error_detail(&long)["code"], "INVALID_FILTER");
+        let ok = vec![r#"name eq "x""#; 100].join(" or ");
+        assert!(parse(&ok, SPEC).is_ok());
     }
 
     #[test]
