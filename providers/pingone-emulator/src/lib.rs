@@ -16,6 +16,13 @@
 //! API `/v1/...`. Calls under an environment that does not exist answer 403 `ACCESS_FAILED`, as
 //! PingOne does (API.md §8.1); `GET /v1/environments/{id}` answers 404 for it.
 //!
+//! Every `/v1` call is checked against the calling application's role assignments (the
+//! `permissions` module: one permission per route, scopes organization > environment >
+//! population/application). The seeded admin worker holds Organization Admin at organization
+//! scope and Environment Admin, Identity Data Admin and Client Application Developer on the
+//! admin environment, and gets those three roles on every environment it creates, so it can do
+//! everything; a worker created through the API can do what its role assignments allow.
+//!
 //! Tests can inject faults ([`Emulator::set_faults`]), change the rate limit
 //! ([`Emulator::set_rate_limit`]) and count requests ([`Emulator::counters`]), also over HTTP
 //! under `/__emulator/` (see the `routes::admin` module).
