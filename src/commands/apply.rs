@@ -50,9 +50,15 @@ pub(crate) async fn run(
         .backend
         .check_writable()
         .map_err(|e| crate::session::state_error("cannot apply: state could not be written", &e))?;
-    let observer = LineObserver::new(ui.style);
+    let total = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::NoOp)
+        .count();
+    let observer = LineObserver::new(ui.style, total);
+    let ticker = observer.spawn_ticker();
     let interrupt = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let _listener = listen_for_interrupt(interrupt.clone());
+    let listener = listen_for_interrupt(interrupt.clone());
     let report = engine::apply::apply(ApplyRequest {
         plan: &plan,
         config: &session.config,
@@ -60,12 +66,14 @@ pub(crate) async fn run(
         variables: &session.variables,
         providers: &session.providers,
         backend: session.backend.as_ref(),
-        observer: &observer,
+        observer: observer.as_ref(),
         parallelism: usize::from(args.parallelism),
         interrupt: Some(&interrupt),
     })
-    .await
-    .map_err(|e| crate::session::state_error(&e.to_string(), &e.source))?;
+    .await;
+    ticker.abort();
+    listener.abort();
+    let report = report.map_err(|e| crate::session::state_error(&e.to_string(), &e.source))?;
     let status = summarize(&report.outcomes, destroy)?;
     if !destroy {
         print_outputs(&session, &report.state)?;

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
+use engine::plan::Plan;
 use engine::plan::file::PlanFile;
-use engine::plan::{Plan, PlanMode};
 
 use crate::Status;
 use crate::cli::PlanArgs;
