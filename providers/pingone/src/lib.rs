@@ -18,6 +18,7 @@ mod provider;
 pub mod region;
 mod resolve;
 pub mod resources;
+pub mod risks;
 pub mod schema;
 pub mod settings;
 mod values;

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use engine::Value;
 use engine::provider::{
     CreateRequest, DeleteRequest, FindRequest, Found, Provider, ProviderError, ProviderSchema,
-    ReadManyRequest, ReadManyResponse, UpdateRequest,
+    ReadManyRequest, ReadManyResponse, RiskRequest, UpdateRequest,
 };
 
 use crate::client::{Client, ClientOptions};
@@ -89,7 +89,15 @@ impl Provider for PingOneProvider {
             block: &block,
             env: &env,
         };
-        let client_config = sources.resolve(self.options.clone())?;
+        let mut options = self.options.clone();
+        let env_rate = match &self.environment {
+            Some(_) => None,
+            None => std::env::var(REQUESTS_PER_SECOND_ENV).ok(),
+        };
+        if let Some(rate) = requests_per_second(config, env_rate.as_deref())? {
+            options.requests_per_second = Some(rate);
+        }
+        let client_config = sources.resolve(options)?;
         tracing::debug!(
             api_url = %client_config.api_url,
             token_url = %client_config.token_url(),
@@ -101,8 +109,16 @@ impl Provider for PingOneProvider {
             .authenticate()
             .await
             .map_err(|e| e.to_provider_error("authenticate to pingone"))?;
+        remember_roles(&client).await;
         *self.client.write().unwrap_or_else(PoisonError::into_inner) = Some(client);
         Ok(())
+    }
+
+    fn risks(&self, change: &RiskRequest<'_>) -> Vec<String> {
+        match self.client() {
+            Ok(client) => crate::risks::assess(client.facts(), change),
+            Err(_) => crate::risks::assess(&crate::risks::Facts::default(), change),
+        }
     }
 
     async fn read_many(&self, request: ReadManyRequest) -> Result<ReadManyResponse, ProviderError> {
@@ -152,6 +168,53 @@ impl Provider for PingOneProvider {
     }
 }
 
+/// The environment variable that sets `requests_per_second`.
+pub(crate) const REQUESTS_PER_SECOND_ENV: &str = "PINGONE_REQUESTS_PER_SECOND";
+
+/// The request rate from the provider block's `requests_per_second`, else from the
+/// environment variable's text; `None` when neither sets it.
+fn requests_per_second(config: &Value, env: Option<&str>) -> Result<Option<f64>, ProviderError> {
+    let from_block = match config.get("requests_per_second") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => Some(*n),
+        Some(other) => {
+            return Err(config_error(format!(
+                "requests_per_second must be a number, not a {}",
+                other.type_name()
+            )));
+        }
+    };
+    let rate = match (from_block, env.map(str::trim).filter(|t| !t.is_empty())) {
+        (Some(n), _) => n,
+        (None, Some(text)) => text.parse::<f64>().map_err(|_| {
+            config_error(format!(
+                "{REQUESTS_PER_SECOND_ENV} must be a number, not {text:?}"
+            ))
+        })?,
+        (None, None) => return Ok(None),
+    };
+    if !(rate.is_finite() && rate > 0.0) {
+        return Err(config_error(format!(
+            "requests_per_second must be a positive number, not {rate}"
+        )));
+    }
+    Ok(Some(rate))
+}
+
+/// Lists the built-in roles once, so plans can name the roles a grant gives. A failure
+/// only costs the role names in risk messages.
+async fn remember_roles(client: &Client) {
+    match client.list_all(&["roles"], "roles").await {
+        Ok(roles) => client.facts().remember_roles(roles.iter().filter_map(|r| {
+            Some((
+                r.get("id")?.as_str()?.to_string(),
+                r.get("name")?.as_str()?.to_string(),
+            ))
+        })),
+        Err(e) => tracing::debug!("could not list PingOne roles: {e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use engine::provider::ProviderErrorKind;
@@ -169,6 +232,20 @@ mod tests {
                 .contains_key("service_endpoints")
         );
         assert!(p.schema().resources.contains_key("pingone_population"));
+    }
+
+    #[test]
+    fn request_rates_come_from_the_block_then_the_environment() {
+        let block = Value::Object([("requests_per_second".to_string(), Value::Number(5.0))].into());
+        assert_eq!(requests_per_second(&block, Some("9")).unwrap(), Some(5.0));
+        assert_eq!(
+            requests_per_second(&Value::Null, Some(" 9 ")).unwrap(),
+            Some(9.0)
+        );
+        assert_eq!(requests_per_second(&Value::Null, None).unwrap(), None);
+        assert!(requests_per_second(&Value::Null, Some("fast")).is_err());
+        let zero = Value::Object([("requests_per_second".to_string(), Value::Number(0.0))].into());
+        assert!(requests_per_second(&zero, None).is_err());
     }
 
     #[tokio::test]

@@ -39,6 +39,14 @@ pub fn provider_block() -> BlockSchema {
             string("The auth base URL instead of https://auth.pingone.<tld> (PINGONE_AUTH_URL)."),
         )
         .attr(
+            "requests_per_second",
+            AttributeSchema::new(
+                AttrType::Number,
+                Presence::Optional,
+                "Requests per second to PingOne, shared by all parallel work (PINGONE_REQUESTS_PER_SECOND).",
+            ),
+        )
+        .attr(
             "service_endpoints",
             AttributeSchema::new(
                 endpoints,
@@ -55,7 +63,7 @@ mod tests {
     #[test]
     fn all_attributes_optional_and_only_the_secret_sensitive() {
         let block = provider_block();
-        assert_eq!(block.attributes.len(), 7);
+        assert_eq!(block.attributes.len(), 8);
         for (name, attr) in &block.attributes {
             assert_eq!(attr.presence, Presence::Optional, "{name}");
             assert_eq!(attr.sensitive, name == "client_secret", "{name}");

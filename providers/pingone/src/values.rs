@@ -174,21 +174,6 @@ pub(crate) fn conform(live: Value, basis: Option<&Value>) -> Value {
     }
 }
 
-/// An object with its null-valued keys removed (for elements of sets of objects,
-/// whose configuration usually names only the keys it sets).
-pub(crate) fn without_nulls(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, without_nulls(v)))
-                .collect(),
-        ),
-        Value::List(items) => Value::List(items.into_iter().map(without_nulls).collect()),
-        other => other,
-    }
-}
-
 /// An object value from attribute pairs.
 pub(crate) fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
     Value::Object(
@@ -258,10 +243,6 @@ mod tests {
         assert_eq!(conform(live.clone(), Some(&Value::Unknown)), live);
         let empty = object([("given", Value::Null)]);
         assert_eq!(conform(empty, Some(&Value::Null)), Value::Null);
-        assert_eq!(
-            without_nulls(object([("a", Value::Null), ("b", "x".into())])),
-            object([("b", "x".into())])
-        );
     }
 
     #[test]

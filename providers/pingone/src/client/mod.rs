@@ -5,9 +5,11 @@
 //! into JSON or a [`ClientError`].
 
 mod error;
+mod limiter;
 mod paging;
 mod reply;
 mod retry;
+mod settle;
 mod token;
 
 use std::sync::Arc;
@@ -18,7 +20,9 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 pub use error::{ApiError, ClientError, Endpoint, ErrorDetail, InnerError};
+pub use limiter::RateLimiter;
 pub use retry::{RetryPolicy, is_retryable_code, is_retryable_status, parse_retry_after};
+pub use settle::{NewEnvironments, is_propagation};
 
 use crate::endpoint::{is_loopback, join_segments};
 use reply::{Reply, unreachable};
@@ -38,6 +42,11 @@ pub struct ClientOptions {
     pub request_timeout: Duration,
     /// The longest wait to connect.
     pub connect_timeout: Duration,
+    /// Requests per second to PingOne's API, shared by all parallel work; `None` is unlimited.
+    pub requests_per_second: Option<f64>,
+    /// How long to keep retrying PingOne's eventual-consistency answers (permissions not
+    /// yet propagated, a new environment's contents not yet visible).
+    pub settle_window: Duration,
 }
 
 impl Default for ClientOptions {
@@ -47,6 +56,8 @@ impl Default for ClientOptions {
             page_limit: 500,
             request_timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
+            requests_per_second: None,
+            settle_window: Duration::from_secs(120),
         }
     }
 }
@@ -87,6 +98,9 @@ struct Inner {
     environment_id: String,
     tokens: TokenSource,
     options: ClientOptions,
+    limiter: Option<RateLimiter>,
+    new_environments: NewEnvironments,
+    facts: crate::risks::Facts,
 }
 
 impl std::fmt::Debug for Client {
@@ -122,6 +136,9 @@ impl Client {
                 api_url: config.api_url,
                 environment_id,
                 tokens: TokenSource::new(token_url, config.client_id, config.client_secret),
+                limiter: config.options.requests_per_second.map(RateLimiter::new),
+                new_environments: NewEnvironments::default(),
+                facts: crate::risks::Facts::default(),
                 options: config.options,
             }),
         })
@@ -131,6 +148,11 @@ impl Client {
     /// unreachable auth URL are reported before planning, not halfway through.
     pub async fn authenticate(&self) -> Result<(), ClientError> {
         self.token().await.map(|_| ())
+    }
+
+    /// What has been learned from PingOne for risk assessment.
+    pub fn facts(&self) -> &crate::risks::Facts {
+        &self.inner.facts
     }
 
     /// The environment hosting the worker application (it always exists).
@@ -211,10 +233,15 @@ impl Client {
         content_type: &'static str,
     ) -> Result<serde_json::Value, ClientError> {
         let policy = &self.inner.options.retry;
+        let started = std::time::Instant::now();
         let mut renewed = false;
         let mut retry_number = 0;
+        let mut settle_number = 0;
         loop {
             let token = self.token().await?;
+            if let Some(limiter) = &self.inner.limiter {
+                limiter.acquire().await;
+            }
             let reply = self
                 .send_once(&method, &url, body, content_type, &token.value)
                 .await?;
@@ -225,7 +252,9 @@ impl Client {
                 continue;
             }
             if reply.status.is_success() {
-                return reply.success_json(Endpoint::Api);
+                let json = reply.success_json(Endpoint::Api)?;
+                self.remember_new_environment(&method, &url, &json);
+                return Ok(json);
             }
             let error = reply.api_error();
             if is_transient(reply.status.as_u16(), &error) && retry_number + 1 < policy.max_attempts
@@ -236,7 +265,31 @@ impl Client {
                 retry_number += 1;
                 continue;
             }
+            if settle::is_settling(&error, url.path(), &self.inner.new_environments)
+                && started.elapsed() < self.inner.options.settle_window
+            {
+                // Capped short: propagation usually takes seconds, not minutes.
+                let wait = policy.backoff(settle_number.min(3));
+                tracing::debug!(%method, %url, status = reply.status.as_u16(), ?wait, "waiting for PingOne to settle");
+                tokio::time::sleep(wait).await;
+                settle_number += 1;
+                continue;
+            }
             return Err(error);
+        }
+    }
+
+    /// Remembers an environment this client just created: its contents may answer
+    /// 403/404 for a few seconds (API.md §8.3).
+    fn remember_new_environment(&self, method: &Method, url: &Url, json: &serde_json::Value) {
+        if *method == Method::POST
+            && url
+                .path()
+                .trim_end_matches('/')
+                .ends_with("/v1/environments")
+            && let Some(id) = json.get("id").and_then(serde_json::Value::as_str)
+        {
+            self.inner.new_environments.created(id);
         }
     }
 

@@ -21,9 +21,7 @@ use super::common::{
 use super::{Resource, environment_gone, invalid, state_string};
 use crate::client::Client;
 use crate::fields::{Field, Kind, attr_type, field, from_json, to_json};
-use crate::values::{
-    IfUnknown, conform, json_string, object_from_pairs, required_string, with_attr,
-};
+use crate::values::{IfUnknown, conform, json_string, object_from_pairs, required_string};
 
 /// The resource type's name.
 pub const TYPE_NAME: &str = "pingone_application";
@@ -418,7 +416,7 @@ impl Resource for Application {
 /// `planned` with `oidc_options` replaced, for tests.
 #[cfg(test)]
 pub(crate) fn with_oidc(planned: Value, oidc: Value) -> Value {
-    with_attr(planned, "oidc_options", oidc)
+    crate::values::with_attr(planned, "oidc_options", oidc)
 }
 
 #[cfg(test)]

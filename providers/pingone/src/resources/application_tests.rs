@@ -1,7 +1,7 @@
 //! Unit tests of `pingone_application`'s schema and body conversion.
 
 use super::*;
-use crate::values::object;
+use crate::values::{object, with_attr};
 
 fn planned() -> Value {
     object([

@@ -206,6 +206,7 @@ impl Resource for Population {
             let Some(live) = list_environment(client, &env, &operation).await? else {
                 continue; // The environment is gone, and its populations with it.
             };
+            remember_user_counts(client, &live);
             for index in members {
                 let object = &objects[index];
                 let id = state_string(object, "id")?;
@@ -338,6 +339,18 @@ async fn list_environment(
         Err(e) => environment_gone(client, env, e, operation)
             .await
             .map(|()| None),
+    }
+}
+
+/// Notes each population's `userCount`, for the "deletes a population with users" risk.
+fn remember_user_counts(client: &Client, live: &HashMap<String, serde_json::Value>) {
+    for (id, population) in live {
+        if let Some(count) = population
+            .get("userCount")
+            .and_then(serde_json::Value::as_u64)
+        {
+            client.facts().remember_user_count(id, count);
+        }
     }
 }
 

@@ -1,0 +1,135 @@
+//! PingOne's eventual-consistency answers (API.md §8.3–8.4), retried for a bounded time.
+//!
+//! - role assignments not yet propagated: "The actor attempting to perform the request is
+//!   not authorized.", "The request could not be completed. You do not have access to this
+//!   resource.", or a detail "Must have role at the same or broader scope";
+//! - an environment created moments ago: its sub-resources may answer 403 or 404 for a
+//!   few seconds (the SDKs retry for 17–30 s after `createdAt`).
+//!
+//! Environments created through this client are remembered with their creation time,
+//! so a 404 or 403 under one of them is retried only while it is new.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use super::ClientError;
+
+/// Messages PingOne gives while new role assignments propagate.
+const PROPAGATION: &[&str] = &[
+    "The actor attempting to perform the request is not authorized",
+    "The request could not be completed. You do not have access to this resource",
+    "Must have role at the same or broader scope",
+];
+
+/// How long after creation an environment may answer 403/404 for its contents.
+pub(super) const NEW_ENVIRONMENT: Duration = Duration::from_secs(30);
+
+/// True when `error` is a "permissions not propagated yet" answer.
+pub fn is_propagation(error: &ClientError) -> bool {
+    matches!(error.status(), Some(400 | 401 | 403))
+        && error
+            .messages()
+            .iter()
+            .any(|m| PROPAGATION.iter().any(|p| m.starts_with(p)))
+}
+
+/// Environments this client created, with when.
+#[derive(Debug, Default)]
+pub struct NewEnvironments {
+    created: Mutex<HashMap<String, Instant>>,
+}
+
+impl NewEnvironments {
+    /// Remembers that `id` was just created.
+    pub fn created(&self, id: &str) {
+        let mut created = self
+            .created
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        created.insert(id.to_string(), Instant::now());
+    }
+
+    /// True when `path` (`/v1/environments/{id}/...`) is under an environment created
+    /// less than [`NEW_ENVIRONMENT`] ago.
+    pub fn is_new(&self, path: &str) -> bool {
+        let mut parts = path.trim_start_matches('/').split('/');
+        let (Some("v1"), Some("environments"), Some(id), Some(_)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return false;
+        };
+        let created = self
+            .created
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        created
+            .get(id)
+            .is_some_and(|at| at.elapsed() < NEW_ENVIRONMENT)
+    }
+}
+
+/// True when `error`, for a request to `path`, may go away by itself if retried.
+pub(super) fn is_settling(error: &ClientError, path: &str, new: &NewEnvironments) -> bool {
+    is_propagation(error) || (matches!(error.status(), Some(403 | 404)) && new.is_new(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::{ApiError, ErrorDetail};
+
+    fn error(status: u16, message: &str, detail: Option<&str>) -> ClientError {
+        ClientError::from(ApiError {
+            method: "GET".into(),
+            path: "/v1/x".into(),
+            status,
+            code: "ACCESS_FAILED".into(),
+            message: message.into(),
+            details: detail
+                .map(|m| {
+                    vec![ErrorDetail {
+                        message: Some(m.into()),
+                        ..ErrorDetail::default()
+                    }]
+                })
+                .unwrap_or_default(),
+            id: None,
+        })
+    }
+
+    #[test]
+    fn propagation_messages_are_recognised() {
+        assert!(is_propagation(&error(
+            403,
+            "The actor attempting to perform the request is not authorized.",
+            None
+        )));
+        assert!(is_propagation(&error(
+            403,
+            "nope",
+            Some("Must have role at the same or broader scope")
+        )));
+        assert!(!is_propagation(&error(
+            403,
+            "You do not have permissions or are not licensed to make this request.",
+            None
+        )));
+        assert!(!is_propagation(&error(
+            404,
+            "The actor attempting to perform the request is not authorized.",
+            None
+        )));
+    }
+
+    #[test]
+    fn only_new_environments_settle() {
+        let new = NewEnvironments::default();
+        new.created("e1");
+        let gone = error(404, "not found", None);
+        assert!(is_settling(&gone, "/v1/environments/e1/populations", &new));
+        assert!(!is_settling(&gone, "/v1/environments/e2/populations", &new));
+        // The environment itself answering 404 is not "settling".
+        assert!(!is_settling(&gone, "/v1/environments/e1", &new));
+    }
+}
