@@ -55,6 +55,7 @@ struct Target {
     client: Client,
     token: String,
     base_url: String,
+    env_id: String,
     env_url: String,
 }
 
@@ -91,6 +92,7 @@ async fn run() {
         client,
         token,
         base_url: creds.api_url.clone(),
+        env_id: creds.environment_id.clone(),
         env_url,
     });
     println!(
@@ -108,6 +110,13 @@ async fn run() {
     })
     .await;
     println!("harness ceiling (GET /__emulator/...)   {ceiling:>9.0} requests/s");
+
+    // Routing, the traffic layer and a store read, but no bearer token to verify.
+    let jwks = measure(&target, &settings, |t, _| {
+        t.client.get(format!("{}/{}/as/jwks", t.base_url, t.env_id))
+    })
+    .await;
+    println!("GET /{{envId}}/as/jwks (no token)        {jwks:>9.0} requests/s");
 
     let gets = measure(&target, &settings, |t, _| t.get("")).await;
     println!("GET /v1/environments/{{id}}             {gets:>9.0} requests/s");

@@ -33,6 +33,8 @@ pub(crate) struct Traffic {
     pub(crate) faults: FaultState,
     pub(crate) limiter: RateLimiter,
     pub(crate) counters: Counters,
+    /// Environments created before this (seeded or loaded) are never in a consistency window.
+    opened_at: DateTime<Utc>,
 }
 
 impl Traffic {
@@ -42,6 +44,7 @@ impl Traffic {
             faults: FaultState::new(Faults::default()),
             limiter: RateLimiter::new(RateLimit::default()),
             counters: Counters::default(),
+            opened_at: Utc::now(),
         }
     }
 }
@@ -101,6 +104,8 @@ pub(crate) async fn layer(
 struct Target {
     license: String,
     environment: Option<(DateTime<Utc>, bool)>,
+    /// `/{envId}/as/...`: the token endpoint answers OAuth errors, so no window there.
+    auth_path: bool,
 }
 
 impl Target {
@@ -120,24 +125,29 @@ impl Target {
                     .map(|env| (env.license_id.clone(), env.created_at))
             })
         });
+        let auth_path = !path.starts_with("/v1/");
         match found {
             Some((license, created_at)) => Target {
                 license,
                 environment: Some((created_at, is_environment_itself)),
+                auth_path,
             },
             None => Target {
                 license: String::new(),
                 environment: None,
+                auth_path,
             },
         }
     }
 
     /// The answer for an environment still inside its consistency window
     /// ([`Faults::env_consistency_ms`]): 404 for `GET /v1/environments/{id}`, 403
-    /// `ACCESS_FAILED` for anything under it (API.md §8.3).
+    /// `ACCESS_FAILED` for anything under it (API.md §8.3). Environments that existed when the
+    /// emulator was opened (the seeded ones, those of a data file) are never hidden.
     fn still_hidden(&self, emulator: &Emulator, method: &Method) -> Option<ApiError> {
         let (created_at, is_environment_itself) = self.environment?;
-        if emulator.environment_visible(created_at) {
+        let seeded = created_at <= emulator.traffic().opened_at;
+        if self.auth_path || seeded || emulator.environment_visible(created_at) {
             return None;
         }
         Some(if is_environment_itself && method == Method::GET {

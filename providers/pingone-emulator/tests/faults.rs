@@ -103,17 +103,54 @@ async fn a_new_environment_is_hidden_during_its_consistency_window() {
             ..Faults::default()
         })
         .expect("set");
-    // The seeded environment was created a moment ago: inside the window.
-    let under = s.call(Method::GET, &s.env_path("/populations"), None).await;
+    // The seeded environment existed before: never hidden.
+    assert_eq!(
+        s.call(Method::GET, &s.env_path("/populations"), None)
+            .await
+            .status,
+        200
+    );
+    let orgs = s.call(Method::GET, "/v1/organizations", None).await;
+    let org = orgs.body["_embedded"]["organizations"][0]["id"]
+        .as_str()
+        .expect("org")
+        .to_owned();
+    let licenses = s
+        .call(
+            Method::GET,
+            &format!("/v1/organizations/{org}/licenses"),
+            None,
+        )
+        .await;
+    let license = licenses.body["_embedded"]["licenses"][0]["id"].clone();
+    let body =
+        json!({ "name": "Fresh", "type": "SANDBOX", "region": "EU", "license": { "id": license } });
+    let created = s.call(Method::POST, "/v1/environments", Some(&body)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let env = format!(
+        "/v1/environments/{}",
+        created.body["id"].as_str().expect("id")
+    );
+
+    let under = s
+        .call(Method::GET, &format!("{env}/populations"), None)
+        .await;
     assert_eq!(
         (under.status.as_u16(), under.body["code"].clone()),
         (403, json!("ACCESS_FAILED"))
     );
-    let itself = s.call(Method::GET, &s.env_path(""), None).await;
+    assert_matches_spec("GET", &format!("{env}/populations"), 403, &under.body);
+    let itself = s.call(Method::GET, &env, None).await;
     assert_eq!(itself.status, 404);
-    assert_matches_spec("GET", &s.env_path(""), 404, &itself.body);
+    assert_matches_spec("GET", &env, 404, &itself.body);
     emulator.set_faults(Faults::default()).expect("set");
-    assert_eq!(s.call(Method::GET, &s.env_path(""), None).await.status, 200);
+    assert_eq!(s.call(Method::GET, &env, None).await.status, 200);
+    assert_eq!(
+        s.call(Method::GET, &format!("{env}/populations"), None)
+            .await
+            .status,
+        200
+    );
     s.running.shutdown().await;
 }
 
