@@ -55,6 +55,19 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// Whether the record must reach the disk before the run goes on, rather
+    /// than merely the operating system (which keeps it if the process is
+    /// killed, but not if the machine loses power).
+    ///
+    /// Only the intent before a create must: it is what lets the next run find
+    /// an object whose creation was not recorded. Every other record can be
+    /// rebuilt if lost with the machine: a lost create result is adopted
+    /// through its intent, and a lost update or delete is seen by the next
+    /// refresh. Syncing one record also syncs every record written before it.
+    pub fn must_be_durable(&self) -> bool {
+        matches!(self, Operation::BeginCreate { .. })
+    }
+
     /// Applies this operation to `state` (the serial is the caller's business).
     pub fn apply_to(&self, state: &mut State) {
         match self {
@@ -113,15 +126,25 @@ impl Journal {
         })
     }
 
-    /// Appends `record` as one line and waits until it is on disk.
+    /// Appends `record` as one line, and waits until it is on disk when the
+    /// record [must be durable](Operation::must_be_durable).
     pub fn append(&mut self, record: &Record) -> Result<(), Error> {
-        let mut line = serde_json::to_vec(record).map_err(|e| self.write_err(e.into()))?;
-        line.push(b'\n');
-        // One write call per line: a crash leaves at most a torn last line.
-        self.file
-            .write_all(&line)
-            .and_then(|()| self.file.sync_data())
-            .map_err(|e| self.write_err(e))
+        self.append_all(std::slice::from_ref(record))
+    }
+
+    /// Appends `records`, one line each, with one sync when any must be durable.
+    pub fn append_all(&mut self, records: &[Record]) -> Result<(), Error> {
+        let mut lines = Vec::new();
+        for record in records {
+            serde_json::to_writer(&mut lines, record).map_err(|e| self.write_err(e.into()))?;
+            lines.push(b'\n');
+        }
+        // One write call: a crash leaves at most a torn last line.
+        self.file.write_all(&lines).map_err(|e| self.write_err(e))?;
+        if records.iter().any(|r| r.operation.must_be_durable()) {
+            self.file.sync_data().map_err(|e| self.write_err(e))?;
+        }
+        Ok(())
     }
 
     fn write_err(&self, source: std::io::Error) -> Error {

@@ -57,6 +57,8 @@ pub struct ApplyReport {
     pub outcomes: Vec<(ResourceAddress, Action, Outcome)>,
     /// The state as last persisted.
     pub state: state::State,
+    /// Time spent persisting state (to see what share of an apply it takes).
+    pub persisting: std::time::Duration,
 }
 
 impl ApplyReport {
@@ -86,13 +88,16 @@ pub async fn apply(request: ApplyRequest<'_>) -> Result<ApplyReport, ApplyError>
         run.state.serial += 1;
         run.store("refresh")?;
     }
+    run.record_known_intents()?;
     run.walk(run::Phase::Delete).await?;
     run.walk(run::Phase::Converge).await?;
+    run.forget_unattempted_intents();
     // Compaction: one snapshot with every operation, so the next load reads no journal.
     run.store("the apply")?;
     Ok(ApplyReport {
         outcomes: run.outcomes,
         state: run.state,
+        persisting: run.persisting,
     })
 }
 

@@ -53,6 +53,8 @@ pub(super) struct Run<'a> {
     /// When each operation under way started.
     started: BTreeMap<ResourceAddress, Instant>,
     pub(super) outcomes: Vec<(ResourceAddress, Action, Outcome)>,
+    /// Time spent in the backend.
+    pub(super) persisting: Duration,
 }
 
 impl<'a> Run<'a> {
@@ -75,6 +77,7 @@ impl<'a> Run<'a> {
             broken: BTreeSet::new(),
             started: BTreeMap::new(),
             outcomes: Vec::new(),
+            persisting: Duration::ZERO,
         }
     }
 
@@ -265,21 +268,12 @@ impl<'a> Run<'a> {
         };
         let (provider, write) = prepared;
         if let Write::Create(request) = &write {
-            let schema = self
-                .request
-                .providers
-                .resource_schema(&change.address.type_name);
-            let intent = state::PendingCreate {
-                type_name: change.address.type_name.clone(),
-                name: change.address.name.clone(),
-                provider: change.address.provider_name().to_string(),
-                planned: schema.map_or(serde_json::Value::Null, |s| {
-                    natural_key_material(s, &request.planned)
-                }),
-                dependencies: self.dependency_names(&change.address),
-            };
-            let after = format!("recording the intent to create `{}`", change.address);
-            self.commit(state::Operation::BeginCreate { intent }, &after)?;
+            let intent = self.intent(&change.address, &request.planned);
+            // Recorded up front when its key was known at plan time; else now.
+            if !self.state.pending_creates.contains(&intent) {
+                let after = format!("recording the intent to create `{}`", change.address);
+                self.commit(state::Operation::BeginCreate { intent }, &after)?;
+            }
         }
         let address = change.address.clone();
         Ok(Some(Box::pin(async move {
@@ -355,6 +349,68 @@ impl<'a> Run<'a> {
         Ok(true)
     }
 
+    /// The intent to create `address` with the `planned` attributes.
+    fn intent(&self, address: &ResourceAddress, planned: &Value) -> state::PendingCreate {
+        let schema = self.request.providers.resource_schema(&address.type_name);
+        state::PendingCreate {
+            type_name: address.type_name.clone(),
+            name: address.name.clone(),
+            provider: address.provider_name().to_string(),
+            planned: schema.map_or(serde_json::Value::Null, |s| {
+                natural_key_material(s, planned)
+            }),
+            dependencies: self.dependency_names(address),
+        }
+    }
+
+    /// Records, with one sync, the intent of every create whose natural key is
+    /// known from the plan, so that most creates need no sync of their own.
+    /// An intent whose create never runs is harmless: the next run finds
+    /// nothing and drops it.
+    pub(super) fn record_known_intents(&mut self) -> Result<(), ApplyError> {
+        let mut operations = Vec::new();
+        for change in &self.request.plan.changes {
+            let (Action::Create, Some(after)) = (change.action, &change.after) else {
+                continue;
+            };
+            let known = self
+                .request
+                .providers
+                .resource_schema(&change.address.type_name)
+                .is_some_and(|schema| settable_attributes_known(schema, after));
+            if known {
+                let intent = self.intent(&change.address, after);
+                operations.push(state::Operation::BeginCreate { intent });
+            }
+            // Otherwise its key depends on objects not created yet: recorded just before it.
+        }
+        if operations.is_empty() {
+            return Ok(());
+        }
+        for operation in &operations {
+            operation.apply_to(&mut self.state);
+        }
+        self.state.serial += operations.len() as u64;
+        let started = Instant::now();
+        let result = self.request.backend.record_all(&self.state, &operations);
+        self.persisting += started.elapsed();
+        result.map_err(|source| ApplyError {
+            after: "recording the intents to create".to_string(),
+            source,
+        })
+    }
+
+    /// Intents of creates that never started (a dependency failed, or the run
+    /// was interrupted) were never acted on; the final snapshot leaves them out.
+    pub(super) fn forget_unattempted_intents(&mut self) {
+        for (address, action, outcome) in &self.outcomes {
+            let unattempted = matches!(outcome, Outcome::Skipped { .. } | Outcome::NotStarted);
+            if *action == Action::Create && unattempted {
+                self.state.end_create(&address.type_name, &address.name);
+            }
+        }
+    }
+
     fn dependency_names(&self, address: &ResourceAddress) -> Vec<String> {
         self.request
             .graph
@@ -386,23 +442,23 @@ impl<'a> Run<'a> {
     fn commit(&mut self, operation: state::Operation, after: &str) -> Result<(), ApplyError> {
         operation.apply_to(&mut self.state);
         self.state.serial += 1;
-        self.request
-            .backend
-            .record(&self.state, &operation)
-            .map_err(|source| ApplyError {
-                after: after.to_string(),
-                source,
-            })
+        let started = Instant::now();
+        let result = self.request.backend.record(&self.state, &operation);
+        self.persisting += started.elapsed();
+        result.map_err(|source| ApplyError {
+            after: after.to_string(),
+            source,
+        })
     }
 
     pub(super) fn store(&mut self, after: &str) -> Result<(), ApplyError> {
-        self.request
-            .backend
-            .store(&self.state)
-            .map_err(|source| ApplyError {
-                after: after.to_string(),
-                source,
-            })
+        let started = Instant::now();
+        let result = self.request.backend.store(&self.state);
+        self.persisting += started.elapsed();
+        result.map_err(|source| ApplyError {
+            after: after.to_string(),
+            source,
+        })
     }
 
     fn remove(&mut self, address: &ResourceAddress, after: &str) -> Result<(), ApplyError> {
@@ -450,6 +506,22 @@ fn in_phase(action: Action, phase: Phase) -> bool {
 fn parse_address(text: &str) -> Option<ResourceAddress> {
     text.split_once('.')
         .map(|(t, n)| ResourceAddress::new(t, n))
+}
+
+/// Whether every attribute the configuration can set is known in `planned`
+/// (only provider-computed ones may still be unknown): then the apply-time
+/// value, and so the natural key, is already fixed.
+fn settable_attributes_known(schema: &BlockSchema, planned: &Value) -> bool {
+    use crate::provider::Presence;
+    schema.attributes.iter().all(|(name, attribute)| {
+        let value = planned.get(name).unwrap_or(&Value::Null);
+        value.is_wholly_known()
+            || (value.is_unknown()
+                && matches!(
+                    attribute.presence,
+                    Presence::Computed | Presence::OptionalComputed
+                ))
+    })
 }
 
 /// The planned attributes that are known and not sensitive: what an intent

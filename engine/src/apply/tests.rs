@@ -435,3 +435,99 @@ async fn an_interrupt_starts_nothing_new_and_the_next_run_finishes() {
         "the next plan has exactly the remaining work"
     );
 }
+
+/// Counts what apply persists, to check how intents are batched.
+#[derive(Default)]
+struct Counting {
+    /// The operation kinds, per call: one entry per `record`, one per `record_all`.
+    calls: Mutex<Vec<Vec<&'static str>>>,
+}
+
+impl state::Backend for Counting {
+    fn lock(
+        &self,
+        _: &str,
+        _: std::time::Duration,
+    ) -> Result<Option<state::LockInfo>, state::Error> {
+        Ok(None)
+    }
+    fn load(&self) -> Result<Option<state::State>, state::Error> {
+        Ok(None)
+    }
+    fn store(&self, _: &state::State) -> Result<(), state::Error> {
+        Ok(())
+    }
+    fn record(
+        &self,
+        after: &state::State,
+        operation: &state::Operation,
+    ) -> Result<(), state::Error> {
+        self.record_all(after, std::slice::from_ref(operation))
+    }
+    fn record_all(
+        &self,
+        _: &state::State,
+        operations: &[state::Operation],
+    ) -> Result<(), state::Error> {
+        let kinds = operations
+            .iter()
+            .map(|o| match o {
+                state::Operation::BeginCreate { .. } => "intent",
+                state::Operation::Upsert { .. } => "upsert",
+                _ => "other",
+            })
+            .collect();
+        self.calls.lock().unwrap().push(kinds);
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        "counting".into()
+    }
+}
+
+#[tokio::test]
+async fn intents_known_at_plan_time_are_recorded_together_up_front() {
+    let f = Fixture::new();
+    f.write(TWO);
+    let config = load_dir(f.dir.path()).unwrap();
+    let graph = Graph::from_config(&config).unwrap();
+    let variables = BTreeMap::new();
+    let prior = state::State::new();
+    let plan = plan(PlanRequest {
+        config: &config,
+        graph: &graph,
+        prior: &prior,
+        providers: &f.providers,
+        variables: &variables,
+        mode: PlanMode::Normal,
+        refresh: true,
+    })
+    .await
+    .unwrap();
+    let backend = Counting::default();
+    let report = apply(ApplyRequest {
+        plan: &plan,
+        config: &config,
+        graph: &graph,
+        variables: &variables,
+        providers: &f.providers,
+        backend: &backend,
+        observer: &Recorder::default(),
+        parallelism: 1,
+        interrupt: None,
+    })
+    .await
+    .unwrap();
+    assert!(report.succeeded());
+    // The parent's key is known when planning; the child's name depends on the parent's.
+    assert_eq!(
+        backend.calls.into_inner().unwrap(),
+        [
+            vec!["intent"],
+            vec!["upsert"],
+            vec!["intent"],
+            vec!["upsert"]
+        ]
+    );
+    assert!(report.state.pending_creates.is_empty());
+}

@@ -183,17 +183,26 @@ impl Backend for LocalBackend {
     }
 
     fn record(&self, after: &State, operation: &Operation) -> Result<(), Error> {
+        self.record_all(after, std::slice::from_ref(operation))
+    }
+
+    fn record_all(&self, after: &State, operations: &[Operation]) -> Result<(), Error> {
         self.check_lock()?;
         let mut journal = guard(&self.journal);
         if journal.is_none() {
             *journal = Some(Journal::open(&self.journal_path())?);
         }
-        let record = Record {
-            lineage: after.lineage.clone(),
-            serial: after.serial,
-            operation: operation.clone(),
-        };
-        journal.as_mut().expect("opened above").append(&record)
+        let first = after.serial + 1 - operations.len() as u64;
+        let records: Vec<Record> = operations
+            .iter()
+            .zip(first..)
+            .map(|(operation, serial)| Record {
+                lineage: after.lineage.clone(),
+                serial,
+                operation: operation.clone(),
+            })
+            .collect();
+        journal.as_mut().expect("opened above").append_all(&records)
     }
 
     fn describe(&self) -> String {

@@ -40,6 +40,14 @@ pub trait Backend: Send + Sync {
         self.store(after)
     }
 
+    /// Persists several operations at once; `after` is the state once all are
+    /// applied, its serial increased by one per operation. One sync covers them
+    /// all, which is what makes recording every create intent up front cheap.
+    fn record_all(&self, after: &State, operations: &[Operation]) -> Result<(), Error> {
+        let _ = operations;
+        self.store(after)
+    }
+
     /// Fails now if the state could not be written, so that a run stops before
     /// it changes anything it could not record (a read-only directory, say).
     fn check_writable(&self) -> Result<(), Error> {

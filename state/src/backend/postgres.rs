@@ -373,27 +373,47 @@ impl Backend for PostgresBackend {
     }
 
     fn record(&self, after: &State, operation: &Operation) -> Result<(), Error> {
-        let record = Record {
-            lineage: after.lineage.clone(),
-            serial: after.serial,
-            operation: operation.clone(),
-        };
-        let text = serde_json::to_string(&record).map_err(|e| self.error(&e.to_string()))?;
+        self.record_all(after, std::slice::from_ref(operation))
+    }
+
+    fn record_all(&self, after: &State, operations: &[Operation]) -> Result<(), Error> {
+        let first = after.serial + 1 - operations.len() as u64;
+        let mut rows = Vec::new();
+        for (operation, serial) in operations.iter().zip(first..) {
+            let record = Record {
+                lineage: after.lineage.clone(),
+                serial,
+                operation: operation.clone(),
+            };
+            let text = serde_json::to_string(&record).map_err(|e| self.error(&e.to_string()))?;
+            rows.push((serial as i64, text));
+        }
         let sql = format!(
             "INSERT INTO {} (workspace, serial, record) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
             self.table("journal")
         );
         let workspace = self.settings.workspace.clone();
-        let serial = after.serial as i64;
+        // One transaction: one commit (one WAL flush) for the whole batch.
         let inserted = self.call(move |rt, client| {
-            rt.block_on(client.execute(&sql, &[&workspace, &serial, &text]))
-                .map_err(describe)
+            rt.block_on(async {
+                client.batch_execute("BEGIN").await?;
+                let mut inserted = 0;
+                for (serial, text) in &rows {
+                    inserted += client.execute(&sql, &[&workspace, serial, text]).await?;
+                }
+                let all = inserted == rows.len() as u64;
+                client
+                    .batch_execute(if all { "COMMIT" } else { "ROLLBACK" })
+                    .await?;
+                Ok(inserted)
+            })
+            .map_err(describe)
         })?;
-        if inserted == 0 {
-            // Another writer recorded this serial first.
+        if inserted != operations.len() as u64 {
+            // Another writer recorded one of these serials first; nothing was written.
             return Err(Error::Conflict {
                 location: location(&self.settings),
-                expected: after.serial - 1,
+                expected: first - 1,
                 found: after.serial,
             });
         }
@@ -408,13 +428,16 @@ impl Backend for PostgresBackend {
 impl Drop for PostgresBackend {
     fn drop(&mut self) {
         if *guard(&self.locked) {
-            // A clean release leaves no row; the server drops the advisory lock with the session.
+            // A clean release leaves no row. The lock is released here, not left to the
+            // end of the session, which the server notices only some time after we close.
             let sql = format!("DELETE FROM {} WHERE workspace = $1", self.table("locks"));
             let workspace = self.settings.workspace.clone();
             let _ = self.call(move |rt, client| {
-                rt.block_on(client.execute(&sql, &[&workspace]))
-                    .map(drop)
-                    .map_err(describe)
+                rt.block_on(async {
+                    client.execute(&sql, &[&workspace]).await?;
+                    client.batch_execute("SELECT pg_advisory_unlock_all()").await
+                })
+                .map_err(describe)
             });
         }
         guard(&self.jobs).take();
