@@ -144,6 +144,22 @@ pub(crate) struct RunArgs {
     #[arg(long)]
     pub(crate) refresh_only: bool,
 
+    /// Plan only ADDR (`type.name`) and what it depends on (may repeat).
+    #[arg(long = "target", value_name = "ADDR", value_parser = parse_address)]
+    pub(crate) targets: Vec<engine::ResourceAddress>,
+
+    /// Leave ADDR and what depends on it out of the plan (may repeat).
+    #[arg(long = "exclude", value_name = "ADDR", value_parser = parse_address)]
+    pub(crate) excludes: Vec<engine::ResourceAddress>,
+
+    /// Replace ADDR (delete and create it again) even though nothing forces it (may repeat).
+    #[arg(long = "replace", value_name = "ADDR", value_parser = parse_address)]
+    pub(crate) replace: Vec<engine::ResourceAddress>,
+
+    /// Refuse a plan that deletes or replaces more than N objects.
+    #[arg(long, value_name = "N")]
+    pub(crate) max_deletes: Option<usize>,
+
     /// Skip reading the live objects before planning.
     #[arg(long = "refresh", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub(crate) refresh: bool,
@@ -152,6 +168,20 @@ pub(crate) struct RunArgs {
     /// as in Terraform, is not to wait: fail at once, naming the run that holds it.
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
     pub(crate) lock_timeout: Duration,
+}
+
+/// A resource address `type.name`.
+pub(crate) fn parse_address(text: &str) -> Result<engine::ResourceAddress, String> {
+    match text.split_once('.') {
+        Some((type_name, name))
+            if !type_name.is_empty() && !name.is_empty() && !name.contains('.') =>
+        {
+            Ok(engine::ResourceAddress::new(type_name, name))
+        }
+        _ => Err(format!(
+            "`{text}` is not a resource address; write it as TYPE.NAME, such as pingone_population.staff"
+        )),
+    }
 }
 
 /// A duration such as `500ms`, `30s`, `5m` or `1h`; a bare number is seconds.

@@ -32,7 +32,14 @@ pub(crate) async fn run(
         None => super::mode(destroy, args.run.refresh_only)?,
     };
     let destroy = mode == PlanMode::Destroy;
-    let plan = super::make_plan(&session, mode, args.run.refresh).await?;
+    let selection = match &saved {
+        Some(saved) => engine::plan::select::Selection {
+            max_deletes: args.run.max_deletes,
+            ..saved.selection()
+        },
+        None => super::selection(&args.run),
+    };
+    let plan = super::make_plan(&session, mode, args.run.refresh, &selection).await?;
     if let Some(saved) = &saved {
         saved
             .check_plan(&plan)

@@ -10,7 +10,10 @@ pub(crate) mod unlock;
 pub(crate) mod validate;
 pub(crate) mod workspace;
 
+use engine::plan::select::Selection;
 use engine::plan::{Plan, PlanError, PlanMode, PlanRequest};
+
+use crate::cli::RunArgs;
 
 use crate::report::CliError;
 use crate::session::{Session, provider_hint};
@@ -28,12 +31,29 @@ pub(crate) fn mode(destroy: bool, refresh_only: bool) -> Result<PlanMode, CliErr
     }
 }
 
+/// The `--target`, `--exclude`, `--replace` and `--max-deletes` flags.
+pub(crate) fn selection(run: &RunArgs) -> Selection {
+    Selection {
+        targets: run.targets.clone(),
+        excludes: run.excludes.clone(),
+        replace: run.replace.clone(),
+        max_deletes: run.max_deletes,
+    }
+}
+
 /// Refreshes and plans, turning engine errors into user-facing ones.
 pub(crate) async fn make_plan(
     session: &Session,
     mode: PlanMode,
     refresh: bool,
+    selection: &Selection,
 ) -> Result<Plan, CliError> {
+    if !selection.is_everything() {
+        eprintln!(
+            "warning: the plan is narrowed by --target/--exclude, so it may not show every change the \
+             configuration needs; use this for exceptional cases, not routinely"
+        );
+    }
     engine::plan::plan(PlanRequest {
         config: &session.config,
         graph: &session.graph,
@@ -42,6 +62,7 @@ pub(crate) async fn make_plan(
         variables: &session.variables,
         mode,
         refresh,
+        selection,
     })
     .await
     .map_err(|e| match e {
@@ -56,6 +77,7 @@ pub(crate) async fn make_plan(
         PlanError::Refresh(other) => {
             CliError::from_error("could not refresh the managed objects", &other)
         }
+        PlanError::Selection(error) => CliError::msg(error.to_string()),
     })
 }
 

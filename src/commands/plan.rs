@@ -14,7 +14,8 @@ use crate::session::Session;
 pub(crate) async fn run(dir: &Path, ui: &Ui, args: PlanArgs) -> Result<Status, CliError> {
     let session = Session::open(dir, &args.run, "plan").await?;
     let mode = super::mode(args.destroy, args.run.refresh_only)?;
-    let plan = super::make_plan(&session, mode, args.run.refresh).await?;
+    let selection = super::selection(&args.run);
+    let plan = super::make_plan(&session, mode, args.run.refresh, &selection).await?;
     print(&session, &plan, ui, &args)?;
     if let Some(out) = &args.out {
         let saved = PlanFile::new(
@@ -23,6 +24,7 @@ pub(crate) async fn run(dir: &Path, ui: &Ui, args: PlanArgs) -> Result<Status, C
             &session.variables,
             &session.state.lineage,
             session.state.serial,
+            &selection,
         );
         saved
             .write(out)

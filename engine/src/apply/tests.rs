@@ -230,6 +230,7 @@ impl Fixture {
             variables: &variables,
             mode,
             refresh: true,
+            selection: &Default::default(),
         })
         .await
         .unwrap();
@@ -501,6 +502,7 @@ async fn intents_known_at_plan_time_are_recorded_together_up_front() {
         variables: &variables,
         mode: PlanMode::Normal,
         refresh: true,
+        selection: &Default::default(),
     })
     .await
     .unwrap();

@@ -136,6 +136,20 @@ impl Graph {
         deps
     }
 
+    /// The resources that depend on `address` directly, sorted.
+    pub fn dependents(&self, address: &ResourceAddress) -> Vec<ResourceAddress> {
+        let Some(&node) = self.index.get(address) else {
+            return Vec::new();
+        };
+        let mut found: Vec<_> = self
+            .graph
+            .neighbors_directed(node, petgraph::Outgoing)
+            .map(|n| self.graph[n].clone())
+            .collect();
+        found.sort();
+        found
+    }
+
     /// The graph in Graphviz DOT form, for `pingform graph`.
     pub fn to_dot(&self) -> String {
         let mut out = String::from("digraph {\n");

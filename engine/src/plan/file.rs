@@ -15,6 +15,7 @@ use serde_json::{Value as Json, json};
 use sha2::{Digest, Sha256};
 
 use crate::config::{Config, ConfigError, load_files};
+use crate::plan::select::Selection;
 use crate::plan::{Action, Plan, PlanMode, ResourceChange};
 use crate::{ResourceAddress, Value};
 
@@ -157,6 +158,15 @@ pub struct PlanFile {
     /// Whether it only accepts drift into state.
     #[serde(default)]
     pub refresh_only: bool,
+    /// `--target`, `--exclude` and `--replace` as given when planning (`type.name`).
+    #[serde(default)]
+    pub targets: Vec<String>,
+    /// See `targets`.
+    #[serde(default)]
+    pub excludes: Vec<String>,
+    /// See `targets`.
+    #[serde(default)]
+    pub replace: Vec<String>,
     /// The configuration snapshot.
     pub files: Vec<SavedFile>,
     /// Input variables.
@@ -174,7 +184,9 @@ impl PlanFile {
         variables: &BTreeMap<String, Value>,
         lineage: &str,
         serial: u64,
+        selection: &Selection,
     ) -> Self {
+        let names = |list: &[ResourceAddress]| list.iter().map(ToString::to_string).collect();
         let sources = &config.sources;
         let files = sources
             .files()
@@ -191,6 +203,9 @@ impl PlanFile {
             serial,
             destroy: plan.mode == PlanMode::Destroy,
             refresh_only: plan.mode == PlanMode::RefreshOnly,
+            targets: names(&selection.targets),
+            excludes: names(&selection.excludes),
+            replace: names(&selection.replace),
             files,
             variables: variables
                 .iter()
@@ -395,6 +410,21 @@ impl PlanFile {
         }
     }
 
+    /// The selection the plan was made with.
+    pub fn selection(&self) -> Selection {
+        let addresses = |list: &[String]| {
+            list.iter()
+                .filter_map(|a| a.split_once('.').map(|(t, n)| ResourceAddress::new(t, n)))
+                .collect()
+        };
+        Selection {
+            targets: addresses(&self.targets),
+            excludes: addresses(&self.excludes),
+            replace: addresses(&self.replace),
+            max_deletes: None,
+        }
+    }
+
     /// The mode the plan was made in.
     pub fn mode(&self) -> PlanMode {
         match (self.destroy, self.refresh_only) {
@@ -576,7 +606,14 @@ mod tests {
 
     fn saved(plan: &Plan, variables: &BTreeMap<String, Value>) -> PlanFile {
         let config = load_str("main.tf", "variable \"x\" {\n  default = 1\n}\n").unwrap();
-        PlanFile::new(plan, &config, variables, "lineage-1", 7)
+        PlanFile::new(
+            plan,
+            &config,
+            variables,
+            "lineage-1",
+            7,
+            &Selection::default(),
+        )
     }
 
     #[test]

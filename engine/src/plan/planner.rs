@@ -1,10 +1,11 @@
 //! The planning walk: evaluate each resource in dependency order against the
 //! values planned for what it references, and decide its action.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::diff::{decide, mark_attributes, proposed, sensitive_attributes, sensitive_in_config};
 use super::refresh::{RefreshError, refresh};
+use super::select::{self, Selection, SelectionError};
 use super::{Action, Plan, ResourceChange};
 use crate::config::{Config, ResourceBlock};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -40,6 +41,8 @@ pub struct PlanRequest<'a> {
     pub mode: PlanMode,
     /// Whether to read live objects first (almost always).
     pub refresh: bool,
+    /// `--target`, `--exclude`, `--replace` and `--max-deletes`.
+    pub selection: &'a Selection,
 }
 
 /// Why no plan could be made.
@@ -51,10 +54,14 @@ pub enum PlanError {
     /// Live objects could not be read.
     #[error(transparent)]
     Refresh(#[from] RefreshError),
+    /// The selection names nothing, or the plan deletes too much.
+    #[error(transparent)]
+    Selection(#[from] SelectionError),
 }
 
 /// Makes a plan.
 pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
+    select::check(request.selection, &known_addresses(&request))?;
     let (prior, refresh_changed_state) = if request.refresh {
         refresh(request.prior, request.providers).await?
     } else {
@@ -68,6 +75,8 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
         changes.extend(plan_orphans(&request, &prior));
     }
     changes.sort_by(|a, b| a.address.cmp(&b.address));
+    let changes = select::narrow(changes, request.graph, request.selection);
+    select::check_deletes(&changes, request.selection)?;
     let drift = super::drift::detect(request.prior, &prior, request.providers);
     Ok(Plan {
         prior,
@@ -97,7 +106,8 @@ fn plan_config(
             continue;
         };
         let scope = Scope::new(request.variables, &planned).with_config(request.config);
-        match plan_resource(request.providers, block, &scope, prior) {
+        let replace = request.selection.replace.contains(&address);
+        match plan_resource(request.providers, block, &scope, prior, replace) {
             Ok(change) => {
                 // Dependents see the schema's and the configuration's sensitive marks.
                 let visible = change.after.clone().unwrap_or(Value::Unknown);
@@ -123,6 +133,7 @@ fn plan_resource(
     block: &ResourceBlock,
     scope: &Scope<'_>,
     prior: &state::State,
+    force_replace: bool,
 ) -> Result<ResourceChange, Diagnostics> {
     let address = &block.address;
     let schema = providers
@@ -143,7 +154,12 @@ fn plan_resource(
         .get(&address.type_name, &address.name)
         .map(|r| Value::from_json(&r.attributes));
     let wanted = proposed(schema, &config, before.as_ref());
-    let (action, replace_paths) = decide(schema, before.as_ref(), &wanted);
+    let (mut action, replace_paths) = decide(schema, before.as_ref(), &wanted);
+    let mut reason = None;
+    if force_replace && matches!(action, Action::NoOp | Action::Update) {
+        action = Action::Replace;
+        reason = Some("replacement requested with --replace".to_string());
+    }
     let after = match action {
         Action::Replace => proposed(schema, &config, None),
         Action::NoOp => before.clone().unwrap_or(wanted),
@@ -156,19 +172,31 @@ fn plan_resource(
         after: Some(after),
         replace_paths,
         sensitive,
-        reason: None,
+        reason,
     })
+}
+
+/// Every address in the configuration or the state.
+fn known_addresses(request: &PlanRequest<'_>) -> BTreeSet<ResourceAddress> {
+    let configured = request.config.resources.iter().map(|r| r.address.clone());
+    let stored = request
+        .prior
+        .resources
+        .iter()
+        .map(|r| ResourceAddress::new(&r.type_name, &r.name));
+    configured.chain(stored).collect()
 }
 
 /// Objects in state that the configuration no longer declares (all of them when destroying).
 fn plan_orphans(request: &PlanRequest<'_>, prior: &state::State) -> Vec<ResourceChange> {
+    let configured: BTreeSet<(&str, &str)> = request
+        .config
+        .resources
+        .iter()
+        .map(|r| (r.address.type_name.as_str(), r.address.name.as_str()))
+        .collect();
     let declared = |type_name: &str, name: &str| {
-        request.mode == PlanMode::Normal
-            && request
-                .config
-                .resources
-                .iter()
-                .any(|r| r.address.type_name == type_name && r.address.name == name)
+        request.mode == PlanMode::Normal && configured.contains(&(type_name, name))
     };
     prior
         .resources

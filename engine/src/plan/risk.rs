@@ -30,10 +30,15 @@ pub fn assess(plan: &Plan, providers: &Providers) -> Vec<Risk> {
                 Some(reason) => format!("will be destroyed ({reason})"),
                 None => "will be destroyed".to_string(),
             }),
-            Action::Replace => add(format!(
-                "will be replaced (destroyed and created again) because {} changed",
-                change.replace_paths.join(", ")
-            )),
+            Action::Replace => add(match (&change.reason, change.replace_paths.is_empty()) {
+                (Some(reason), true) => {
+                    format!("will be replaced (destroyed and created again): {reason}")
+                }
+                _ => format!(
+                    "will be replaced (destroyed and created again) because {} changed",
+                    change.replace_paths.join(", ")
+                ),
+            }),
             _ => {}
         }
         if let Some(provider) = providers.get(change.address.provider_name()) {
