@@ -267,6 +267,7 @@ impl Client {
             }
             if settle::is_settling(&error, url.path(), &self.inner.new_environments)
                 && started.elapsed() < self.inner.options.settle_window
+                && !self.environment_gone(url.path(), &token.value).await
             {
                 // Capped short: propagation usually takes seconds, not minutes.
                 let wait = policy.backoff(settle_number.min(3));
@@ -279,9 +280,41 @@ impl Client {
         }
     }
 
+    /// True when `path` is under an environment that answers 404: then a 403 "no access"
+    /// means "deleted", not "permissions still propagating" (as the official provider
+    /// checks, API.md §8.1). One unretried GET.
+    async fn environment_gone(&self, path: &str, token: &SecretString) -> bool {
+        let mut parts = path.trim_start_matches('/').split('/');
+        let (Some("v1"), Some("environments"), Some(id), Some(_)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return false;
+        };
+        let url = self.url(&["environments", id]);
+        if let Some(limiter) = &self.inner.limiter {
+            limiter.acquire().await;
+        }
+        match self
+            .send_once(&Method::GET, &url, None, "application/json", token)
+            .await
+        {
+            Ok(reply) => reply.status.as_u16() == 404,
+            Err(_) => false,
+        }
+    }
+
     /// Remembers an environment this client just created: its contents may answer
-    /// 403/404 for a few seconds (API.md §8.3).
+    /// 403/404 for a few seconds (API.md §8.3). Forgets one it deleted.
     fn remember_new_environment(&self, method: &Method, url: &Url, json: &serde_json::Value) {
+        if *method == Method::DELETE {
+            let mut parts = url.path().trim_start_matches('/').split('/');
+            if let (Some("v1"), Some("environments"), Some(id), None) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            {
+                self.inner.new_environments.deleted(id);
+            }
+            return;
+        }
         if *method == Method::POST
             && url
                 .path()

@@ -50,6 +50,15 @@ impl NewEnvironments {
         created.insert(id.to_string(), Instant::now());
     }
 
+    /// Forgets `id` (deleted: its contents' 404s are now real).
+    pub fn deleted(&self, id: &str) {
+        let mut created = self
+            .created
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        created.remove(id);
+    }
+
     /// True when `path` (`/v1/environments/{id}/...`) is under an environment created
     /// less than [`NEW_ENVIRONMENT`] ago.
     pub fn is_new(&self, path: &str) -> bool {

@@ -466,7 +466,8 @@ impl Resource for User {
 }
 
 /// Brings `enabled`, `mfaEnabled` and the account lock to the planned values with
-/// their own calls, only when PingOne's answer differs (each costs a request).
+/// their own calls, only when PingOne's answer differs (each costs a request); after
+/// any of them, reads the user again (`enabled` changes `account.can_authenticate`).
 async fn apply_flags(
     client: &Client,
     env: &str,
@@ -475,27 +476,24 @@ async fn apply_flags(
     planned: &Value,
     operation: &str,
 ) -> Result<Value, ProviderError> {
-    let mut user = current.clone();
     let fail = |e: crate::client::ClientError| e.to_provider_error(operation);
-    for (attr, path, key) in [
-        ("enabled", "enabled", "enabled"),
-        ("mfa_enabled", "mfaEnabled", "mfaEnabled"),
-    ] {
+    let mut called = false;
+    for (attr, path) in [("enabled", "enabled"), ("mfa_enabled", "mfaEnabled")] {
         let want = opt_bool(planned, attr).map_err(|e| invalid(operation, e))?;
         if let Some(want) = want
-            && user.get(attr) != Some(&Value::Bool(want))
+            && current.get(attr) != Some(&Value::Bool(want))
         {
             client
                 .put(
                     &["environments", env, PLURAL, id, path],
-                    &json!({ key: want }),
+                    &json!({ path: want }),
                 )
                 .await
                 .map_err(fail)?;
-            user = with_attr(user, attr, Value::Bool(want));
+            called = true;
         }
     }
-    let live_status = user
+    let live_status = current
         .get("account")
         .and_then(|a| a.get("status"))
         .and_then(Value::as_str);
@@ -511,16 +509,21 @@ async fn apply_flags(
             .post_typed(&["environments", env, PLURAL, id], &json!({}), content_type)
             .await
             .map_err(fail)?;
-        let fresh = client
-            .get(&["environments", env, PLURAL, id])
-            .await
-            .map_err(fail)?;
-        let fresh = from_api(&fresh, planned).map_err(|e| api_shape_error(operation, e))?;
-        user = with_attr(
-            user,
-            "account",
-            fresh.get("account").cloned().unwrap_or(Value::Null),
-        );
+        called = true;
+    }
+    if !called {
+        return Ok(current.clone());
+    }
+    let fresh = client
+        .get(&["environments", env, PLURAL, id])
+        .await
+        .map_err(fail)?;
+    let mut user = from_api(&fresh, planned).map_err(|e| api_shape_error(operation, e))?;
+    // A GET of one user may leave `mfaEnabled` out; the call just made set it.
+    if let Some(want) = opt_bool(planned, "mfa_enabled").map_err(|e| invalid(operation, e))?
+        && fresh.get("mfaEnabled").is_none()
+    {
+        user = with_attr(user, "mfa_enabled", Value::Bool(want));
     }
     Ok(user)
 }
