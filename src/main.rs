@@ -48,11 +48,18 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<Status, report::CliError> {
     let ui = report::Ui::new(cli.no_color);
+    // As Terraform's -chdir: everything, including paths given to flags such as
+    // `--out`, is relative to the new directory.
+    if let Some(chdir) = &cli.chdir {
+        std::env::set_current_dir(chdir).map_err(|e| {
+            report::CliError::from_error(
+                format!("cannot work in `{}` (given with -C)", chdir.display()),
+                &e,
+            )
+        })?;
+    }
     // Relative, so that diagnostics name files as the user knows them (`main.tf:3:5`).
-    let dir = cli
-        .chdir
-        .clone()
-        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    let dir = std::path::PathBuf::from(".");
     match cli.command {
         Command::Validate(args) => commands::validate::run(&dir, &ui, args).await,
         Command::Graph => commands::graph::run(&dir),
