@@ -8,8 +8,8 @@ use std::sync::{PoisonError, RwLock};
 use async_trait::async_trait;
 use engine::Value;
 use engine::provider::{
-    CreateRequest, DeleteRequest, FindRequest, Found, Provider, ProviderError, ProviderSchema,
-    ReadManyRequest, ReadManyResponse, RiskRequest, UpdateRequest,
+    CreateRequest, DeleteRequest, FindRequest, Found, Provider, ProviderError, ProviderErrorKind,
+    ProviderSchema, ReadManyRequest, ReadManyResponse, RiskRequest, UpdateRequest,
 };
 
 use crate::client::{Client, ClientOptions};
@@ -136,9 +136,24 @@ impl Provider for PingOneProvider {
 
     async fn create(&self, request: CreateRequest) -> Result<Value, ProviderError> {
         let resource = self.registry.get(&request.type_name)?;
-        resource
-            .create(&self.client()?, &request.address, &request.planned)
+        let client = self.client()?;
+        match resource
+            .create(&client, &request.address, &request.planned)
             .await
+        {
+            // The answer was lost (the connection dropped): PingOne may have made the
+            // object. Adopt it by natural key rather than fail and create a duplicate later.
+            Err(e) if e.kind == ProviderErrorKind::Connection => {
+                match resource
+                    .find(&client, &request.address, &request.planned)
+                    .await
+                {
+                    Ok(Found::Object(found)) => Ok(found),
+                    _ => Err(e),
+                }
+            }
+            other => other,
+        }
     }
 
     async fn update(&self, request: UpdateRequest) -> Result<Value, ProviderError> {
@@ -217,8 +232,6 @@ async fn remember_roles(client: &Client) {
 
 #[cfg(test)]
 mod tests {
-    use engine::provider::ProviderErrorKind;
-
     use super::*;
 
     #[test]

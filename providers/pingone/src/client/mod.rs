@@ -265,9 +265,8 @@ impl Client {
                 retry_number += 1;
                 continue;
             }
-            if settle::is_settling(&error, url.path(), &self.inner.new_environments)
-                && started.elapsed() < self.inner.options.settle_window
-                && !self.environment_gone(url.path(), &token.value).await
+            if started.elapsed() < self.inner.options.settle_window
+                && self.is_settling(&error, url.path(), &token.value).await
             {
                 // Capped short: propagation usually takes seconds, not minutes.
                 let wait = policy.backoff(settle_number.min(3));
@@ -278,6 +277,17 @@ impl Client {
             }
             return Err(error);
         }
+    }
+
+    /// True when `error` may go away if retried: any 403/404 under an environment this
+    /// client created moments ago (whose own GET may also answer 404 for a while), or a
+    /// "permissions not propagated" answer under an environment that still exists.
+    async fn is_settling(&self, error: &ClientError, path: &str, token: &SecretString) -> bool {
+        let new = &self.inner.new_environments;
+        if matches!(error.status(), Some(403 | 404)) && new.is_new(path) {
+            return true;
+        }
+        settle::is_propagation(error) && !self.environment_gone(path, token).await
     }
 
     /// True when `path` is under an environment that answers 404: then a 403 "no access"

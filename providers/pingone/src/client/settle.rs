@@ -78,11 +78,6 @@ impl NewEnvironments {
     }
 }
 
-/// True when `error`, for a request to `path`, may go away by itself if retried.
-pub(super) fn is_settling(error: &ClientError, path: &str, new: &NewEnvironments) -> bool {
-    is_propagation(error) || (matches!(error.status(), Some(403 | 404)) && new.is_new(path))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,10 +130,11 @@ mod tests {
     fn only_new_environments_settle() {
         let new = NewEnvironments::default();
         new.created("e1");
-        let gone = error(404, "not found", None);
-        assert!(is_settling(&gone, "/v1/environments/e1/populations", &new));
-        assert!(!is_settling(&gone, "/v1/environments/e2/populations", &new));
+        assert!(new.is_new("/v1/environments/e1/populations"));
+        assert!(!new.is_new("/v1/environments/e2/populations"));
         // The environment itself answering 404 is not "settling".
-        assert!(!is_settling(&gone, "/v1/environments/e1", &new));
+        assert!(!new.is_new("/v1/environments/e1"));
+        new.deleted("e1");
+        assert!(!new.is_new("/v1/environments/e1/populations"));
     }
 }

@@ -24,6 +24,19 @@ pub(crate) struct Harness {
 
 /// Starts the emulator on a free loopback port and configures the provider.
 pub(crate) async fn start() -> Harness {
+    start_with_options(ClientOptions::default()).await
+}
+
+/// [`start`], limiting the provider to `rate` requests per second.
+pub(crate) async fn start_with_rate(rate: f64) -> Harness {
+    start_with_options(ClientOptions {
+        requests_per_second: Some(rate),
+        ..ClientOptions::default()
+    })
+    .await
+}
+
+async fn start_with_options(options: ClientOptions) -> Harness {
     let emulator = Emulator::open(None).expect("open the emulator");
     let running = pingone_emulator::spawn(emulator, "127.0.0.1:0")
         .await
@@ -40,7 +53,7 @@ pub(crate) async fn start() -> Harness {
     };
     let provider = PingOneProvider::new(overrides)
         .with_environment(Settings::default())
-        .with_client_options(ClientOptions::default());
+        .with_client_options(options);
     provider.configure(&Value::Null).await.expect("configure");
     Harness {
         running,
