@@ -53,6 +53,7 @@ mod server;
 mod store;
 mod table;
 mod token;
+mod token_cache;
 mod traffic;
 mod users;
 
@@ -81,6 +82,7 @@ struct Inner {
     store: store::Store,
     key: keys::SigningKey,
     traffic: traffic::Traffic,
+    tokens: token_cache::TokenCache,
 }
 
 impl Emulator {
@@ -108,6 +110,7 @@ impl Emulator {
                 store,
                 key,
                 traffic: traffic::Traffic::new(),
+                tokens: token_cache::TokenCache::default(),
             }),
         })
     }
@@ -134,6 +137,10 @@ impl Emulator {
 
     pub(crate) fn traffic(&self) -> &traffic::Traffic {
         &self.inner.traffic
+    }
+
+    pub(crate) fn tokens(&self) -> &token_cache::TokenCache {
+        &self.inner.tokens
     }
 }
 

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::Emulator;
 use crate::api_error::ApiError;
-use crate::token::{self, Claims};
+use crate::token::Claims;
 
 /// Middleware: verifies the bearer token and puts its [`Claims`] in the request extensions.
 pub(crate) async fn require_token(
@@ -28,7 +28,10 @@ pub(crate) async fn require_token(
 
 fn authenticate(emulator: &Emulator, headers: &HeaderMap) -> Result<Claims, ApiError> {
     let token = bearer_token(headers)?;
-    let claims = token::verify(emulator.key(), token).map_err(ApiError::invalid_token)?;
+    let claims = emulator
+        .tokens()
+        .verify(emulator.key(), token)
+        .map_err(ApiError::invalid_token)?;
     let known = emulator.store().read(|data| {
         data.organization.id == claims.org
             && data.application(&claims.env, &claims.client_id).is_some()
