@@ -33,6 +33,8 @@ pub(crate) enum Command {
     Apply(ApplyArgs),
     /// Print a saved plan.
     Show(ShowArgs),
+    /// Print output values from the state (sensitive ones only with --json or --raw).
+    Output(OutputArgs),
     /// Delete every object pingform manages here.
     Destroy(ApplyArgs),
     /// Release the state lock held with ID, such as one a stuck run holds.
@@ -122,7 +124,7 @@ pub(crate) struct ValidateArgs {
 }
 
 /// Options shared by every command that talks to PingOne.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub(crate) struct RunArgs {
     /// Run against an embedded PingOne emulator whose data lives in `.pingform/`
     /// beside the state, instead of a real tenant.
@@ -233,6 +235,25 @@ pub(crate) struct PlanArgs {
     /// Print the plan as Markdown for a pull-request comment, with a risk section.
     #[arg(long)]
     pub(crate) markdown: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct OutputArgs {
+    /// Print only this output.
+    #[arg(value_name = "NAME")]
+    pub(crate) name: Option<String>,
+
+    /// Print as JSON (sensitive values included, marked `"sensitive": true`).
+    #[arg(long, conflicts_with = "raw")]
+    pub(crate) json: bool,
+
+    /// Print NAME's value alone, unquoted, for scripts (sensitive values included).
+    #[arg(long, requires = "name")]
+    pub(crate) raw: bool,
+
+    /// Set an input variable the outputs use: `--var name=value` (may repeat).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub(crate) vars: Vec<String>,
 }
 
 #[derive(Debug, Args)]

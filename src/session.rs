@@ -193,6 +193,24 @@ impl Session {
     }
 }
 
+/// The configuration, variables and stored state, without contacting PingOne or
+/// taking the lock: for commands that only read, such as `pingform output`.
+pub(crate) fn offline(
+    dir: &Path,
+    run: &RunArgs,
+) -> Result<(Config, BTreeMap<String, Value>, Providers, State), CliError> {
+    let providers = providers(pingone::Settings::default());
+    let (config, _graph) = load(dir, &providers)?;
+    let (config, variables) = variables(config, run, None)?;
+    let workspace = crate::backend::current_workspace(dir);
+    let backend = crate::backend::open(dir, &config, &workspace)?.into_backend();
+    let state = backend
+        .recover()
+        .map_err(|e| state_error("could not load state", &e))?
+        .unwrap_or_default();
+    Ok((config, variables, providers, state))
+}
+
 /// Locks the state, reports a previous holder that died, and loads the state
 /// with any journal a crashed run left folded in.
 fn lock_and_load(

@@ -29,3 +29,8 @@ resource "pingone_population" "contractors" {
   name           = "${var.team} contractors"
   description    = "Contractors working alongside ${pingone_population.staff.name}"
 }
+
+output "staff_population_id" {
+  description = "The ID PingOne gave the staff population"
+  value       = pingone_population.staff.id
+}
