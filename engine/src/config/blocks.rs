@@ -8,8 +8,8 @@ use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Attribute, Block, Body as HclBody, Structure};
 
 use super::model::{
-    Attr, BackendBlock, Body, Config, Expr, OutputBlock, ProviderBlock, ResourceBlock, Validation,
-    VariableBlock,
+    Attr, BackendBlock, Body, Config, Expr, Lifecycle, OutputBlock, ProviderBlock, ResourceBlock,
+    Validation, VariableBlock,
 };
 use crate::address::ResourceAddress;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, did_you_mean};
@@ -31,7 +31,7 @@ const LATER_BLOCK_TYPES: [&str; 6] = ["data", "module", "import", "moved", "remo
 pub(super) struct FileLoader<'a> {
     file: FileId,
     config: &'a mut Config,
-    diags: &'a mut Diagnostics,
+    pub(super) diags: &'a mut Diagnostics,
 }
 
 impl<'a> FileLoader<'a> {
@@ -122,23 +122,26 @@ impl<'a> FileLoader<'a> {
                 _ => self.add_attr(&mut body, attr),
             }
         }
+        let mut lifecycle = Lifecycle::default();
         for nested in block.body.blocks() {
-            self.resource_nested_block(nested);
+            if nested.ident.as_str() == "lifecycle" {
+                lifecycle = self.lifecycle(nested);
+            } else {
+                self.resource_nested_block(nested);
+            }
         }
         self.config.resources.push(ResourceBlock {
             address: ResourceAddress::new(&labels[0], &labels[1]),
             body,
             depends_on,
             span: self.header_span(block),
+            lifecycle,
         });
     }
 
     fn resource_nested_block(&mut self, nested: &Block) {
         let span = self.span(&nested.ident);
         let diag = match nested.ident.as_str() {
-            "lifecycle" => Diagnostic::warning("Ignored `lifecycle` block")
-                .with_span(span, "ignored")
-                .with_detail("`lifecycle` settings are not supported yet and have no effect."),
             other => Diagnostic::error("Unsupported block type")
                 .with_span(span, "blocks are not expected here")
                 .with_detail(format!(
@@ -515,7 +518,7 @@ impl<'a> FileLoader<'a> {
         None
     }
 
-    fn literal_bool(&mut self, expr: &Expression) -> Option<bool> {
+    pub(super) fn literal_bool(&mut self, expr: &Expression) -> Option<bool> {
         if let Expression::Bool(b) = expr {
             return Some(*b.value());
         }
@@ -525,7 +528,7 @@ impl<'a> FileLoader<'a> {
         None
     }
 
-    fn span(&self, node: &impl hcl_edit::Span) -> Span {
+    pub(super) fn span(&self, node: &impl hcl_edit::Span) -> Span {
         Span::new(self.file, node.span().unwrap_or(0..0))
     }
 

@@ -127,12 +127,17 @@ provider "pingone" {
 }
 
 #[test]
-fn lifecycle_is_ignored_with_a_warning() {
-    let config =
-        load("resource \"a_b\" \"c\" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n");
+fn lifecycle_settings_are_read_and_later_ones_warned_about() {
+    let config = load(
+        "resource \"a_b\" \"c\" {\n  lifecycle {\n    prevent_destroy = true\n    ignore_changes = [description]\n    create_before_destroy = true\n  }\n}\n",
+    );
     assert!(!config.warnings.has_errors());
     let rendered = render_all(&config.warnings, &config.sources);
-    assert!(rendered.contains("main.tf:2:3"), "{rendered}");
+    assert!(rendered.contains("main.tf:5:5"), "{rendered}");
+    assert!(rendered.contains("create_before_destroy"), "{rendered}");
+    let lifecycle = &config.resources[0].lifecycle;
+    assert!(lifecycle.prevent_destroy.is_some());
+    assert_eq!(lifecycle.ignore_changes[0].0, "description");
     assert!(config.resources[0].body.attributes.is_empty());
 }
 

@@ -5,6 +5,7 @@
 //! schemas. Expressions are kept unevaluated; evaluating them is the job of `eval`.
 
 mod blocks;
+mod lifecycle;
 mod load;
 mod model;
 mod validate;
@@ -18,8 +19,8 @@ use std::path::PathBuf;
 
 pub use load::{load_dir, load_files, load_str};
 pub use model::{
-    Attr, BackendBlock, Body, Config, Expr, OutputBlock, ProviderBlock, ResourceBlock, Validation,
-    VariableBlock,
+    Attr, BackendBlock, Body, Config, Expr, Lifecycle, OutputBlock, ProviderBlock, ResourceBlock,
+    Validation, VariableBlock,
 };
 pub use validate::validate;
 

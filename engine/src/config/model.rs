@@ -136,6 +136,18 @@ pub struct ResourceBlock {
     pub depends_on: Vec<(ResourceAddress, Span)>,
     /// The block header, e.g. `resource "pingone_population" "staff"`.
     pub span: Span,
+    /// The `lifecycle` settings.
+    pub lifecycle: Lifecycle,
+}
+
+/// A resource's `lifecycle` block.
+#[derive(Clone, Debug, Default)]
+pub struct Lifecycle {
+    /// `prevent_destroy = true`, with the span of the setting.
+    pub prevent_destroy: Option<Span>,
+    /// `ignore_changes = [attr, ...]`: attributes whose configured value is not
+    /// enforced once the object exists, each with its span.
+    pub ignore_changes: Vec<(String, Span)>,
 }
 
 /// The arguments of a block, in source order.

@@ -76,6 +76,7 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
     }
     changes.sort_by(|a, b| a.address.cmp(&b.address));
     let changes = select::narrow(changes, request.graph, request.selection);
+    check_prevent_destroy(&changes, request.config)?;
     select::check_deletes(&changes, request.selection)?;
     let drift = super::drift::detect(request.prior, &prior, request.providers);
     Ok(Plan {
@@ -153,7 +154,10 @@ fn plan_resource(
     let before = prior
         .get(&address.type_name, &address.name)
         .map(|r| Value::from_json(&r.attributes));
-    let wanted = proposed(schema, &config, before.as_ref());
+    let mut wanted = proposed(schema, &config, before.as_ref());
+    if let Some(before) = &before {
+        ignore_changes(block, schema, before, &mut wanted)?;
+    }
     let (mut action, replace_paths) = decide(schema, before.as_ref(), &wanted);
     let mut reason = None;
     if force_replace && matches!(action, Action::NoOp | Action::Update) {
@@ -174,6 +178,80 @@ fn plan_resource(
         sensitive,
         reason,
     })
+}
+
+/// `lifecycle { ignore_changes }`: once the object exists, the listed
+/// attributes keep their live value whatever the configuration says.
+fn ignore_changes(
+    block: &ResourceBlock,
+    schema: &crate::provider::BlockSchema,
+    before: &Value,
+    wanted: &mut Value,
+) -> Result<(), Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    for (name, span) in &block.lifecycle.ignore_changes {
+        if !schema.attributes.contains_key(name) {
+            diagnostics.push(
+                Diagnostic::error("Unsupported attribute in `ignore_changes`")
+                    .with_span(span.clone(), "no such attribute")
+                    .with_detail(format!(
+                        "`{}` has no attribute `{name}`.",
+                        block.address.type_name
+                    )),
+            );
+            continue;
+        }
+        if let Value::Object(map) = wanted {
+            map.insert(
+                name.clone(),
+                before.get(name).cloned().unwrap_or(Value::Null),
+            );
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(diagnostics)
+    }
+}
+
+/// `lifecycle { prevent_destroy = true }`: refuse a plan that deletes or replaces the object.
+fn check_prevent_destroy(changes: &[ResourceChange], config: &Config) -> Result<(), PlanError> {
+    let mut diagnostics = Diagnostics::default();
+    for change in changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
+    {
+        let Some(block) = config
+            .resources
+            .iter()
+            .find(|r| r.address == change.address)
+        else {
+            continue;
+        };
+        let Some(span) = &block.lifecycle.prevent_destroy else {
+            continue;
+        };
+        let what = if change.action == Action::Replace {
+            "replace"
+        } else {
+            "destroy"
+        };
+        diagnostics.push(
+            Diagnostic::error("Instance cannot be destroyed")
+                .with_span(span.clone(), "prevent_destroy is set here")
+                .with_detail(format!(
+                    "`{}` has `lifecycle {{ prevent_destroy = true }}`, but the plan would {what} it.",
+                    change.address
+                ))
+                .with_help("undo the change that needs this, or remove prevent_destroy if destroying it is intended"),
+        );
+    }
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(PlanError::Invalid(diagnostics))
+    }
 }
 
 /// Every address in the configuration or the state.
