@@ -53,6 +53,10 @@ pub struct AttributeSchema {
     pub force_new: bool,
     /// Masked in plans and output.
     pub sensitive: bool,
+    /// Sent to the provider on create but never read back (such as an initial password):
+    /// the provider returns it as null, so the engine must not compare it with the
+    /// configuration when planning (or every plan would show a change).
+    pub write_only: bool,
     /// The value used when configuration leaves an optional attribute unset.
     pub default: Option<Value>,
     /// One line for `validate` messages and documentation.
@@ -67,6 +71,7 @@ impl AttributeSchema {
             presence,
             force_new: false,
             sensitive: false,
+            write_only: false,
             default: None,
             description,
         }
@@ -81,6 +86,12 @@ impl AttributeSchema {
     /// Marks the attribute as sensitive.
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
+        self
+    }
+
+    /// Marks the attribute as write-only (see [`AttributeSchema::write_only`]).
+    pub fn write_only(mut self) -> Self {
+        self.write_only = true;
         self
     }
 

@@ -25,13 +25,16 @@ const PROPAGATION: &[&str] = &[
 /// How long after creation an environment may answer 403/404 for its contents.
 pub(super) const NEW_ENVIRONMENT: Duration = Duration::from_secs(30);
 
-/// True when `error` is a "permissions not propagated yet" answer.
+/// True when `error` is a "permissions not propagated yet" answer, or PingOne's
+/// transient "Role assignment … cannot be deleted as it is read only" (which the SDKs
+/// retry: the platform may briefly report a fresh assignment as read-only).
 pub fn is_propagation(error: &ClientError) -> bool {
     matches!(error.status(), Some(400 | 401 | 403))
-        && error
-            .messages()
-            .iter()
-            .any(|m| PROPAGATION.iter().any(|p| m.starts_with(p)))
+        && error.messages().iter().any(|m| {
+            PROPAGATION.iter().any(|p| m.starts_with(p))
+                || (m.starts_with("Role assignment ")
+                    && m.contains("cannot be deleted as it is read only"))
+        })
 }
 
 /// Environments this client created, with when.

@@ -5,9 +5,9 @@
 //! follow only when configured away from PingOne's defaults. Update moves the user with
 //! `PUT …/population` when the population changed, then replaces the user with `PUT`.
 //!
-//! The password is write-only: `password.initial_value` is sent on create and never
-//! recorded. What create and refresh return for it is null, never the clear text;
-//! `password.force_change` is kept as planned (PingOne never returns either).
+//! `password` is write-only (the schema says so, for the engine to skip it when
+//! diffing): `initial_value` and `force_change` are sent on create only, and create and
+//! refresh return `password` as null, so the clear text is never in state, plans or logs.
 
 use async_trait::async_trait;
 use engine::Value;
@@ -169,7 +169,8 @@ pub fn schema() -> BlockSchema {
                 Optional,
                 "The initial password (write-only): { initial_value, force_change, external }.",
             )
-            .sensitive(),
+            .sensitive()
+            .write_only(),
         );
     for f in PLAIN.iter().skip(2) {
         s = s.attr(f.tf, attr(attr_type(f.kind), Optional, "A user attribute."));
@@ -229,9 +230,8 @@ fn common_body(planned: &Value) -> Result<Map<String, serde_json::Value>, String
     Ok(body)
 }
 
-/// The user's attributes from PingOne's JSON. `basis` (planned or prior) supplies what
-/// PingOne never returns: the write-only password's `force_change` and `external`
-/// (the clear-text `initial_value` is always null).
+/// The user's attributes from PingOne's JSON, nested objects shaped like `basis`
+/// (planned or prior). The write-only `password` is always null.
 pub fn from_api(api: &serde_json::Value, basis: &Value) -> Result<Value, String> {
     let id = json_string(api, "/id");
     if id.is_null() {
@@ -260,7 +260,7 @@ pub fn from_api(api: &serde_json::Value, basis: &Value) -> Result<Value, String>
         ("account".to_string(), account(api)),
         ("identity_provider".to_string(), identity_provider(api)),
         ("user_lifecycle".to_string(), lifecycle(api)),
-        ("password".to_string(), password_without_secret(basis)),
+        ("password".to_string(), Value::Null),
     ]);
     let shaped = pairs
         .into_iter()
@@ -302,14 +302,6 @@ fn lifecycle(api: &serde_json::Value) -> Value {
             ("status", "ACCOUNT_OK".into()),
             ("suppress_verification_code", Value::Null),
         ]),
-    }
-}
-
-/// The basis's password object with the clear text removed.
-fn password_without_secret(basis: &Value) -> Value {
-    match basis.get("password") {
-        Some(p @ Value::Object(_)) => with_attr(p.clone(), "initial_value", Value::Null),
-        _ => Value::Null,
     }
 }
 
