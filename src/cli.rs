@@ -55,6 +55,14 @@ pub(crate) enum Command {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum StateCommand {
+    /// List the addresses of every object in the state.
+    List(StateLockArgs),
+    /// Show one object's attributes as recorded (sensitive ones masked).
+    Show(StateAddressArgs),
+    /// Forget objects: they stay in PingOne, but pingform no longer manages them.
+    Rm(StateRmArgs),
+    /// Record an object under another address (after renaming it in the configuration).
+    Mv(StateMvArgs),
     /// Print the stored state (with any unfinished journal folded in) as JSON.
     Pull(StateLockArgs),
     /// Replace the stored state with FILE (`-` for standard input). Refused when FILE
@@ -67,6 +75,36 @@ pub(crate) struct StateLockArgs {
     /// How long to wait for another run's state lock, such as `30s`.
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
     pub(crate) lock_timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StateAddressArgs {
+    /// The object's address, `type.name`.
+    #[arg(value_name = "ADDR", value_parser = parse_address)]
+    pub(crate) address: engine::ResourceAddress,
+    #[command(flatten)]
+    pub(crate) lock: StateLockArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StateRmArgs {
+    /// The addresses to forget, `type.name`.
+    #[arg(value_name = "ADDR", required = true, value_parser = parse_address)]
+    pub(crate) addresses: Vec<engine::ResourceAddress>,
+    #[command(flatten)]
+    pub(crate) lock: StateLockArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StateMvArgs {
+    /// The current address.
+    #[arg(value_name = "FROM", value_parser = parse_address)]
+    pub(crate) from: engine::ResourceAddress,
+    /// The new address.
+    #[arg(value_name = "TO", value_parser = parse_address)]
+    pub(crate) to: engine::ResourceAddress,
+    #[command(flatten)]
+    pub(crate) lock: StateLockArgs,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,5 @@
-//! `pingform state pull` and `pingform state push FILE`.
+//! `pingform state list|show|rm|mv|pull|push`: read and edit the record of what
+//! pingform manages, under the state lock.
 
 use std::io::Read;
 use std::path::Path;
@@ -15,6 +16,36 @@ pub(crate) fn run(dir: &Path, command: StateCommand) -> Result<Status, CliError>
     let workspace = crate::backend::current_workspace(dir);
     let backend = crate::backend::open(dir, &config, &workspace)?.into_backend();
     match command {
+        StateCommand::List(args) => {
+            let state = locked(backend.as_ref(), "state list", &args)?;
+            for resource in &state.resources {
+                println!("{}", resource.address());
+            }
+        }
+        StateCommand::Show(args) => {
+            let state = locked(backend.as_ref(), "state show", &args.lock)?;
+            show(&state, &args.address)?;
+        }
+        StateCommand::Rm(args) => {
+            let mut state = locked(backend.as_ref(), "state rm", &args.lock)?;
+            for address in &args.addresses {
+                if !state.remove(&address.type_name, &address.name) {
+                    return Err(not_in_state(address));
+                }
+            }
+            save(backend.as_ref(), &mut state)?;
+            for address in &args.addresses {
+                println!(
+                    "Removed {address}: it still exists in PingOne, but pingform no longer manages it."
+                );
+            }
+        }
+        StateCommand::Mv(args) => {
+            let mut state = locked(backend.as_ref(), "state mv", &args.lock)?;
+            rename(&mut state, &args.from, &args.to)?;
+            save(backend.as_ref(), &mut state)?;
+            println!("Moved {} to {}.", args.from, args.to);
+        }
         StateCommand::Pull(args) => {
             backend
                 .lock("state pull", args.lock_timeout)
@@ -64,4 +95,92 @@ fn read_input(path: &Path) -> Result<(std::path::PathBuf, String), CliError> {
     std::fs::read_to_string(path)
         .map(|text| (path.to_path_buf(), text))
         .map_err(|e| CliError::from_error(format!("could not read `{}`", path.display()), &e))
+}
+
+/// Locks the state for `operation` and loads it.
+fn locked(
+    backend: &dyn state::Backend,
+    operation: &str,
+    args: &crate::cli::StateLockArgs,
+) -> Result<state::State, CliError> {
+    backend
+        .lock(operation, args.lock_timeout)
+        .map_err(|e| state_error("could not lock the state", &e))?;
+    Ok(backend
+        .recover()
+        .map_err(|e| state_error("could not load state", &e))?
+        .unwrap_or_default())
+}
+
+fn save(backend: &dyn state::Backend, state: &mut state::State) -> Result<(), CliError> {
+    state.serial += 1;
+    backend
+        .store(state)
+        .map_err(|e| state_error("could not store the state", &e))
+}
+
+fn not_in_state(address: &engine::ResourceAddress) -> CliError {
+    CliError::msg(format!("`{address}` is not in the state"))
+        .with_hint("`pingform state list` shows every address in the state")
+}
+
+/// Moves FROM to TO, and every dependency on FROM with it.
+fn rename(
+    state: &mut state::State,
+    from: &engine::ResourceAddress,
+    to: &engine::ResourceAddress,
+) -> Result<(), CliError> {
+    if from.type_name != to.type_name {
+        return Err(CliError::msg(format!(
+            "cannot move `{from}` to `{to}`: an object keeps its resource type"
+        )));
+    }
+    if state.get(&to.type_name, &to.name).is_some() {
+        return Err(
+            CliError::msg(format!("`{to}` is already in the state")).with_hint(format!(
+                "remove it first with `pingform state rm {to}` if it should go"
+            )),
+        );
+    }
+    let Some(mut resource) = state.get(&from.type_name, &from.name).cloned() else {
+        return Err(not_in_state(from));
+    };
+    state.remove(&from.type_name, &from.name);
+    resource.name = to.name.clone();
+    state.upsert(resource);
+    let (old, new) = (from.to_string(), to.to_string());
+    for other in &mut state.resources {
+        for dep in &mut other.dependencies {
+            if *dep == old {
+                dep.clone_from(&new);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One object's attributes in HCL form, with the schema's sensitive ones masked.
+fn show(state: &state::State, address: &engine::ResourceAddress) -> Result<(), CliError> {
+    let resource = state
+        .get(&address.type_name, &address.name)
+        .ok_or_else(|| not_in_state(address))?;
+    let providers = crate::session::providers(pingone::Settings::default());
+    let sensitive = providers
+        .resource_schema(&address.type_name)
+        .map(engine::plan::diff::sensitive_attributes)
+        .unwrap_or_default();
+    println!("# {address}:");
+    println!("resource \"{}\" \"{}\" {{", address.type_name, address.name);
+    let attributes = resource.attributes.as_object().cloned().unwrap_or_default();
+    let width = attributes.keys().map(String::len).max().unwrap_or(0);
+    for (name, value) in &attributes {
+        let shown = if sensitive.contains(name) && !value.is_null() {
+            "(sensitive value)".to_string()
+        } else {
+            engine::Value::from_json(value).to_string()
+        };
+        println!("    {name:<width$} = {shown}");
+    }
+    println!("}}");
+    Ok(())
 }
