@@ -12,6 +12,7 @@ pub mod model;
 #[cfg(all(unix, any(test, feature = "test-support")))]
 pub mod testing;
 pub mod transfer;
+pub mod upgrade;
 
 pub use backend::postgres::{PgSettings, PostgresBackend};
 pub use backend::{Backend, local::LocalBackend, local::parse};

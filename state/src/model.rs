@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The newest state format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest state format this build writes and reads (older ones are
+/// upgraded as they are read; see `upgrade`).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The whole state: every managed object and where it came from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -247,6 +247,12 @@ pub fn parse(path: &Path, text: &str) -> Result<State, Error> {
             supported: FORMAT_VERSION,
         });
     }
+    if found == 0 {
+        let (path, problem) = at("format version 0 was never written by pingform".into());
+        return Err(Error::Foreign { path, problem });
+    }
+    let mut raw = raw;
+    crate::upgrade::upgrade(&mut raw, found);
     let mut state: State = serde_json::from_value(raw).map_err(|source| Error::Parse {
         path: path.to_path_buf(),
         source,

@@ -393,10 +393,17 @@ impl Backend for PostgresBackend {
             self.table("journal")
         );
         let workspace = self.settings.workspace.clone();
+        // As for the local journal, only intents must be on disk before the run
+        // goes on; other records may wait for the server's next WAL flush.
+        let begin = if operations.iter().any(Operation::must_be_durable) {
+            "BEGIN"
+        } else {
+            "BEGIN; SET LOCAL synchronous_commit TO OFF"
+        };
         // One transaction: one commit (one WAL flush) for the whole batch.
         let inserted = self.call(move |rt, client| {
             rt.block_on(async {
-                client.batch_execute("BEGIN").await?;
+                client.batch_execute(begin).await?;
                 let mut inserted = 0;
                 for (serial, text) in &rows {
                     inserted += client.execute(&sql, &[&workspace, serial, text]).await?;
@@ -435,7 +442,9 @@ impl Drop for PostgresBackend {
             let _ = self.call(move |rt, client| {
                 rt.block_on(async {
                     client.execute(&sql, &[&workspace]).await?;
-                    client.batch_execute("SELECT pg_advisory_unlock_all()").await
+                    client
+                        .batch_execute("SELECT pg_advisory_unlock_all()")
+                        .await
                 })
                 .map_err(describe)
             });

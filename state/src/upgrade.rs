@@ -1,0 +1,63 @@
+//! Upgrading state documents written in an older format, one version at a
+//! time, before they are parsed into the current model.
+//!
+//! Versions:
+//! - 1: the first format (format version, lineage, serial, resources).
+//! - 2: adds `pending_creates`, the create intents of crash recovery. The
+//!   document is otherwise the same, but a version-1 reader would drop the
+//!   intents it does not know when it rewrote the file, so it must refuse the
+//!   file instead, which it does for any newer version.
+
+use serde_json::Value;
+
+/// Upgrades `raw` from `from` to the current format; returns the steps taken.
+/// `from` must be at least 1 and at most the current version.
+pub fn upgrade(raw: &mut Value, from: u64) -> Vec<&'static str> {
+    let mut steps = Vec::new();
+    if from < 2 {
+        v1_to_v2(raw);
+        steps.push("1 -> 2: no create intents pending");
+    }
+    steps
+}
+
+fn v1_to_v2(raw: &mut Value) {
+    if let Some(doc) = raw.as_object_mut() {
+        doc.entry("pending_creates")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        doc.insert("format_version".into(), Value::from(2));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::{FORMAT_VERSION, State};
+
+    const V1: &str = include_str!("../tests/fixtures/v1-state.json");
+
+    #[test]
+    fn a_version_1_file_loads_upgraded_and_is_written_back_in_the_current_format() {
+        let state: State = crate::parse(Path::new("v1.tfstate"), V1).unwrap();
+        assert_eq!(state.format_version, FORMAT_VERSION);
+        assert_eq!(state.serial, 4);
+        assert_eq!(state.lineage, "6f1c2e0a-5d3b-4a8e-9c1f-2b7d8e9a0c11");
+        assert_eq!(state.resources.len(), 2);
+        assert!(state.pending_creates.is_empty());
+        let contractors = state.get("pingone_population", "contractors").unwrap();
+        assert_eq!(contractors.dependencies, ["pingone_population.staff"]);
+        let written = serde_json::to_value(&state).unwrap();
+        assert_eq!(written["format_version"], FORMAT_VERSION);
+    }
+
+    #[test]
+    fn unknown_versions_below_1_are_refused() {
+        let err = crate::parse(
+            Path::new("s"),
+            r#"{"format_version": 0, "lineage": "x", "serial": 1}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("format version 0"), "{err}");
+    }
+}
