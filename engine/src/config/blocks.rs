@@ -141,16 +141,15 @@ impl<'a> FileLoader<'a> {
 
     fn resource_nested_block(&mut self, nested: &Block) {
         let span = self.span(&nested.ident);
-        let diag = match nested.ident.as_str() {
-            other => Diagnostic::error("Unsupported block type")
-                .with_span(span, "blocks are not expected here")
-                .with_detail(format!(
-                    "Blocks of type `{other}` are not expected in a resource."
-                ))
-                .with_help(format!(
-                    "PingOne resources use nested attributes: write `{other} = {{ ... }}`"
-                )),
-        };
+        let other = nested.ident.as_str();
+        let diag = Diagnostic::error("Unsupported block type")
+            .with_span(span, "blocks are not expected here")
+            .with_detail(format!(
+                "Blocks of type `{other}` are not expected in a resource."
+            ))
+            .with_help(format!(
+                "PingOne resources use nested attributes: write `{other} = {{ ... }}`"
+            ));
         self.diags.push(diag);
     }
 

@@ -23,6 +23,11 @@ pub fn proposed(schema: &BlockSchema, config: &Value, prior: Option<&Value>) -> 
         .map(|(name, attr)| {
             let configured = config.get(name).filter(|v| !v.is_null());
             let from_prior = || prior.and_then(|p| p.get(name)).cloned();
+            // Write-only values (initial passwords) are sent on create and never
+            // read back, so once the object exists there is nothing to compare.
+            if attr.write_only && prior.is_some() {
+                return (name.clone(), from_prior().unwrap_or(Value::Null));
+            }
             let value = match (attr.presence, configured) {
                 (Presence::Computed, _) => from_prior().unwrap_or(Value::Unknown),
                 (_, Some(v)) => v.clone(),
@@ -257,5 +262,30 @@ mod tests {
             decide(&schema(), Some(&prior()), &p),
             (Action::Replace, vec!["environment_id".to_string()])
         );
+    }
+
+    #[test]
+    fn write_only_values_are_sent_on_create_and_never_compared_after() {
+        let schema = schema().attr(
+            "password",
+            AttributeSchema::new(AttrType::String, Presence::Optional, "").write_only(),
+        );
+        let config = obj(&[
+            ("environment_id", "e1".into()),
+            ("name", "Staff".into()),
+            ("tags", Value::List(vec!["a".into(), "b".into()])),
+            ("password", "initial-secret".into()),
+        ]);
+        let created = proposed(&schema, &config, None);
+        assert_eq!(
+            created.get("password"),
+            Some(&Value::from("initial-secret"))
+        );
+        let mut stored = prior();
+        if let Value::Object(map) = &mut stored {
+            map.insert("password".into(), Value::Null);
+        }
+        let p = proposed(&schema, &config, Some(&stored));
+        assert_eq!(decide(&schema, Some(&stored), &p).0, Action::NoOp);
     }
 }
