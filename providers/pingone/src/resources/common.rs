@@ -1,14 +1,14 @@
 //! Building blocks shared by the resource types: schema shorthands, bulk refresh by one
 //! paged list call per collection, tolerant deletes, and the "already exists" error.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use engine::Value;
 use engine::provider::{
     AttrType, AttributeSchema, ObjectRef, Presence, ProviderError, ProviderErrorKind,
 };
 
-use super::environment_gone;
+use super::{environment_gone, state_string};
 use crate::client::{Client, ClientError};
 
 /// A computed `id`.
@@ -44,6 +44,33 @@ pub(crate) struct Collection {
     pub segments: Vec<String>,
 }
 
+/// Refreshes objects listed at `/environments/{environment_id}/{plural}`, matched by
+/// `id`: one paged list call per environment.
+pub(crate) async fn read_in_environment(
+    client: &Client,
+    type_name: &str,
+    objects: &[ObjectRef],
+    plural: &str,
+    from_api: impl Fn(&serde_json::Value, &Value) -> Result<Value, String>,
+) -> Result<Vec<Option<Value>>, ProviderError> {
+    read_by_list(
+        client,
+        type_name,
+        objects,
+        plural,
+        |o| {
+            let env = state_string(o, "environment_id")?;
+            Ok(Collection {
+                segments: segs(&["environments", &env, plural]),
+                env,
+            })
+        },
+        |o| state_string(o, "id"),
+        from_api,
+    )
+    .await
+}
+
 /// Refreshes `objects` with one paged list call per distinct collection.
 ///
 /// `collection` says where an object is listed, `id` which item it is (by the item's
@@ -58,16 +85,18 @@ pub(crate) async fn read_by_list(
     id: impl Fn(&ObjectRef) -> Result<String, ProviderError>,
     from_api: impl Fn(&serde_json::Value, &Value) -> Result<Value, String>,
 ) -> Result<Vec<Option<Value>>, ProviderError> {
-    let mut groups: Vec<(Collection, Vec<usize>)> = Vec::new();
+    // Keyed by path so that many collections (one per user, say) group in O(n log n).
+    let mut groups: BTreeMap<Vec<String>, (Collection, Vec<usize>)> = BTreeMap::new();
     for (index, object) in objects.iter().enumerate() {
         let c = collection(object)?;
-        match groups.iter_mut().find(|(g, _)| g.segments == c.segments) {
-            Some((_, members)) => members.push(index),
-            None => groups.push((c, vec![index])),
-        }
+        groups
+            .entry(c.segments.clone())
+            .or_insert_with(|| (c, Vec::new()))
+            .1
+            .push(index);
     }
     let mut results = vec![None; objects.len()];
-    for (c, members) in groups {
+    for (c, members) in groups.into_values() {
         let operation = format!("read {type_name} at /{}", c.segments.join("/"));
         let segments: Vec<&str> = c.segments.iter().map(String::as_str).collect();
         let Some(live) = list_by_id(client, &c.env, &segments, plural, &operation).await? else {

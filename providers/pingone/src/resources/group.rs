@@ -6,10 +6,9 @@ use engine::provider::{BlockSchema, Found, ObjectRef, Presence, ProviderError};
 use serde_json::{Map, json};
 
 use super::common::{
-    Collection, api_shape_error, create_error, delete_tolerant, id_attr, link_attr, read_by_list,
-    segs, string,
+    api_shape_error, create_error, delete_tolerant, id_attr, link_attr, read_in_environment, string,
 };
-use super::{Resource, environment_gone, invalid, state_string};
+use super::{Resource, environment_gone, invalid};
 use crate::client::Client;
 use crate::fields::{Field, Kind, field, from_json, to_json};
 use crate::values::{IfUnknown, json_string, object_from_pairs, opt_string, required_string};
@@ -134,22 +133,7 @@ impl Resource for Group {
         client: &Client,
         objects: &[ObjectRef],
     ) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_by_list(
-            client,
-            TYPE_NAME,
-            objects,
-            PLURAL,
-            |o| {
-                let env = state_string(o, "environment_id")?;
-                Ok(Collection {
-                    segments: segs(&["environments", &env, PLURAL]),
-                    env,
-                })
-            },
-            |o| state_string(o, "id"),
-            from_api,
-        )
-        .await
+        read_in_environment(client, TYPE_NAME, objects, PLURAL, from_api).await
     }
 
     async fn create(
