@@ -273,6 +273,11 @@ pub(crate) struct PlanArgs {
     /// Print the plan as Markdown for a pull-request comment, with a risk section.
     #[arg(long)]
     pub(crate) markdown: bool,
+
+    /// Also list the objects in the managed environments that no configuration
+    /// manages (created by hand); with --detailed-exitcode they count as changes.
+    #[arg(long)]
+    pub(crate) report_unmanaged: bool,
 }
 
 #[derive(Debug, Args)]

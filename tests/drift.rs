@@ -89,3 +89,51 @@ fn hand_edits_and_deletes_are_reported_as_drift() {
     let live = served.get(&format!("/environments/{env}/populations/{staff}"));
     assert_eq!(live["description"], "edited by hand");
 }
+
+#[test]
+fn objects_created_by_hand_are_reported_as_unmanaged() {
+    let dir = example("quickstart");
+    let path = dir.path();
+    let data = tempfile::tempdir().unwrap();
+    let served = serve(&data.path().join("tenant.json"));
+    let with_env = |args: &[&str]| {
+        let mut cmd = pingform(path);
+        cmd.args(args).envs(served.env());
+        run(&mut cmd)
+    };
+    assert_eq!(with_env(&["apply", "--auto-approve"]).code, 0);
+    let env = &served.credentials.environment_id;
+    served.request(
+        reqwest::Method::POST,
+        &format!("/environments/{env}/populations"),
+        Some(serde_json::json!({"name": "Made by hand"})),
+    );
+
+    let report = with_env(&[
+        "plan",
+        "--refresh-only",
+        "--report-unmanaged",
+        "--detailed-exitcode",
+    ]);
+    assert_eq!(report.code, 2, "{report}");
+    assert!(
+        report
+            .stdout
+            .contains("pingone_population \"Made by hand\""),
+        "{report}"
+    );
+    assert!(
+        !report.stdout.contains("\"Engineering staff\" (id"),
+        "managed ones are not listed: {report}"
+    );
+
+    let json = with_env(&["plan", "--refresh-only", "--report-unmanaged", "--json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let labels: Vec<&str> = doc["pingform_unmanaged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["label"].as_str())
+        .collect();
+    assert!(labels.contains(&"Made by hand"), "{labels:?}");
+}

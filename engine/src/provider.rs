@@ -273,6 +273,17 @@ pub trait Provider: Send + Sync {
         Ok(Found::Unsupported)
     }
 
+    /// Objects in the places the managed objects live (for PingOne: their
+    /// environments) that no configuration manages, for drift reports.
+    /// `None` when the provider cannot list them.
+    async fn unmanaged(
+        &self,
+        request: UnmanagedRequest,
+    ) -> Result<Option<Vec<UnmanagedObject>>, ProviderError> {
+        let _ = request;
+        Ok(None)
+    }
+
     /// Risks a reviewer should see for one planned change, beyond the generic
     /// ones (deletes and replaces), worded for a pull-request comment. The
     /// default sees none.
@@ -293,4 +304,24 @@ pub struct RiskRequest<'a> {
     pub before: Option<&'a Value>,
     /// The attributes after apply (with unknowns), unless it will be deleted.
     pub after: Option<&'a Value>,
+}
+
+/// Every object a state manages with this provider, for [`Provider::unmanaged`].
+#[derive(Clone, Debug, Default)]
+pub struct UnmanagedRequest {
+    /// `(resource type, attributes)` of each managed object.
+    pub managed: Vec<(String, Value)>,
+}
+
+/// An object that exists but that no configuration manages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnmanagedObject {
+    /// The resource type it would have, such as `pingone_user`.
+    pub type_name: String,
+    /// Its id.
+    pub id: String,
+    /// What a person knows it by (a name or username).
+    pub label: String,
+    /// Where it lives, such as `environment 1234...`.
+    pub location: String,
 }

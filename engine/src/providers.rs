@@ -38,6 +38,11 @@ impl Providers {
         self.by_name.insert(provider.name().to_string(), provider);
     }
 
+    /// The names of every registered provider.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+
     /// The provider called `name`.
     pub fn get(&self, name: &str) -> Option<&Arc<dyn Provider>> {
         self.by_name.get(name)

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use engine::plan::Plan;
 use engine::plan::file::PlanFile;
+use engine::provider::UnmanagedObject;
 
 use crate::Status;
 use crate::cli::PlanArgs;
@@ -16,7 +17,12 @@ pub(crate) async fn run(dir: &Path, ui: &Ui, args: PlanArgs) -> Result<Status, C
     let mode = super::mode(args.destroy, args.run.refresh_only)?;
     let selection = super::selection(&args.run);
     let plan = super::make_plan(&session, mode, args.run.refresh, &selection).await?;
-    print(&session, &plan, ui, &args)?;
+    let unmanaged = if args.report_unmanaged {
+        Some(unmanaged(&session, &plan).await?)
+    } else {
+        None
+    };
+    print(&session, &plan, ui, &args, unmanaged.as_deref())?;
     if let Some(out) = &args.out {
         let saved = PlanFile::new(
             &plan,
@@ -36,23 +42,80 @@ pub(crate) async fn run(dir: &Path, ui: &Ui, args: PlanArgs) -> Result<Status, C
             );
         }
     }
-    Ok(if args.detailed_exitcode && plan.has_changes() {
-        Status::Changes
+    let found_unmanaged = unmanaged.is_some_and(|u| !u.is_empty());
+    Ok(
+        if args.detailed_exitcode && (plan.has_changes() || found_unmanaged) {
+            Status::Changes
+        } else {
+            Status::Success
+        },
+    )
+}
+
+/// The objects beside the managed ones that nothing manages.
+async fn unmanaged(session: &Session, plan: &Plan) -> Result<Vec<UnmanagedObject>, CliError> {
+    engine::plan::unmanaged::report(&plan.prior, &session.providers)
+        .await
+        .map_err(|e| {
+            CliError::msg(format!("listing unmanaged objects: {e}"))
+                .with_hint(crate::session::provider_hint(e.kind))
+        })
+}
+
+fn print(
+    session: &Session,
+    plan: &Plan,
+    ui: &Ui,
+    args: &PlanArgs,
+    unmanaged: Option<&[UnmanagedObject]>,
+) -> Result<(), CliError> {
+    let failed = |e: std::io::Error| CliError::from_error("could not write the plan", &e);
+    if args.json {
+        let mut doc = engine::render::json::plan_json(plan);
+        if let Some(found) = unmanaged {
+            doc["pingform_unmanaged"] = found.iter().map(unmanaged_json).collect();
+        }
+        let text = serde_json::to_string_pretty(&doc).map_err(|e| failed(e.into()))?;
+        println!("{text}");
+        return Ok(());
+    }
+    if args.markdown {
+        let risks = engine::plan::risk::assess(plan, &session.providers);
+        let mut out = std::io::stdout().lock();
+        engine::render::markdown::render_plan(plan, &risks, &mut out).map_err(failed)?;
     } else {
-        Status::Success
+        super::print_plan(plan, ui)?;
+    }
+    if let Some(found) = unmanaged {
+        print_unmanaged(found);
+    }
+    Ok(())
+}
+
+fn unmanaged_json(object: &UnmanagedObject) -> serde_json::Value {
+    serde_json::json!({
+        "type": object.type_name,
+        "id": object.id,
+        "label": object.label,
+        "location": object.location,
     })
 }
 
-fn print(session: &Session, plan: &Plan, ui: &Ui, args: &PlanArgs) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    let written = if args.json {
-        engine::render::json::render_plan(plan, &mut out)
-    } else if args.markdown {
-        let risks = engine::plan::risk::assess(plan, &session.providers);
-        engine::render::markdown::render_plan(plan, &risks, &mut out)
-    } else {
-        drop(out);
-        return super::print_plan(plan, ui);
-    };
-    written.map_err(|e| CliError::from_error("could not write the plan", &e))
+fn print_unmanaged(found: &[UnmanagedObject]) {
+    if found.is_empty() {
+        println!(
+            "\nNo unmanaged objects: everything in the managed environments is in the configuration."
+        );
+        return;
+    }
+    println!(
+        "\n{} object(s) in the managed environments that no configuration manages:",
+        found.len()
+    );
+    for object in found {
+        println!(
+            "  {} \"{}\" (id {}) in {}",
+            object.type_name, object.label, object.id, object.location
+        );
+    }
 }

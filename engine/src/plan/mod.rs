@@ -9,6 +9,7 @@ mod planner;
 pub mod refresh;
 pub mod risk;
 pub mod select;
+pub mod unmanaged;
 
 use std::collections::BTreeSet;
 

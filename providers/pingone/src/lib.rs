@@ -21,6 +21,7 @@ pub mod resources;
 pub mod risks;
 pub mod schema;
 pub mod settings;
+mod unmanaged;
 mod values;
 
 pub use client::{ApiError, Client, ClientConfig, ClientError, ClientOptions, RetryPolicy};

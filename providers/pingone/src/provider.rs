@@ -9,7 +9,8 @@ use async_trait::async_trait;
 use engine::Value;
 use engine::provider::{
     CreateRequest, DeleteRequest, FindRequest, Found, Provider, ProviderError, ProviderErrorKind,
-    ProviderSchema, ReadManyRequest, ReadManyResponse, RiskRequest, UpdateRequest,
+    ProviderSchema, ReadManyRequest, ReadManyResponse, RiskRequest, UnmanagedObject,
+    UnmanagedRequest, UpdateRequest,
 };
 
 use crate::client::{Client, ClientOptions};
@@ -79,6 +80,15 @@ impl Provider for PingOneProvider {
 
     fn schema(&self) -> &ProviderSchema {
         &self.schema
+    }
+
+    async fn unmanaged(
+        &self,
+        request: UnmanagedRequest,
+    ) -> Result<Option<Vec<UnmanagedObject>>, ProviderError> {
+        crate::unmanaged::find(&self.client()?, &request)
+            .await
+            .map(Some)
     }
 
     async fn configure(&self, config: &Value) -> Result<(), ProviderError> {
