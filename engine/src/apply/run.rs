@@ -52,6 +52,8 @@ pub(super) struct Run<'a> {
     broken: BTreeSet<ResourceAddress>,
     /// When each operation under way started.
     started: BTreeMap<ResourceAddress, Instant>,
+    /// Sealed copies of the write-only values each write under way sends.
+    sent_write_only: BTreeMap<ResourceAddress, Vec<(String, Value)>>,
     pub(super) outcomes: Vec<(ResourceAddress, Action, Outcome)>,
     /// Time spent in the backend.
     pub(super) persisting: Duration,
@@ -76,6 +78,7 @@ impl<'a> Run<'a> {
                 .collect(),
             broken: BTreeSet::new(),
             started: BTreeMap::new(),
+            sent_write_only: BTreeMap::new(),
             outcomes: Vec::new(),
             persisting: Duration::ZERO,
         }
@@ -267,6 +270,12 @@ impl<'a> Run<'a> {
             }
         };
         let (provider, write) = prepared;
+        let planned = match &write {
+            Write::Create(request) => &request.planned,
+            Write::Update(request) => &request.planned,
+        };
+        let sealed = self.sealed_write_only(&change.address, planned);
+        self.sent_write_only.insert(change.address.clone(), sealed);
         if let Write::Create(request) = &write {
             let intent = self.intent(&change.address, &request.planned);
             // Recorded up front when its key was known at plan time; else now.
@@ -330,6 +339,7 @@ impl<'a> Run<'a> {
     /// returned values that are still unknown.
     fn store_object(&mut self, change: &ResourceChange, value: Value) -> Result<bool, ApplyError> {
         let address = &change.address;
+        let value = self.seal_write_only(address, value);
         let Some(attributes) = value.to_json() else {
             let message = "the provider returned values that are still unknown".to_string();
             self.record(change, change.action, Outcome::Failed { message });
@@ -347,6 +357,45 @@ impl<'a> Run<'a> {
             &format!("writing `{address}`"),
         )?;
         Ok(true)
+    }
+
+    /// Sealed copies of the write-only values in `planned` (ones already sealed are
+    /// unchanged values, kept as they are).
+    fn sealed_write_only(
+        &self,
+        address: &ResourceAddress,
+        planned: &Value,
+    ) -> Vec<(String, Value)> {
+        let Some(schema) = self.request.providers.resource_schema(&address.type_name) else {
+            return Vec::new();
+        };
+        schema
+            .attributes
+            .iter()
+            .filter(|(_, a)| a.write_only)
+            .filter_map(|(name, _)| {
+                let value = planned.get(name).filter(|v| !v.is_null())?;
+                let sealed = if crate::plan::sealed::is_sealed(value) {
+                    value.clone()
+                } else {
+                    crate::plan::sealed::seal(value)
+                };
+                Some((name.clone(), sealed))
+            })
+            .collect()
+    }
+
+    /// Puts a sealed copy of each write-only value that was sent into `value`, so
+    /// the next plan can tell whether the configured value changed.
+    fn seal_write_only(&mut self, address: &ResourceAddress, value: Value) -> Value {
+        let sent = self.sent_write_only.remove(address).unwrap_or_default();
+        let Value::Object(mut map) = value else {
+            return value;
+        };
+        for (name, sealed) in sent {
+            map.insert(name, sealed);
+        }
+        Value::Object(map)
     }
 
     /// The intent to create `address` with the `planned` attributes.

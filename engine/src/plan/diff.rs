@@ -23,10 +23,20 @@ pub fn proposed(schema: &BlockSchema, config: &Value, prior: Option<&Value>) -> 
         .map(|(name, attr)| {
             let configured = config.get(name).filter(|v| !v.is_null());
             let from_prior = || prior.and_then(|p| p.get(name)).cloned();
-            // Write-only values (initial passwords) are sent on create and never
-            // read back, so once the object exists there is nothing to compare.
+            // Write-only values (initial passwords) are never read back: state holds a
+            // sealed copy, and the configured value is sent again only when it changed.
             if attr.write_only && prior.is_some() {
-                return (name.clone(), from_prior().unwrap_or(Value::Null));
+                let stored = from_prior().unwrap_or(Value::Null);
+                let unchanged = match configured {
+                    None => true,
+                    Some(v) => super::sealed::matches(&stored, v),
+                };
+                let value = if unchanged {
+                    stored
+                } else {
+                    configured.cloned().unwrap_or(Value::Null)
+                };
+                return (name.clone(), value);
             }
             let value = match (attr.presence, configured) {
                 (Presence::Computed, _) => from_prior().unwrap_or(Value::Unknown),
@@ -85,7 +95,7 @@ pub fn sensitive_attributes(schema: &BlockSchema) -> BTreeSet<String> {
     schema
         .attributes
         .iter()
-        .filter(|(_, a)| a.sensitive)
+        .filter(|(_, a)| a.sensitive || a.write_only)
         .map(|(n, _)| n.clone())
         .collect()
 }
@@ -265,27 +275,35 @@ mod tests {
     }
 
     #[test]
-    fn write_only_values_are_sent_on_create_and_never_compared_after() {
+    fn write_only_values_are_sent_on_create_then_compared_by_their_sealed_copy() {
         let schema = schema().attr(
             "password",
             AttributeSchema::new(AttrType::String, Presence::Optional, "").write_only(),
         );
-        let config = obj(&[
-            ("environment_id", "e1".into()),
-            ("name", "Staff".into()),
-            ("tags", Value::List(vec!["a".into(), "b".into()])),
-            ("password", "initial-secret".into()),
-        ]);
-        let created = proposed(&schema, &config, None);
+        let config = |password: &str| {
+            obj(&[
+                ("environment_id", "e1".into()),
+                ("name", "Staff".into()),
+                ("tags", Value::List(vec!["a".into(), "b".into()])),
+                ("password", password.into()),
+            ])
+        };
+        let created = proposed(&schema, &config("initial-secret"), None);
         assert_eq!(
             created.get("password"),
             Some(&Value::from("initial-secret"))
         );
         let mut stored = prior();
         if let Value::Object(map) = &mut stored {
-            map.insert("password".into(), Value::Null);
+            map.insert(
+                "password".into(),
+                super::super::sealed::seal(&"initial-secret".into()),
+            );
         }
-        let p = proposed(&schema, &config, Some(&stored));
-        assert_eq!(decide(&schema, Some(&stored), &p).0, Action::NoOp);
+        let same = proposed(&schema, &config("initial-secret"), Some(&stored));
+        assert_eq!(decide(&schema, Some(&stored), &same).0, Action::NoOp);
+        let changed = proposed(&schema, &config("new-secret"), Some(&stored));
+        assert_eq!(decide(&schema, Some(&stored), &changed).0, Action::Update);
+        assert!(sensitive_attributes(&schema).contains("password"));
     }
 }

@@ -8,6 +8,7 @@ pub mod file;
 mod planner;
 pub mod refresh;
 pub mod risk;
+pub mod sealed;
 pub mod select;
 pub mod unmanaged;
 

@@ -43,9 +43,30 @@ pub async fn refresh(
     let mut gone = Vec::new();
     for (type_name, indexes) in by_type {
         let live = read_type(prior, providers, type_name, &indexes).await?;
+        let write_only: Vec<&String> = providers
+            .resource_schema(type_name)
+            .map(|s| {
+                s.attributes
+                    .iter()
+                    .filter(|(_, a)| a.write_only)
+                    .map(|(n, _)| n)
+                    .collect()
+            })
+            .unwrap_or_default();
         for (i, object) in indexes.into_iter().zip(live) {
             match object.and_then(|v| v.to_json()) {
-                Some(json) => refreshed.resources[i].attributes = json,
+                Some(mut json) => {
+                    // Write-only values are never read back: keep the sealed copy from state.
+                    let stored = &prior.resources[i].attributes;
+                    for name in &write_only {
+                        if let (Some(map), Some(kept)) =
+                            (json.as_object_mut(), stored.get(name.as_str()))
+                        {
+                            map.insert((*name).clone(), kept.clone());
+                        }
+                    }
+                    refreshed.resources[i].attributes = json;
+                }
                 None => gone.push(i),
             }
         }

@@ -195,6 +195,18 @@ impl Client {
             .await
     }
 
+    /// `PUT /v1/<segments>` with a JSON body sent as `content_type` (setting a
+    /// user's password; API.md §4.4).
+    pub async fn put_typed(
+        &self,
+        segments: &[&str],
+        body: &serde_json::Value,
+        content_type: &'static str,
+    ) -> Result<serde_json::Value, ClientError> {
+        self.execute_typed(Method::PUT, self.url(segments), Some(body), content_type)
+            .await
+    }
+
     /// `PUT /v1/<segments>` with a JSON body.
     pub async fn put(
         &self,

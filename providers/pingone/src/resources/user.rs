@@ -106,6 +106,37 @@ const PASSWORD: &[Field] = &[
     field("external", "external", Kind::Obj(EXTERNAL)),
 ];
 
+/// The media type of `PUT …/password` that sets a user's password (API.md §4.4).
+const PASSWORD_SET_CONTENT_TYPE: &str = "application/vnd.pingidentity.password.set+json";
+
+/// Sets the password when the configured `password.initial_value` changed. The
+/// engine passes the configured object only then; an unchanged password comes as
+/// its sealed copy from state, which has no `initial_value`.
+async fn set_changed_password(
+    client: &Client,
+    env: &str,
+    id: &str,
+    planned: &Value,
+    operation: &str,
+) -> Result<(), ProviderError> {
+    let Some(password) = planned.get("password") else {
+        return Ok(());
+    };
+    let Some(value) = password.get("initial_value").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    let force_change = matches!(password.get("force_change"), Some(Value::Bool(true)));
+    client
+        .put_typed(
+            &["environments", env, PLURAL, id, "password"],
+            &json!({ "value": value, "forceChange": force_change }),
+            PASSWORD_SET_CONTENT_TYPE,
+        )
+        .await
+        .map(drop)
+        .map_err(|e| e.to_provider_error(operation))
+}
+
 /// The schema, following the official Terraform provider.
 pub fn schema() -> BlockSchema {
     use Presence::{Optional, OptionalComputed, Required};
@@ -378,6 +409,7 @@ impl Resource for User {
                 .await
                 .map_err(|e| e.to_provider_error(&operation))?;
         }
+        set_changed_password(client, &env, &id, planned, &operation).await?;
         let body = update_body(planned).map_err(|e| invalid(&operation, e))?;
         let updated = client
             .put(&["environments", &env, PLURAL, &id], &body)

@@ -1,0 +1,71 @@
+//! Write-only values (initial passwords) are never stored: state keeps a salted
+//! SHA-256 of them instead, enough to tell on the next plan whether the
+//! configured value changed, and useless to anyone who reads the state.
+
+use sha2::{Digest, Sha256};
+
+use crate::Value;
+
+/// The key of the one-entry object that holds a sealed value in state.
+const KEY: &str = "$pingform_sealed_sha256";
+
+/// A sealed copy of `value`: `{"$pingform_sealed_sha256": "<salt>:<hash>"}`.
+pub fn seal(value: &Value) -> Value {
+    let salt = uuid::Uuid::new_v4().simple().to_string();
+    let digest = digest(&salt, value);
+    Value::Object([(KEY.to_string(), Value::String(format!("{salt}:{digest}")))].into())
+}
+
+/// True when `stored` is a sealed copy of `value`.
+pub fn matches(stored: &Value, value: &Value) -> bool {
+    let Some((salt, digest)) = parts(stored) else {
+        return false;
+    };
+    self::digest(salt, value) == digest
+}
+
+/// True when `value` is a sealed copy of something.
+pub fn is_sealed(value: &Value) -> bool {
+    parts(value).is_some()
+}
+
+fn parts(stored: &Value) -> Option<(&str, &str)> {
+    let map = stored.as_object()?;
+    if map.len() != 1 {
+        return None;
+    }
+    map.get(KEY)?.as_str()?.split_once(':')
+}
+
+fn digest(salt: &str, value: &Value) -> String {
+    let json = value.to_json().unwrap_or(serde_json::Value::Null);
+    let mut hasher = Sha256::new();
+    hasher.update(salt.as_bytes());
+    hasher.update(json.to_string().as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_values_match_only_the_same_value_and_hide_it() {
+        let secret = Value::Object([("initial_value".to_string(), Value::from("hunter2"))].into());
+        let sealed = seal(&secret);
+        assert!(is_sealed(&sealed));
+        assert!(matches(&sealed, &secret));
+        let other = Value::Object([("initial_value".to_string(), Value::from("hunter3"))].into());
+        assert!(!matches(&sealed, &other));
+        assert!(!sealed.to_string().contains("hunter2"));
+        assert_ne!(
+            seal(&secret),
+            sealed,
+            "salted: the same value seals differently"
+        );
+    }
+}
