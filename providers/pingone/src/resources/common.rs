@@ -44,6 +44,29 @@ pub(crate) struct Collection {
     pub segments: Vec<String>,
 }
 
+/// Deletes the object at `/environments/{environment_id}/{plural}/{id}`; one that is
+/// already gone counts as deleted.
+pub(crate) async fn delete_in_environment(
+    client: &Client,
+    address: &str,
+    prior: &Value,
+    plural: &str,
+) -> Result<(), ProviderError> {
+    let operation = format!("delete {address}");
+    let text = |name| {
+        crate::values::required_string(prior, name).map_err(|e| super::invalid(&operation, e))
+    };
+    let env = text("environment_id")?;
+    let id = text("id")?;
+    delete_tolerant(
+        client,
+        &env,
+        &["environments", &env, plural, &id],
+        &operation,
+    )
+    .await
+}
+
 /// Refreshes objects listed at `/environments/{environment_id}/{plural}`, matched by
 /// `id`: one paged list call per environment.
 pub(crate) async fn read_in_environment(

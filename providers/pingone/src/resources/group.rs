@@ -6,7 +6,8 @@ use engine::provider::{BlockSchema, Found, ObjectRef, Presence, ProviderError};
 use serde_json::{Map, json};
 
 use super::common::{
-    api_shape_error, create_error, delete_tolerant, id_attr, link_attr, read_in_environment, string,
+    api_shape_error, create_error, delete_in_environment, id_attr, link_attr, read_in_environment,
+    string,
 };
 use super::{Resource, environment_gone, invalid};
 use crate::client::Client;
@@ -176,16 +177,7 @@ impl Resource for Group {
         address: &str,
         prior: &Value,
     ) -> Result<(), ProviderError> {
-        let operation = format!("delete {address}");
-        let env = required_string(prior, "environment_id").map_err(|e| invalid(&operation, e))?;
-        let id = required_string(prior, "id").map_err(|e| invalid(&operation, e))?;
-        delete_tolerant(
-            client,
-            &env,
-            &["environments", &env, PLURAL, &id],
-            &operation,
-        )
-        .await
+        delete_in_environment(client, address, prior, PLURAL).await
     }
 
     /// A group's natural key is (population, name) in its environment.

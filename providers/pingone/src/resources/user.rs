@@ -15,7 +15,7 @@ use engine::provider::{BlockSchema, Found, ObjectRef, Presence, ProviderError};
 use serde_json::{Map, json};
 
 use super::common::{
-    api_shape_error, attr, boolean, create_error, delete_tolerant, id_attr, link_attr,
+    api_shape_error, attr, boolean, create_error, delete_in_environment, id_attr, link_attr,
     read_in_environment, string,
 };
 use super::{Resource, environment_gone, invalid};
@@ -425,16 +425,7 @@ impl Resource for User {
         address: &str,
         prior: &Value,
     ) -> Result<(), ProviderError> {
-        let operation = format!("delete {address}");
-        let env = required_string(prior, "environment_id").map_err(|e| invalid(&operation, e))?;
-        let id = required_string(prior, "id").map_err(|e| invalid(&operation, e))?;
-        delete_tolerant(
-            client,
-            &env,
-            &["environments", &env, PLURAL, &id],
-            &operation,
-        )
-        .await
+        delete_in_environment(client, address, prior, PLURAL).await
     }
 
     /// A user's natural key is its username, unique in its environment.
