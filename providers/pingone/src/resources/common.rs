@@ -44,6 +44,51 @@ pub(crate) struct Collection {
     pub segments: Vec<String>,
 }
 
+/// Creates an object in `/environments/{environment_id}/{plural}` with the body `body`
+/// builds; an "already exists" answer names the import ID `<environment_id>/<id>`.
+pub(crate) async fn create_in_environment(
+    client: &Client,
+    address: &str,
+    planned: &Value,
+    plural: &str,
+    body: impl FnOnce(&Value) -> Result<serde_json::Value, String>,
+    from_api: impl Fn(&serde_json::Value, &Value) -> Result<Value, String>,
+) -> Result<Value, ProviderError> {
+    let operation = format!("create {address}");
+    let env = crate::values::required_string(planned, "environment_id")
+        .map_err(|e| super::invalid(&operation, e))?;
+    let body = body(planned).map_err(|e| super::invalid(&operation, e))?;
+    let created = client
+        .post(&["environments", &env, plural], &body)
+        .await
+        .map_err(|e| create_error(e, &operation, address, |id| format!("{env}/{id}")))?;
+    from_api(&created, planned).map_err(|e| api_shape_error(&operation, e))
+}
+
+/// Replaces the object at `/environments/{environment_id}/{plural}/{id}` with the
+/// body `body` builds (PUT is a full replace in PingOne).
+pub(crate) async fn replace_in_environment(
+    client: &Client,
+    address: &str,
+    prior: &Value,
+    planned: &Value,
+    plural: &str,
+    body: impl FnOnce(&Value) -> Result<serde_json::Value, String>,
+    from_api: impl Fn(&serde_json::Value, &Value) -> Result<Value, String>,
+) -> Result<Value, ProviderError> {
+    let operation = format!("update {address}");
+    let text = |name| {
+        crate::values::required_string(prior, name).map_err(|e| super::invalid(&operation, e))
+    };
+    let (env, id) = (text("environment_id")?, text("id")?);
+    let body = body(planned).map_err(|e| super::invalid(&operation, e))?;
+    let updated = client
+        .put(&["environments", &env, plural, &id], &body)
+        .await
+        .map_err(|e| e.to_provider_error(&operation))?;
+    from_api(&updated, planned).map_err(|e| api_shape_error(&operation, e))
+}
+
 /// Deletes the object at `/environments/{environment_id}/{plural}/{id}`; one that is
 /// already gone counts as deleted.
 pub(crate) async fn delete_in_environment(

@@ -6,8 +6,8 @@ use engine::provider::{BlockSchema, Found, ObjectRef, Presence, ProviderError};
 use serde_json::{Map, json};
 
 use super::common::{
-    api_shape_error, create_error, delete_in_environment, id_attr, link_attr, read_in_environment,
-    string,
+    api_shape_error, create_in_environment, delete_in_environment, id_attr, link_attr,
+    read_in_environment, replace_in_environment, string,
 };
 use super::{Resource, environment_gone, invalid};
 use crate::client::Client;
@@ -143,14 +143,8 @@ impl Resource for Group {
         address: &str,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let operation = format!("create {address}");
-        let env = required_string(planned, "environment_id").map_err(|e| invalid(&operation, e))?;
-        let body = to_body(planned).map_err(|e| invalid(&operation, e))?;
-        let created = client
-            .post(&["environments", &env, PLURAL], &body)
-            .await
-            .map_err(|e| create_error(e, &operation, address, |id| format!("{env}/{id}")))?;
-        from_api(&created, planned).map_err(|e| api_shape_error(&operation, e))
+        let body = |p: &Value| to_body(p);
+        create_in_environment(client, address, planned, PLURAL, body, from_api).await
     }
 
     async fn update(
@@ -160,15 +154,8 @@ impl Resource for Group {
         prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let operation = format!("update {address}");
-        let env = required_string(prior, "environment_id").map_err(|e| invalid(&operation, e))?;
-        let id = required_string(prior, "id").map_err(|e| invalid(&operation, e))?;
-        let body = to_body(planned).map_err(|e| invalid(&operation, e))?;
-        let updated = client
-            .put(&["environments", &env, PLURAL, &id], &body)
-            .await
-            .map_err(|e| e.to_provider_error(&operation))?;
-        from_api(&updated, planned).map_err(|e| api_shape_error(&operation, e))
+        let body = |p: &Value| to_body(p);
+        replace_in_environment(client, address, prior, planned, PLURAL, body, from_api).await
     }
 
     async fn delete(
