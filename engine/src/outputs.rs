@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::eval::{Phase, Scope, evaluate};
 use crate::plan::diff::{mark_attributes, sensitive_attributes};
+use crate::plan::expand::stored;
 use crate::providers::Providers;
 use crate::{ResourceAddress, Value};
 
@@ -36,17 +37,12 @@ pub fn resource_values(
         .resources
         .iter()
         .map(|r| {
-            let a = &r.address;
-            let value = state
-                .get(&a.type_name, &a.name)
-                .map_or(Value::Unknown, |s| {
-                    let value = Value::from_json(&s.attributes);
-                    match providers.resource_schema(&a.type_name) {
-                        Some(schema) => mark_attributes(value, &sensitive_attributes(schema)),
-                        None => value,
-                    }
-                });
-            (a.clone(), value)
+            let schema = providers.resource_schema(&r.address.type_name);
+            let value = stored(r, state, |value| match schema {
+                Some(schema) => mark_attributes(value, &sensitive_attributes(schema)),
+                None => value,
+            });
+            (r.address.clone(), value)
         })
         .collect()
 }

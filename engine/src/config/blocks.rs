@@ -8,8 +8,8 @@ use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Attribute, Block, Body as HclBody, Structure};
 
 use super::model::{
-    Attr, BackendBlock, Body, Config, Expr, Lifecycle, OutputBlock, ProviderBlock, ResourceBlock,
-    Validation, VariableBlock,
+    Attr, BackendBlock, Body, Config, Expr, Lifecycle, OutputBlock, ProviderBlock, Repetition,
+    ResourceBlock, Validation, VariableBlock,
 };
 use crate::address::ResourceAddress;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, did_you_mean};
@@ -108,10 +108,12 @@ impl<'a> FileLoader<'a> {
         };
         let mut body = Body::default();
         let mut depends_on = Vec::new();
+        let mut repetition: Option<Repetition> = None;
         for attr in block.body.attributes() {
             match attr.key.as_str() {
                 "depends_on" => depends_on = self.depends_on(&attr.value),
-                name @ ("count" | "for_each" | "provider") => {
+                "count" | "for_each" => self.repetition(&mut repetition, attr),
+                name @ "provider" => {
                     let diag = Diagnostic::error("Unsupported meta-argument")
                         .with_span(self.span(&attr.key), "not supported yet")
                         .with_detail(format!(
@@ -136,6 +138,27 @@ impl<'a> FileLoader<'a> {
             depends_on,
             span: self.header_span(block),
             lifecycle,
+            repetition,
+        });
+    }
+
+    /// `count = N` or `for_each = ...`; a block may have one of them.
+    fn repetition(&mut self, repetition: &mut Option<Repetition>, attr: &Attribute) {
+        let parsed = self.attr(attr);
+        if let Some(earlier) = repetition {
+            let diag = Diagnostic::error("Invalid combination of `count` and `for_each`")
+                .with_span(parsed.name_span.clone(), "second repetition argument")
+                .with_detail(format!(
+                    "A resource may use `count` or `for_each`, not both; `{}` is already set at {}.",
+                    earlier.attr().name,
+                    self.config.sources.location(&earlier.attr().name_span)
+                ));
+            self.diags.push(diag);
+            return;
+        }
+        *repetition = Some(match attr.key.as_str() {
+            "count" => Repetition::Count(parsed),
+            _ => Repetition::ForEach(parsed),
         });
     }
 

@@ -19,8 +19,8 @@ use std::path::PathBuf;
 
 pub use load::{load_dir, load_files, load_str};
 pub use model::{
-    Attr, BackendBlock, Body, Config, Expr, Lifecycle, OutputBlock, ProviderBlock, ResourceBlock,
-    Validation, VariableBlock,
+    Attr, BackendBlock, Body, Config, Expr, Lifecycle, OutputBlock, ProviderBlock, Repetition,
+    ResourceBlock, Validation, VariableBlock,
 };
 pub use validate::validate;
 

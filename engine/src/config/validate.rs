@@ -8,9 +8,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::model::{Body, Config, Expr};
+use super::model::{Body, Config, Expr, Repetition, ResourceBlock};
 use crate::address::ResourceAddress;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, did_you_mean};
+use crate::eval::RepeatKind;
 use crate::eval::functions;
 use crate::eval::messages;
 use crate::eval::references::{Found, walk};
@@ -35,8 +36,11 @@ pub fn validate(config: &Config, schemas: &BTreeMap<String, ProviderSchema>) -> 
 /// Where an expression appears, which decides what it may refer to.
 #[derive(Clone, Copy)]
 enum Context<'a> {
-    /// In a resource: anything but the resource itself.
-    Resource(&'a ResourceAddress),
+    /// In a resource's arguments: anything but the resource itself, and
+    /// `count.index` or `each.*` as the block repeats.
+    Resource(&'a ResourceBlock),
+    /// In a resource's `count` or `for_each`: anything but the resource itself.
+    Repetition(&'a ResourceBlock),
     /// In a provider block: variables and resources.
     Provider,
     /// A variable's default: constants only.
@@ -129,7 +133,10 @@ impl<'a> Validator<'a> {
                 self.body(&block.body, schema, &block.span, "resource");
             }
             for attr in block.body.attributes.values() {
-                self.expr(&attr.expr, Context::Resource(&block.address));
+                self.expr(&attr.expr, Context::Resource(block));
+            }
+            if let Some(repetition) = &block.repetition {
+                self.expr(&repetition.attr().expr, Context::Repetition(block));
             }
             for (address, span) in &block.depends_on {
                 if address == &block.address {
@@ -372,6 +379,13 @@ impl<'a> Validator<'a> {
                 messages::undeclared_local(&name, span, self.config.locals.keys().map(String::as_str))
             }),
             Found::Invalid { root, span } => Some(messages::invalid_reference(&root, span)),
+            Found::Repeat { root, attr, span } => {
+                let available = match context {
+                    Context::Resource(block) => block.repetition.as_ref().map(repeat_kind),
+                    _ => None,
+                };
+                crate::eval::repeat::check(root, &attr, span, available).err()
+            }
             Found::Function { name, span } => (!functions::exists(&name))
                 .then(|| messages::unknown_function(&name, span, &functions::names())),
         }
@@ -384,13 +398,22 @@ impl<'a> Validator<'a> {
         attr: Option<(String, Span)>,
         context: Context,
     ) -> Option<Diagnostic> {
-        if matches!(context, Context::Resource(own) if own == address) {
+        if matches!(context, Context::Resource(own) | Context::Repetition(own) if &own.address == address)
+        {
             return Some(self_reference(address, span));
         }
-        if self.config.resource(address).is_none() {
+        let Some(target) = self.config.resource(address) else {
             return Some(self.undeclared_resource(address, span));
-        }
+        };
         let (name, attr_span) = attr?;
+        if let Some(repetition) = &target.repetition {
+            return Some(missing_instance_key(
+                address,
+                repetition,
+                &name,
+                span.to(&attr_span),
+            ));
+        }
         let schema = self
             .schemas
             .get(address.provider_name())
@@ -441,3 +464,38 @@ fn self_reference(address: &ResourceAddress, span: Span) -> Diagnostic {
 #[cfg(test)]
 #[path = "validate_tests.rs"]
 mod tests;
+
+/// The kind of `count.*`/`each.*` a block's repetition offers.
+fn repeat_kind(repetition: &Repetition) -> RepeatKind {
+    match repetition {
+        Repetition::Count(_) => RepeatKind::Count,
+        Repetition::ForEach(_) => RepeatKind::ForEach,
+    }
+}
+
+/// `type.name.attr` where `type.name` has `count` or `for_each`: which instance?
+fn missing_instance_key(
+    address: &ResourceAddress,
+    repetition: &Repetition,
+    attr: &str,
+    span: Span,
+) -> Diagnostic {
+    let (argument, example) = match repetition {
+        Repetition::Count(_) => (
+            "count",
+            format!("{address}[count.index].{attr}` or `{address}[0].{attr}"),
+        ),
+        Repetition::ForEach(_) => (
+            "for_each",
+            format!("{address}[each.key].{attr}` or `{address}[\"key\"].{attr}"),
+        ),
+    };
+    Diagnostic::error("Missing resource instance key")
+        .with_span(span, "which instance?")
+        .with_detail(format!(
+            "`{address}` has `{argument}` set, so its attributes must be read from one instance."
+        ))
+        .with_help(format!(
+            "write `{example}`; `{address}[*].{attr}` gives the values of all instances"
+        ))
+}

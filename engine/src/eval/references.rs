@@ -47,7 +47,7 @@ pub fn references(expr: &Expr) -> Vec<Reference> {
             Found::Variable { name, span } => Some(Reference::Variable { name, span }),
             Found::Resource { address, span, .. } => Some(Reference::Resource { address, span }),
             Found::Local { name, span } => Some(Reference::Local { name, span }),
-            Found::Invalid { .. } | Found::Function { .. } => None,
+            Found::Invalid { .. } | Found::Function { .. } | Found::Repeat { .. } => None,
         })
         .collect()
 }
@@ -69,6 +69,12 @@ pub(crate) enum Found {
     Invalid { root: String, span: Span },
     /// A function call, with the span of its name.
     Function { name: String, span: Span },
+    /// `count.ATTR` or `each.ATTR`: an instance's own key or value.
+    Repeat {
+        root: &'static str,
+        attr: String,
+        span: Span,
+    },
 }
 
 /// How the head of a traversal `ROOT.FIRST...` resolves.
@@ -81,6 +87,8 @@ pub(crate) enum Root<'a> {
     LocalValue(&'a str),
     /// `TYPE.NAME`.
     Resource(ResourceAddress),
+    /// `count.ATTR` or `each.ATTR` (the root is `count` or `each`).
+    Repeat(&'static str, &'a str),
     /// `var`, `local`, `data.x` or a resource type that is not followed by `.NAME`.
     Invalid,
 }
@@ -102,7 +110,9 @@ pub(crate) fn classify<'a>(
     match root {
         "var" => Root::Variable(name),
         "local" => Root::LocalValue(name),
-        "data" | "module" | "each" | "count" | "self" | "path" | "terraform" => Root::Invalid,
+        "count" => Root::Repeat("count", name),
+        "each" => Root::Repeat("each", name),
+        "data" | "module" | "self" | "path" | "terraform" => Root::Invalid,
         _ => Root::Resource(ResourceAddress::new(root, name)),
     }
 }
@@ -231,6 +241,11 @@ impl Walker {
                         attr,
                     });
                 }
+                Root::Repeat(root, attr) => self.found.push(Found::Repeat {
+                    root,
+                    attr: attr.to_string(),
+                    span: head_span,
+                }),
                 Root::Invalid => self.found.push(Found::Invalid {
                     root: root.as_str().to_string(),
                     span: head_span,
@@ -358,6 +373,7 @@ EOT
             .map(|f| match f {
                 Found::Invalid { root, span } => format!("invalid {root}@{:?}", span.range),
                 Found::Function { name, .. } => format!("fn {name}"),
+                Found::Repeat { root, attr, .. } => format!("{root}.{attr}"),
                 other => format!("{other:?}"),
             })
             .collect();

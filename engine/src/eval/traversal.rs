@@ -57,6 +57,11 @@ impl Evaluator<'_> {
                 )),
             },
             Root::LocalValue(name) => Ok((self.local_value(name, head_span)?, 1)),
+            Root::Repeat(root, attr) => {
+                let repeat = self.scope.repeat;
+                super::repeat::check(root, attr, head_span, repeat.map(|r| r.kind()))?;
+                Ok((repeat.map_or(Value::Unknown, |r| r.get(attr)), 1))
+            }
             Root::Invalid => Err(messages::invalid_reference(root.as_str(), head_span)),
         }
     }

@@ -388,10 +388,12 @@ impl PlanFile {
             .changes
             .iter()
             .map(|c| {
-                let (type_name, name) = c.address.split_once('.').unwrap_or((&c.address, ""));
                 let side = |json: &Json| (!json.is_null()).then(|| decode(json));
                 ResourceChange {
-                    address: ResourceAddress::new(type_name, name),
+                    address: c
+                        .address
+                        .parse()
+                        .unwrap_or_else(|_| ResourceAddress::new(&c.address, "")),
                     action: c.action.into(),
                     before: side(&c.before),
                     after: side(&c.after),
@@ -412,11 +414,7 @@ impl PlanFile {
 
     /// The selection the plan was made with.
     pub fn selection(&self) -> Selection {
-        let addresses = |list: &[String]| {
-            list.iter()
-                .filter_map(|a| a.split_once('.').map(|(t, n)| ResourceAddress::new(t, n)))
-                .collect()
-        };
+        let addresses = |list: &[String]| list.iter().filter_map(|a| a.parse().ok()).collect();
         Selection {
             targets: addresses(&self.targets),
             excludes: addresses(&self.excludes),

@@ -4,6 +4,7 @@
 
 pub mod diff;
 pub mod drift;
+pub mod expand;
 pub mod file;
 mod planner;
 pub mod refresh;

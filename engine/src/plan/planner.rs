@@ -4,10 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::diff::{decide, mark_attributes, proposed, sensitive_attributes, sensitive_in_config};
+use super::expand;
 use super::refresh::{RefreshError, refresh};
 use super::select::{self, Selection, SelectionError};
 use super::{Action, Plan, ResourceChange};
-use crate::config::{Config, ResourceBlock};
+use crate::config::{Config, Repetition, ResourceBlock};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::eval::{Scope, evaluate_body};
 use crate::graph::Graph;
@@ -72,7 +73,8 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
         PlanMode::Destroy | PlanMode::RefreshOnly => Vec::new(),
     };
     if request.mode != PlanMode::RefreshOnly {
-        changes.extend(plan_orphans(&request, &prior));
+        let orphans = plan_orphans(&request, &prior, &changes);
+        changes.extend(orphans);
     }
     changes.sort_by(|a, b| a.address.cmp(&b.address));
     let changes = select::narrow(changes, request.graph, request.selection);
@@ -88,7 +90,7 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
     })
 }
 
-/// Plans every configured resource, in dependency order.
+/// Plans every instance of every configured resource, in dependency order.
 fn plan_config(
     request: &PlanRequest<'_>,
     prior: &state::State,
@@ -107,20 +109,47 @@ fn plan_config(
             continue;
         };
         let scope = Scope::new(request.variables, &planned).with_config(request.config);
-        let replace = request.selection.replace.contains(&address);
-        match plan_resource(request.providers, block, &scope, prior, replace) {
-            Ok(change) => {
-                // Dependents see the schema's and the configuration's sensitive marks.
-                let visible = change.after.clone().unwrap_or(Value::Unknown);
-                planned.insert(address, mark_attributes(visible, &change.sensitive));
-                changes.push(change);
+        let value = match expand::instances(block, &scope) {
+            Ok(instances) => {
+                let mut values = Vec::with_capacity(instances.len());
+                for (key, repeat) in instances {
+                    let scope = scope.with_repeat(repeat.as_ref());
+                    let instance = address.instance(key.clone());
+                    let replace = request
+                        .selection
+                        .replace
+                        .iter()
+                        .any(|r| r.contains(&instance));
+                    let visible = match plan_resource(
+                        request.providers,
+                        block,
+                        instance,
+                        &scope,
+                        prior,
+                        replace,
+                    ) {
+                        Ok(change) => {
+                            // Dependents see the schema's and the configuration's sensitive marks.
+                            let visible = change.after.clone().unwrap_or(Value::Unknown);
+                            changes.push(change.clone());
+                            mark_attributes(visible, &change.sensitive)
+                        }
+                        Err(found) => {
+                            // Dependents see an unknown value so that one error is not reported many times.
+                            diagnostics.extend(found);
+                            Value::Unknown
+                        }
+                    };
+                    values.push((key, visible));
+                }
+                expand::aggregate(block, values)
             }
             Err(found) => {
-                // Dependents see an unknown value so that one error is not reported many times.
-                planned.insert(address, Value::Unknown);
-                diagnostics.extend(found);
+                diagnostics.push(found);
+                Value::Unknown
             }
-        }
+        };
+        planned.insert(address, value);
     }
     if diagnostics.is_empty() {
         Ok(changes)
@@ -132,11 +161,11 @@ fn plan_config(
 fn plan_resource(
     providers: &Providers,
     block: &ResourceBlock,
+    address: ResourceAddress,
     scope: &Scope<'_>,
     prior: &state::State,
     force_replace: bool,
 ) -> Result<ResourceChange, Diagnostics> {
-    let address = &block.address;
     let schema = providers
         .resource_schema(&address.type_name)
         .ok_or_else(|| {
@@ -151,8 +180,8 @@ fn plan_resource(
     let config = evaluate_body(&block.body, scope)?;
     let mut sensitive = sensitive_attributes(schema);
     sensitive.extend(sensitive_in_config(&config));
-    let before = prior
-        .get(&address.type_name, &address.name)
+    let before = address
+        .in_state(prior)
         .map(|r| Value::from_json(&r.attributes));
     let mut wanted = proposed(schema, &config, before.as_ref());
     if let Some(before) = &before {
@@ -170,7 +199,7 @@ fn plan_resource(
         _ => wanted,
     };
     Ok(ResourceChange {
-        address: address.clone(),
+        address,
         action,
         before,
         after: Some(after),
@@ -222,11 +251,7 @@ fn check_prevent_destroy(changes: &[ResourceChange], config: &Config) -> Result<
         .iter()
         .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
     {
-        let Some(block) = config
-            .resources
-            .iter()
-            .find(|r| r.address == change.address)
-        else {
+        let Some(block) = config.resource(&change.address.block()) else {
             continue;
         };
         let Some(span) = &block.lifecycle.prevent_destroy else {
@@ -254,34 +279,31 @@ fn check_prevent_destroy(changes: &[ResourceChange], config: &Config) -> Result<
     }
 }
 
-/// Every address in the configuration or the state.
+/// Every address in the configuration (blocks) or the state (instances).
 fn known_addresses(request: &PlanRequest<'_>) -> BTreeSet<ResourceAddress> {
     let configured = request.config.resources.iter().map(|r| r.address.clone());
     let stored = request
         .prior
         .resources
         .iter()
-        .map(|r| ResourceAddress::new(&r.type_name, &r.name));
+        .map(ResourceAddress::of_state);
     configured.chain(stored).collect()
 }
 
-/// Objects in state that the configuration no longer declares (all of them when destroying).
-fn plan_orphans(request: &PlanRequest<'_>, prior: &state::State) -> Vec<ResourceChange> {
-    let configured: BTreeSet<(&str, &str)> = request
-        .config
-        .resources
-        .iter()
-        .map(|r| (r.address.type_name.as_str(), r.address.name.as_str()))
-        .collect();
-    let declared = |type_name: &str, name: &str| {
-        request.mode == PlanMode::Normal && configured.contains(&(type_name, name))
-    };
+/// Objects in state that the configuration no longer declares (all of them
+/// when destroying): those without a planned change.
+fn plan_orphans(
+    request: &PlanRequest<'_>,
+    prior: &state::State,
+    planned: &[ResourceChange],
+) -> Vec<ResourceChange> {
+    let declared: BTreeSet<&ResourceAddress> = planned.iter().map(|c| &c.address).collect();
     prior
         .resources
         .iter()
-        .filter(|r| !declared(&r.type_name, &r.name))
-        .map(|r| ResourceChange {
-            address: ResourceAddress::new(&r.type_name, &r.name),
+        .map(|r| (r, ResourceAddress::of_state(r)))
+        .filter(|(_, address)| !declared.contains(address))
+        .map(|(r, address)| ResourceChange {
             action: Action::Delete,
             before: Some(Value::from_json(&r.attributes)),
             after: None,
@@ -291,7 +313,29 @@ fn plan_orphans(request: &PlanRequest<'_>, prior: &state::State) -> Vec<Resource
                 .resource_schema(&r.type_name)
                 .map(sensitive_attributes)
                 .unwrap_or_default(),
-            reason: (request.mode == PlanMode::Normal).then(|| "not in configuration".to_string()),
+            reason: (request.mode == PlanMode::Normal)
+                .then(|| orphan_reason(request.config, &address)),
+            address,
         })
         .collect()
+}
+
+/// Why an object in state is not in the configuration any more; plans show it
+/// as "because ADDRESS is REASON".
+fn orphan_reason(config: &Config, address: &ResourceAddress) -> String {
+    let Some(block) = config.resource(&address.block()) else {
+        return "not in configuration".to_string();
+    };
+    match (&block.repetition, &address.key) {
+        (Some(Repetition::Count(_)), Some(_)) => "out of range for `count`".to_string(),
+        (Some(Repetition::ForEach(_)), Some(_)) => "not a key of `for_each`".to_string(),
+        (Some(repetition), None) => format!(
+            "not one of the instances now that `{}` is set",
+            repetition.attr().name
+        ),
+        (None, Some(_)) => {
+            "an instance, but the resource no longer sets `count` or `for_each`".to_string()
+        }
+        (None, None) => "not in configuration".to_string(),
+    }
 }
