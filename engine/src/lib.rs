@@ -19,6 +19,7 @@ pub mod apply;
 pub mod config;
 pub mod diagnostics;
 pub mod eval;
+pub mod format;
 pub mod graph;
 pub mod outputs;
 pub mod plan;

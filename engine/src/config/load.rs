@@ -92,7 +92,7 @@ fn display_name(path: &Path) -> String {
 }
 
 /// A diagnostic for a syntax error, underlining at least one character at the error.
-fn parse_error(e: &ParseError, file: FileId, text: &str) -> Diagnostic {
+pub(crate) fn parse_error(e: &ParseError, file: FileId, text: &str) -> Diagnostic {
     let start = e.location().offset().min(text.len());
     let end = text[start..]
         .chars()

@@ -17,6 +17,7 @@ pub(crate) mod test_schema;
 
 use std::path::PathBuf;
 
+pub(crate) use load::parse_error as syntax_error;
 pub use load::{load_dir, load_files, load_str};
 pub use model::{
     Attr, BackendBlock, Body, Config, Expr, Lifecycle, OutputBlock, ProviderBlock, ResourceBlock,
