@@ -43,7 +43,11 @@ pub fn load_files(
     for (path, name, text) in files {
         let file = config.sources.add(path, name, text);
         match hcl_edit::parser::parse_body(config.sources.text(file)) {
-            Ok(body) => FileLoader::new(file, &mut config, &mut diagnostics).load(&body),
+            Ok(mut body) => {
+                let text = config.sources.text(file);
+                super::legacy::check(&mut body, file, text, &mut diagnostics);
+                FileLoader::new(file, &mut config, &mut diagnostics).load(&body);
+            }
             Err(e) => diagnostics.push(parse_error(&e, file, config.sources.text(file))),
         }
     }

@@ -5,6 +5,7 @@
 //! schemas. Expressions are kept unevaluated; evaluating them is the job of `eval`.
 
 mod blocks;
+mod legacy;
 mod lifecycle;
 mod load;
 mod model;
