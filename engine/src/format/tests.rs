@@ -132,3 +132,9 @@ fn syntax_errors_are_diagnostics_with_locations() {
     assert!(report.contains("main.tf:2:10"), "{report}");
     insta::assert_snapshot!(report);
 }
+
+#[test]
+fn line_breaks_inside_quoted_strings_are_kept() {
+    // hcl-edit accepts them, so the formatter must too, and leave them alone.
+    assert_eq!(fmt("a  =  \"x\n  y\"\n"), "a = \"x\n  y\"\n");
+}

@@ -307,14 +307,15 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// The length of literal text at the cursor, up to `"`, `${`, `%{`, a newline or the end.
+    /// The length of literal text at the cursor, up to `"`, `${`, `%{` or the end (hcl-edit
+    /// accepts line breaks inside quoted strings, so they are literal text here too).
     fn quoted_literal_len(&self) -> usize {
         let bytes = self.rest().as_bytes();
         let mut i = 0;
         while i < bytes.len() {
             match bytes[i] {
                 b'\\' => i += 2,
-                b'"' | b'\n' => break,
+                b'"' => break,
                 b'$' | b'%' if bytes.get(i + 1) == Some(&b'{') => break,
                 b'$' | b'%' if bytes.get(i + 1) == Some(&bytes[i]) => i += 2,
                 _ => i += 1,
