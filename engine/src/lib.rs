@@ -23,6 +23,8 @@ pub mod format;
 pub mod graph;
 pub mod outputs;
 pub mod plan;
+#[cfg(test)]
+mod proptests;
 pub mod provider;
 pub mod providers;
 pub mod recover;
