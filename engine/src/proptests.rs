@@ -291,6 +291,7 @@ fn expression() -> impl Strategy<Value = String> {
             inner
                 .clone()
                 .prop_map(|a| format!("\"x${{{a}}}%{{ if {a} }}y%{{ endif }}\"")),
+            inner.clone().prop_map(|a| format!("\"${{{a}}}\"")),
             inner.prop_map(|a| format!("sensitive({a})")),
         ]
     })

@@ -6,10 +6,13 @@
 //! indented by its bracket depth (`indent`), the tokens within it are spaced by
 //! Terraform's rules (`spacing`), and the `=` signs and trailing comments of consecutive
 //! lines are aligned (`alignment`). Only whitespace changes, apart from runs of blank
-//! lines, which shrink to one, and a missing final newline, which is added. The result
-//! is parsed again before it is returned, so formatting never breaks a file.
+//! lines, which shrink to one, a missing final newline, which is added, and Terraform's
+//! two value rewrites (`cleanup`: `"${var.x}"` to `var.x`, `type = "string"` to
+//! `type = string`). The result is parsed again before it is returned, so formatting
+//! never breaks a file.
 
 mod alignment;
+mod cleanup;
 mod indent;
 mod lines;
 mod spacing;
@@ -25,9 +28,11 @@ use token::Token;
 /// Formats the text of one configuration or variables file; `file` names it in the
 /// diagnostic returned for a syntax error (one error, the first hcl-edit finds).
 pub fn format(text: &str, file: FileId) -> Result<String, Diagnostics> {
-    if let Err(e) = hcl_edit::parser::parse_body(text) {
-        return Err(crate::config::syntax_error(&e, file, text).into());
-    }
+    let body = match hcl_edit::parser::parse_body(text) {
+        Ok(body) => body,
+        Err(e) => return Err(crate::config::syntax_error(&e, file, text).into()),
+    };
+    let text = &cleanup::cleanup(text, &body);
     let mut tokens = token::tokenize(text).map_err(|e| {
         Diagnostics::from(
             Diagnostic::error("Cannot format this file")

@@ -138,3 +138,51 @@ fn line_breaks_inside_quoted_strings_are_kept() {
     // hcl-edit accepts them, so the formatter must too, and leave them alone.
     assert_eq!(fmt("a  =  \"x\n  y\"\n"), "a = \"x\n  y\"\n");
 }
+
+#[test]
+fn redundant_interpolation_is_unwrapped_in_arguments_only() {
+    let text = "resource \"a\" \"b\" {\n  name = \"${var.name}\"\n  both = \"${var.a}${var.b}\"\n  text = \"x-${var.a}\"\n  strip = \"${~var.a}\"\n  obj = { k = \"${var.k}\" }\n  nested {\n    v = \"${ upper(\"${var.x}\") }\"\n  }\n}\n";
+    assert_eq!(
+        fmt(text),
+        "resource \"a\" \"b\" {\n  name  = var.name\n  both  = \"${var.a}${var.b}\"\n  text  = \"x-${var.a}\"\n  strip = \"${~var.a}\"\n  obj   = { k = \"${var.k}\" }\n  nested {\n    v = upper(\"${var.x}\")\n  }\n}\n"
+    );
+}
+
+#[test]
+fn nested_redundant_interpolations_unwrap_in_one_run() {
+    assert_eq!(fmt("a = \"${\"${true}\"}\"\n"), "a = true\n");
+}
+
+#[test]
+fn multi_line_interpolation_is_parenthesized() {
+    assert_eq!(
+        fmt("a = \"${\n  var.x ?\n  1 : 2\n}\"\n"),
+        "a = (var.x ?\n1 : 2)\n"
+    );
+}
+
+#[test]
+fn legacy_variable_types_become_type_expressions() {
+    let text = "variable \"a\" {\n  type = \"string\"\n}\nvariable \"b\" {\n  type = \"list\"\n}\nvariable \"c\" {\n  type = map\n}\nvariable \"d\" {\n  type = \"other\"\n}\n";
+    assert_eq!(
+        fmt(text),
+        "variable \"a\" {\n  type = string\n}\nvariable \"b\" {\n  type = list(string)\n}\nvariable \"c\" {\n  type = map(any)\n}\nvariable \"d\" {\n  type = \"other\"\n}\n"
+    );
+}
+
+#[test]
+fn escaped_template_sequences_are_literal() {
+    assert_eq!(fmt("a = \"$$${x}\"\n"), "a = \"$$${x}\"\n");
+    assert_eq!(fmt("a = \"$${ x }%%{ y }\"\n"), "a = \"$${ x }%%{ y }\"\n");
+    assert_eq!(fmt("a = \"$$$${ x }\"\n"), "a = \"$$$${ x }\"\n");
+    let parsed = hcl_edit::parser::parse_body("a = \"$$$${ x }\"\n").map(|b| {
+        b.attributes()
+            .map(|a| matches!(a.value, hcl_edit::expr::Expression::String(_)))
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(
+        parsed.ok(),
+        Some(vec![true]),
+        "hcl-edit reads it as a plain string too"
+    );
+}

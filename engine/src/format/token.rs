@@ -317,7 +317,7 @@ impl<'a> Lexer<'a> {
                 b'\\' => i += 2,
                 b'"' => break,
                 b'$' | b'%' if bytes.get(i + 1) == Some(&b'{') => break,
-                b'$' | b'%' if bytes.get(i + 1) == Some(&bytes[i]) => i += 2,
+                _ if is_escaped_sequence(&bytes[i..]) => i += 3,
                 _ => i += 1,
             }
         }
@@ -408,9 +408,14 @@ fn heredoc_literal_len(rest: &str) -> usize {
         match bytes[i] {
             b'\n' => return i + 1,
             b'$' | b'%' if bytes.get(i + 1) == Some(&b'{') => return i,
-            b'$' | b'%' if bytes.get(i + 1) == Some(&bytes[i]) => i += 2,
+            _ if is_escaped_sequence(&bytes[i..]) => i += 3,
             _ => i += 1,
         }
     }
     bytes.len()
+}
+
+/// `$${` or `%%{`: a literal `${` or `%{`, not a template sequence.
+fn is_escaped_sequence(bytes: &[u8]) -> bool {
+    matches!(bytes, [b'$', b'$', b'{', ..] | [b'%', b'%', b'{', ..])
 }
