@@ -13,9 +13,9 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use crate::config::test_schema::schemas;
-use crate::config::{load_str, validate};
+use crate::config::{Config, load_str, validate};
 use crate::diagnostics::FileId;
-use crate::eval::{Scope, Value, evaluate, evaluate_body};
+use crate::eval::{Phase, Scope, Value, evaluate, evaluate_body};
 use crate::graph::Graph;
 
 /// Configuration texts to start from: the examples and the fixtures (read once).
@@ -184,15 +184,36 @@ fn exercise(text: &str) {
         .iter()
         .map(|r| (r.address.clone(), Value::Unknown))
         .collect();
-    let scope = Scope::new(&variables, &resources).with_config(&config);
+    // As given, then every variable sensitive, then every variable unknown at apply time.
+    let sensitive = variables
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::sensitive(v.clone())))
+        .collect();
+    let unknown = variables
+        .keys()
+        .map(|k| (k.clone(), Value::Unknown))
+        .collect();
+    for (variables, phase) in [
+        (&variables, Phase::Plan),
+        (&sensitive, Phase::Plan),
+        (&unknown, Phase::Apply),
+    ] {
+        let scope = Scope::new(variables, &resources)
+            .with_config(&config)
+            .with_phase(phase);
+        evaluate_everything(&config, &scope);
+    }
+}
+
+fn evaluate_everything(config: &Config, scope: &Scope) {
     for resource in &config.resources {
-        let _ = evaluate_body(&resource.body, &scope);
+        let _ = evaluate_body(&resource.body, scope);
     }
     for local in config.locals.values() {
-        let _ = evaluate(&local.expr, &scope);
+        let _ = evaluate(&local.expr, scope);
     }
     for output in &config.outputs {
-        let _ = evaluate(&output.value, &scope);
+        let _ = evaluate(&output.value, scope);
     }
 }
 
@@ -252,6 +273,7 @@ fn expression() -> impl Strategy<Value = String> {
         Just("var.list".to_string()),
         Just("var.map".to_string()),
         Just("var.unknown".to_string()),
+        Just("var.secret".to_string()),
         Just("local.self".to_string()),
         Just("pingone_group.g.id".to_string()),
     ];
@@ -337,6 +359,7 @@ fn with_expression(expr: &str) -> String {
         "variable \"list\" {{\n  default = [1, \"a\", null]\n}}\n\
          variable \"map\" {{\n  default = {{ a = 1, b = [true] }}\n}}\n\
          variable \"unknown\" {{}}\n\
+         variable \"secret\" {{\n  sensitive = true\n  default = \"s\"\n}}\n\
          locals {{\n  self = 1\n  x    = {expr}\n}}\n\
          resource \"pingone_group\" \"g\" {{\n  environment_id = \"e\"\n  name = {expr}\n}}\n\
          output \"o\" {{\n  value = {expr}\n}}\n"
