@@ -231,16 +231,8 @@ pub(crate) struct RunArgs {
 
 /// A resource address `type.name`.
 pub(crate) fn parse_address(text: &str) -> Result<engine::ResourceAddress, String> {
-    match text.split_once('.') {
-        Some((type_name, name))
-            if !type_name.is_empty() && !name.is_empty() && !name.contains('.') =>
-        {
-            Ok(engine::ResourceAddress::new(type_name, name))
-        }
-        _ => Err(format!(
-            "`{text}` is not a resource address; write it as TYPE.NAME, such as pingone_population.staff"
-        )),
-    }
+    text.parse()
+        .map_err(|e: engine::address::AddressError| e.to_string())
 }
 
 /// A duration such as `500ms`, `30s`, `5m` or `1h`; a bare number is seconds.
@@ -316,6 +308,11 @@ pub(crate) struct OutputArgs {
     /// Set an input variable the outputs use: `--var name=value` (may repeat).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub(crate) vars: Vec<String>,
+
+    /// Read data sources from the embedded emulator (outputs that use a data
+    /// source read it live; they are never stored in state).
+    #[arg(long)]
+    pub(crate) emulator: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,23 +1,84 @@
-//! Resource addresses: how configuration, plans and state name a resource (`type.name`).
+//! Resource addresses: how configuration, plans and state name a resource
+//! (`type.name`), a data source (`data.type.name`) and one instance of a
+//! repeated one (`type.name[0]`, `type.name["key"]`).
 
 use std::fmt;
+use std::str::FromStr;
 
-/// The address of one resource in the configuration, such as `pingone_population.staff`.
+pub use state::IndexKey as InstanceKey;
+
+/// Whether a block manages objects or only reads them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mode {
+    /// `resource`: created, updated and deleted by pingform, recorded in state.
+    #[default]
+    Managed,
+    /// `data`: read on every plan, never written and never stored in state
+    /// (a data source may return secrets).
+    Data,
+}
+
+/// The address of a resource block (no key) or of one of its instances.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ResourceAddress {
+    /// A resource or a data source.
+    pub mode: Mode,
     /// The resource type, such as `pingone_population`.
     pub type_name: String,
     /// The name given in the configuration, such as `staff`.
     pub name: String,
+    /// The instance key of a resource with `count` or `for_each`.
+    pub key: Option<InstanceKey>,
 }
 
 impl ResourceAddress {
-    /// Builds an address from its type and name.
+    /// Builds the address of a resource block (or of its only instance).
     pub fn new(type_name: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
+            mode: Mode::Managed,
             type_name: type_name.into(),
             name: name.into(),
+            key: None,
         }
+    }
+
+    /// Builds the address of a data source block.
+    pub fn data(type_name: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            mode: Mode::Data,
+            ..Self::new(type_name, name)
+        }
+    }
+
+    /// Whether this is a data source.
+    pub fn is_data(&self) -> bool {
+        self.mode == Mode::Data
+    }
+
+    /// The address of this resource's instance `key`.
+    pub fn instance(&self, key: Option<InstanceKey>) -> Self {
+        Self {
+            key,
+            ..self.block()
+        }
+    }
+
+    /// The address of the resource block this instance belongs to.
+    pub fn block(&self) -> Self {
+        Self {
+            mode: self.mode,
+            type_name: self.type_name.clone(),
+            name: self.name.clone(),
+            key: None,
+        }
+    }
+
+    /// Whether `self` names `other` or, having no key, any instance of it.
+    pub fn contains(&self, other: &ResourceAddress) -> bool {
+        self.mode == other.mode
+            && self.type_name == other.type_name
+            && self.name == other.name
+            && (self.key.is_none() || self.key == other.key)
     }
 
     /// The provider a resource type belongs to: the prefix before the first `_`.
@@ -26,12 +87,87 @@ impl ResourceAddress {
             .split_once('_')
             .map_or(self.type_name.as_str(), |(p, _)| p)
     }
+
+    /// The address of a stored object.
+    pub fn of_state(resource: &state::ResourceState) -> Self {
+        Self {
+            mode: Mode::Managed,
+            type_name: resource.type_name.clone(),
+            name: resource.name.clone(),
+            key: resource.index_key.clone(),
+        }
+    }
+
+    /// The stored object at this address.
+    pub fn in_state<'s>(&self, state: &'s state::State) -> Option<&'s state::ResourceState> {
+        state.get(&self.type_name, &self.name, self.key.as_ref())
+    }
 }
 
 impl fmt::Display for ResourceAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.type_name, self.name)
+        if self.is_data() {
+            f.write_str("data.")?;
+        }
+        write!(f, "{}.{}", self.type_name, self.name)?;
+        match &self.key {
+            Some(key) => write!(f, "{key}"),
+            None => Ok(()),
+        }
     }
+}
+
+/// Why text is not an address.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{0}` is not a resource address; write it as TYPE.NAME, TYPE.NAME[0] or TYPE.NAME[\"key\"], \
+     such as pingone_population.staff"
+)]
+pub struct AddressError(String);
+
+impl FromStr for ResourceAddress {
+    type Err = AddressError;
+
+    /// Parses `type.name`, `type.name[0]` or `type.name["key"]`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let invalid = || AddressError(text.to_string());
+        let (mode, text) = match text.strip_prefix("data.") {
+            Some(rest) => (Mode::Data, rest),
+            None => (Mode::Managed, text),
+        };
+        let (head, key) = match text.find('[') {
+            Some(open) => (
+                &text[..open],
+                Some(parse_key(&text[open..]).ok_or_else(invalid)?),
+            ),
+            None => (text, None),
+        };
+        let (type_name, name) = head.split_once('.').ok_or_else(invalid)?;
+        let is_name = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        };
+        if !is_name(type_name) || !is_name(name) {
+            return Err(invalid());
+        }
+        let block = Self {
+            mode,
+            ..Self::new(type_name, name)
+        };
+        Ok(block.instance(key))
+    }
+}
+
+/// `[0]` or `["key"]` (the key a JSON string, so quotes can be escaped).
+fn parse_key(text: &str) -> Option<InstanceKey> {
+    let inner = text.strip_prefix('[')?.strip_suffix(']')?;
+    if inner.starts_with('"') {
+        return serde_json::from_str::<String>(inner)
+            .ok()
+            .map(InstanceKey::Str);
+    }
+    inner.parse::<i64>().ok().map(InstanceKey::Int)
 }
 
 #[cfg(test)]
@@ -43,5 +179,43 @@ mod tests {
         let a = ResourceAddress::new("pingone_population", "staff");
         assert_eq!(a.to_string(), "pingone_population.staff");
         assert_eq!(a.provider_name(), "pingone");
+    }
+
+    #[test]
+    fn parses_what_it_displays() {
+        for text in [
+            "pingone_user.u",
+            "pingone_user.u[0]",
+            "pingone_user.u[12]",
+            r#"pingone_user.u["alice"]"#,
+            r#"pingone_user.u["a \"quoted\" [key]"]"#,
+            "data.pingone_role.admin",
+            r#"data.pingone_role.admin["x"]"#,
+        ] {
+            let address: ResourceAddress = text.parse().unwrap();
+            assert_eq!(address.to_string(), text);
+        }
+        let keyed: ResourceAddress = r#"pingone_user.u["x"]"#.parse().unwrap();
+        assert_eq!(keyed.key, Some(InstanceKey::Str("x".into())));
+        assert!(keyed.block().contains(&keyed));
+        assert!(!keyed.contains(&keyed.block()));
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_address() {
+        for text in [
+            "pingone_user",
+            "pingone_user.",
+            ".u",
+            "a.b.c",
+            "a.b[",
+            "a.b[x]",
+            "a.b[0",
+            "a.b[1.5]",
+            "a b.c",
+        ] {
+            let error = text.parse::<ResourceAddress>().unwrap_err();
+            assert!(error.to_string().contains("TYPE.NAME"), "{text}: {error}");
+        }
     }
 }

@@ -31,5 +31,5 @@ pub mod recover;
 pub mod render;
 pub mod variables;
 
-pub use address::ResourceAddress;
+pub use address::{InstanceKey, Mode, ResourceAddress};
 pub use eval::value::Value;

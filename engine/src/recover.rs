@@ -95,6 +95,7 @@ fn settle(pending: &state::PendingCreate, found: Found, address: String) -> Sett
     let end = state::Operation::EndCreate {
         type_name: pending.type_name.clone(),
         name: pending.name.clone(),
+        index_key: pending.index_key.clone(),
     };
     let (settled, operation) = match found.clone() {
         Found::Object(value) => match value.to_json() {
@@ -103,6 +104,7 @@ fn settle(pending: &state::PendingCreate, found: Found, address: String) -> Sett
                 let resource = state::ResourceState {
                     type_name: pending.type_name.clone(),
                     name: pending.name.clone(),
+                    index_key: pending.index_key.clone(),
                     provider: pending.provider.clone(),
                     attributes,
                     dependencies: pending.dependencies.clone(),
@@ -133,6 +135,7 @@ mod tests {
         state::PendingCreate {
             type_name: "t".into(),
             name: "a".into(),
+            index_key: None,
             provider: "p".into(),
             planned: serde_json::json!({"name": "a"}),
             dependencies: vec!["t.parent".into()],

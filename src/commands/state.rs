@@ -28,13 +28,19 @@ pub(crate) fn run(dir: &Path, command: StateCommand) -> Result<Status, CliError>
         }
         StateCommand::Rm(args) => {
             let mut state = locked(backend.as_ref(), "state rm", &args.lock)?;
+            let mut removed = Vec::new();
             for address in &args.addresses {
-                if !state.remove(&address.type_name, &address.name) {
+                let matching = matching(&state, address);
+                if matching.is_empty() {
                     return Err(not_in_state(address));
+                }
+                for found in matching {
+                    state.remove(&found.type_name, &found.name, found.key.as_ref());
+                    removed.push(found);
                 }
             }
             save(backend.as_ref(), &mut state)?;
-            for address in &args.addresses {
+            for address in removed {
                 println!(
                     "Removed {address}: it still exists in PingOne, but pingform no longer manages it."
                 );
@@ -124,7 +130,21 @@ fn not_in_state(address: &engine::ResourceAddress) -> CliError {
         .with_hint("`pingform state list` shows every address in the state")
 }
 
-/// Moves FROM to TO, and every dependency on FROM with it.
+/// The objects in state that `address` names: the instance, or every instance
+/// of a block.
+fn matching(
+    state: &state::State,
+    address: &engine::ResourceAddress,
+) -> Vec<engine::ResourceAddress> {
+    state
+        .instances(&address.type_name, &address.name)
+        .map(engine::ResourceAddress::of_state)
+        .filter(|found| address.contains(found))
+        .collect()
+}
+
+/// Moves FROM to TO (an instance, or a block with all its instances), and every
+/// dependency on FROM with it.
 fn rename(
     state: &mut state::State,
     from: &engine::ResourceAddress,
@@ -135,24 +155,54 @@ fn rename(
             "cannot move `{from}` to `{to}`: an object keeps its resource type"
         )));
     }
-    if state.get(&to.type_name, &to.name).is_some() {
+    let whole_block = from.key.is_none() && to.key.is_none();
+    let moving = if whole_block {
+        matching(state, from)
+    } else {
+        from.in_state(state)
+            .map(|_| from.clone())
+            .into_iter()
+            .collect()
+    };
+    if moving.is_empty() {
+        return Err(not_in_state(from));
+    }
+    let destination = |found: &engine::ResourceAddress| {
+        let key = if whole_block {
+            found.key.clone()
+        } else {
+            to.key.clone()
+        };
+        to.instance(key)
+    };
+    if let Some(taken) = moving
+        .iter()
+        .map(destination)
+        .find(|target| target != from && target.in_state(state).is_some())
+    {
         return Err(
-            CliError::msg(format!("`{to}` is already in the state")).with_hint(format!(
-                "remove it first with `pingform state rm {to}` if it should go"
+            CliError::msg(format!("`{taken}` is already in the state")).with_hint(format!(
+                "remove it first with `pingform state rm {taken}` if it should go"
             )),
         );
     }
-    let Some(mut resource) = state.get(&from.type_name, &from.name).cloned() else {
-        return Err(not_in_state(from));
-    };
-    state.remove(&from.type_name, &from.name);
-    resource.name = to.name.clone();
-    state.upsert(resource);
-    let (old, new) = (from.to_string(), to.to_string());
-    for other in &mut state.resources {
-        for dep in &mut other.dependencies {
-            if *dep == old {
-                dep.clone_from(&new);
+    for found in &moving {
+        let Some(mut resource) = found.in_state(state).cloned() else {
+            continue;
+        };
+        state.remove(&found.type_name, &found.name, found.key.as_ref());
+        let target = destination(found);
+        resource.name = target.name.clone();
+        resource.index_key = target.key.clone();
+        state.upsert(resource);
+    }
+    if whole_block {
+        let (old, new) = (from.to_string(), to.to_string());
+        for other in &mut state.resources {
+            for dep in &mut other.dependencies {
+                if *dep == old {
+                    dep.clone_from(&new);
+                }
             }
         }
     }
@@ -161,8 +211,8 @@ fn rename(
 
 /// One object's attributes in HCL form, with the schema's sensitive ones masked.
 fn show(state: &state::State, address: &engine::ResourceAddress) -> Result<(), CliError> {
-    let resource = state
-        .get(&address.type_name, &address.name)
+    let resource = address
+        .in_state(state)
         .ok_or_else(|| not_in_state(address))?;
     let providers = crate::session::providers(pingone::Settings::default());
     let sensitive = providers

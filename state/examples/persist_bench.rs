@@ -16,6 +16,7 @@ fn population(i: usize) -> ResourceState {
     ResourceState {
         type_name: "pingone_population".into(),
         name: format!("p{i:05}"),
+        index_key: None,
         provider: "pingone".into(),
         attributes: serde_json::json!({
             "id": uuid::Uuid::new_v4().to_string(),
@@ -37,6 +38,7 @@ fn journal(backend: &dyn Backend) -> Duration {
         let intent = state::PendingCreate {
             type_name: resource.type_name.clone(),
             name: resource.name.clone(),
+            index_key: None,
             provider: resource.provider.clone(),
             planned: resource.attributes.clone(),
             dependencies: vec![],

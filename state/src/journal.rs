@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::model::{PendingCreate, ResourceState, State};
+use crate::model::{IndexKey, PendingCreate, ResourceState, State};
 
 /// One change to the state.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,6 +33,9 @@ pub enum Operation {
         type_name: String,
         /// The resource name.
         name: String,
+        /// The instance key, for a resource with `count` or `for_each`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        index_key: Option<IndexKey>,
     },
     /// A create is about to be sent.
     BeginCreate {
@@ -46,6 +49,9 @@ pub enum Operation {
         type_name: String,
         /// The resource name.
         name: String,
+        /// The instance key, for a resource with `count` or `for_each`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        index_key: Option<IndexKey>,
     },
     /// The whole state was replaced (such as after a refresh).
     Replace {
@@ -72,11 +78,19 @@ impl Operation {
     pub fn apply_to(&self, state: &mut State) {
         match self {
             Operation::Upsert { resource } => state.upsert(resource.clone()),
-            Operation::Remove { type_name, name } => {
-                state.remove(type_name, name);
+            Operation::Remove {
+                type_name,
+                name,
+                index_key,
+            } => {
+                state.remove(type_name, name, index_key.as_ref());
             }
             Operation::BeginCreate { intent } => state.begin_create(intent.clone()),
-            Operation::EndCreate { type_name, name } => state.end_create(type_name, name),
+            Operation::EndCreate {
+                type_name,
+                name,
+                index_key,
+            } => state.end_create(type_name, name, index_key.as_ref()),
             Operation::Replace { state: new } => {
                 let (lineage, serial) = (state.lineage.clone(), state.serial);
                 *state = (**new).clone();
@@ -214,6 +228,7 @@ mod tests {
         ResourceState {
             type_name: "t".into(),
             name: name.into(),
+            index_key: None,
             provider: "p".into(),
             attributes: serde_json::json!({"id": name}),
             dependencies: vec![],
@@ -255,6 +270,7 @@ mod tests {
         let remove = Operation::Remove {
             type_name: "t".into(),
             name: "a".into(),
+            index_key: None,
         };
         journal.append(&record(&state, 3, remove)).unwrap();
         let records = read(&path).unwrap();
@@ -321,6 +337,7 @@ mod tests {
         let intent = PendingCreate {
             type_name: "t".into(),
             name: "a".into(),
+            index_key: None,
             provider: "p".into(),
             planned: serde_json::json!({"name": "a"}),
             dependencies: vec![],

@@ -19,4 +19,4 @@ pub use backend::{Backend, local::LocalBackend, local::parse};
 pub use error::Error;
 pub use journal::Operation;
 pub use lock::LockInfo;
-pub use model::{FORMAT_VERSION, PendingCreate, ResourceState, State};
+pub use model::{FORMAT_VERSION, IndexKey, PendingCreate, ResourceState, State};

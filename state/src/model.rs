@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The newest state format this build writes and reads (older ones are
 /// upgraded as they are read; see `upgrade`).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The whole state: every managed object and where it came from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -29,6 +29,35 @@ pub struct State {
     pub pending_creates: Vec<PendingCreate>,
 }
 
+/// Which instance of a repeated resource an object is: `[0]` for `count`,
+/// `["name"]` for `for_each`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum IndexKey {
+    /// `count.index`.
+    Int(i64),
+    /// `each.key`.
+    Str(String),
+}
+
+impl std::fmt::Display for IndexKey {
+    /// `[0]` or `["name"]`, as the key appears in an address.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IndexKey::Int(i) => write!(f, "[{i}]"),
+            IndexKey::Str(s) => write!(f, "[{}]", serde_json::Value::from(s.as_str())),
+        }
+    }
+}
+
+/// `type.name` followed by the instance key, if any.
+fn address_of(type_name: &str, name: &str, key: Option<&IndexKey>) -> String {
+    match key {
+        Some(key) => format!("{type_name}.{name}{key}"),
+        None => format!("{type_name}.{name}"),
+    }
+}
+
 /// The intent to create one object, recorded before the create is sent.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PendingCreate {
@@ -37,6 +66,9 @@ pub struct PendingCreate {
     pub type_name: String,
     /// The resource name in the configuration.
     pub name: String,
+    /// The instance key, for a resource with `count` or `for_each`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_key: Option<IndexKey>,
     /// The provider that was asked to create it.
     pub provider: String,
     /// The planned attributes that were known (sensitive ones left out): enough
@@ -49,9 +81,13 @@ pub struct PendingCreate {
 }
 
 impl PendingCreate {
-    /// The address `type.name`.
+    /// The address `type.name`, or `type.name[key]`.
     pub fn address(&self) -> String {
-        format!("{}.{}", self.type_name, self.name)
+        address_of(&self.type_name, &self.name, self.index_key.as_ref())
+    }
+
+    fn is(&self, type_name: &str, name: &str, key: Option<&IndexKey>) -> bool {
+        self.type_name == type_name && self.name == name && self.index_key.as_ref() == key
     }
 }
 
@@ -63,6 +99,9 @@ pub struct ResourceState {
     pub type_name: String,
     /// The resource name in the configuration.
     pub name: String,
+    /// The instance key, for a resource with `count` or `for_each`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_key: Option<IndexKey>,
     /// The provider that manages it, such as `pingone`.
     pub provider: String,
     /// Its attributes as last read or written, including `id`.
@@ -74,9 +113,14 @@ pub struct ResourceState {
 }
 
 impl ResourceState {
-    /// The address `type.name`.
+    /// The address `type.name`, or `type.name[key]`.
     pub fn address(&self) -> String {
-        format!("{}.{}", self.type_name, self.name)
+        address_of(&self.type_name, &self.name, self.index_key.as_ref())
+    }
+
+    /// What the state is sorted by.
+    fn sort_key(&self) -> (&str, &str, Option<&IndexKey>) {
+        (&self.type_name, &self.name, self.index_key.as_ref())
     }
 }
 
@@ -93,48 +137,76 @@ impl State {
         }
     }
 
-    /// The object at `type.name`, if managed.
-    pub fn get(&self, type_name: &str, name: &str) -> Option<&ResourceState> {
-        self.resources
+    /// The object at `type.name` (with `key`, for one instance of a repeated
+    /// resource), if managed.
+    pub fn get(
+        &self,
+        type_name: &str,
+        name: &str,
+        key: Option<&IndexKey>,
+    ) -> Option<&ResourceState> {
+        self.position(type_name, name, key)
+            .ok()
+            .map(|i| &self.resources[i])
+    }
+
+    /// Every instance of the resource `type.name`, in key order.
+    pub fn instances<'a>(
+        &'a self,
+        type_name: &'a str,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a ResourceState> + 'a {
+        let start = self
+            .resources
+            .partition_point(|r| (r.type_name.as_str(), r.name.as_str()) < (type_name, name));
+        self.resources[start..]
             .iter()
-            .find(|r| r.type_name == type_name && r.name == name)
+            .take_while(move |r| r.type_name == type_name && r.name == name)
     }
 
     /// Records `resource`, replacing any object at the same address.
     /// Recording an object also settles any intent to create it.
     pub fn upsert(&mut self, resource: ResourceState) {
-        self.end_create(&resource.type_name, &resource.name);
+        let key = resource.index_key.clone();
+        self.end_create(&resource.type_name, &resource.name, key.as_ref());
         // A binary search keeps one write cheap in a state of many objects.
-        match self.position(&resource.type_name, &resource.name) {
+        match self.position(&resource.type_name, &resource.name, key.as_ref()) {
             Ok(i) => self.resources[i] = resource,
             Err(i) => self.resources.insert(i, resource),
         }
     }
 
-    fn position(&self, type_name: &str, name: &str) -> Result<usize, usize> {
+    fn position(
+        &self,
+        type_name: &str,
+        name: &str,
+        key: Option<&IndexKey>,
+    ) -> Result<usize, usize> {
         self.resources
-            .binary_search_by(|r| (r.type_name.as_str(), r.name.as_str()).cmp(&(type_name, name)))
+            .binary_search_by(|r| r.sort_key().cmp(&(type_name, name, key)))
     }
 
     /// Records that a create of `intent`'s address is about to be sent,
     /// replacing an older intent for the same address.
     pub fn begin_create(&mut self, intent: PendingCreate) {
-        self.end_create(&intent.type_name, &intent.name);
+        self.end_create(&intent.type_name, &intent.name, intent.index_key.as_ref());
         self.pending_creates.push(intent);
     }
 
-    /// Forgets the intent to create `type.name` (its outcome is now known).
-    pub fn end_create(&mut self, type_name: &str, name: &str) {
-        self.pending_creates
-            .retain(|p| !(p.type_name == type_name && p.name == name));
+    /// Forgets the intent to create `type.name[key]` (its outcome is now known).
+    pub fn end_create(&mut self, type_name: &str, name: &str, key: Option<&IndexKey>) {
+        self.pending_creates.retain(|p| !p.is(type_name, name, key));
     }
 
-    /// Forgets the object at `type.name`; returns whether it was there.
-    pub fn remove(&mut self, type_name: &str, name: &str) -> bool {
-        let before = self.resources.len();
-        self.resources
-            .retain(|r| !(r.type_name == type_name && r.name == name));
-        self.resources.len() != before
+    /// Forgets the object at `type.name[key]`; returns whether it was there.
+    pub fn remove(&mut self, type_name: &str, name: &str, key: Option<&IndexKey>) -> bool {
+        match self.position(type_name, name, key) {
+            Ok(i) => {
+                self.resources.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
     }
 }
 
@@ -152,6 +224,7 @@ mod tests {
         ResourceState {
             type_name: "pingone_population".into(),
             name: name.into(),
+            index_key: None,
             provider: "pingone".into(),
             attributes: serde_json::json!({"id": name}),
             dependencies: vec![],
@@ -166,8 +239,39 @@ mod tests {
         state.upsert(object("b"));
         let names: Vec<_> = state.resources.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["a", "b"]);
-        assert!(state.remove("pingone_population", "a"));
-        assert!(!state.remove("pingone_population", "a"));
+        assert!(state.remove("pingone_population", "a", None));
+        assert!(!state.remove("pingone_population", "a", None));
+    }
+
+    #[test]
+    fn instances_are_kept_apart_and_listed_in_key_order() {
+        let mut state = State::new();
+        let keyed = |key: IndexKey| ResourceState {
+            index_key: Some(key),
+            ..object("u")
+        };
+        state.upsert(keyed(IndexKey::Str("b".into())));
+        state.upsert(keyed(IndexKey::Int(1)));
+        state.upsert(object("v"));
+        state.upsert(keyed(IndexKey::Int(0)));
+        let listed: Vec<_> = state
+            .instances("pingone_population", "u")
+            .map(ResourceState::address)
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                "pingone_population.u[0]",
+                "pingone_population.u[1]",
+                r#"pingone_population.u["b"]"#
+            ]
+        );
+        assert!(state.get("pingone_population", "u", None).is_none());
+        let one = IndexKey::Int(1);
+        assert!(state.remove("pingone_population", "u", Some(&one)));
+        assert!(state.get("pingone_population", "u", Some(&one)).is_none());
+        let json = serde_json::to_value(&state.resources[0]).unwrap();
+        assert_eq!(json["index_key"], 0);
     }
 
     #[test]

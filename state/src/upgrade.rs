@@ -7,6 +7,9 @@
 //!   document is otherwise the same, but a version-1 reader would drop the
 //!   intents it does not know when it rewrote the file, so it must refuse the
 //!   file instead, which it does for any newer version.
+//! - 3: adds `index_key` to resources and intents (instances of `count` and
+//!   `for_each`). Older documents have none; a version-2 reader would merge
+//!   the instances of one resource, so it must refuse the file.
 
 use serde_json::Value;
 
@@ -18,6 +21,10 @@ pub fn upgrade(raw: &mut Value, from: u64) -> Vec<&'static str> {
         v1_to_v2(raw);
         steps.push("1 -> 2: no create intents pending");
     }
+    if from < 3 {
+        set_version(raw, 3);
+        steps.push("2 -> 3: no instance keys");
+    }
     steps
 }
 
@@ -25,7 +32,13 @@ fn v1_to_v2(raw: &mut Value) {
     if let Some(doc) = raw.as_object_mut() {
         doc.entry("pending_creates")
             .or_insert_with(|| Value::Array(Vec::new()));
-        doc.insert("format_version".into(), Value::from(2));
+    }
+    set_version(raw, 2);
+}
+
+fn set_version(raw: &mut Value, version: u32) {
+    if let Some(doc) = raw.as_object_mut() {
+        doc.insert("format_version".into(), Value::from(version));
     }
 }
 
@@ -45,7 +58,9 @@ mod tests {
         assert_eq!(state.lineage, "6f1c2e0a-5d3b-4a8e-9c1f-2b7d8e9a0c11");
         assert_eq!(state.resources.len(), 2);
         assert!(state.pending_creates.is_empty());
-        let contractors = state.get("pingone_population", "contractors").unwrap();
+        let contractors = state
+            .get("pingone_population", "contractors", None)
+            .unwrap();
         assert_eq!(contractors.dependencies, ["pingone_population.staff"]);
         let written = serde_json::to_value(&state).unwrap();
         assert_eq!(written["format_version"], FORMAT_VERSION);

@@ -1,7 +1,7 @@
 //! One apply in progress: the state being written, the outcomes so far, and
 //! the parallel walk that starts provider calls as their dependencies finish.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -12,11 +12,14 @@ use tokio::task::{Id, JoinSet};
 use super::walk::Walk;
 use super::{ApplyError, ApplyRequest, Outcome};
 use crate::config::ResourceBlock;
-use crate::eval::{Scope, evaluate_body};
+use crate::eval::{Repeat, Scope, evaluate_body};
 use crate::plan::diff::proposed;
+use crate::plan::expand;
 use crate::plan::{Action, ResourceChange};
-use crate::provider::{BlockSchema, CreateRequest, DeleteRequest, Provider, UpdateRequest};
-use crate::{ResourceAddress, Value};
+use crate::provider::{
+    BlockSchema, CreateRequest, DeleteRequest, Provider, ReadDataRequest, UpdateRequest,
+};
+use crate::{InstanceKey, ResourceAddress, Value};
 
 /// Deletes first (dependents before what they depend on), then everything else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +34,7 @@ pub(super) enum Phase {
 enum Step {
     Deleted(Result<(), String>),
     Written(Result<Value, String>),
+    Read(Result<Value, String>),
 }
 
 /// A provider call under way.
@@ -48,8 +52,9 @@ pub(super) struct Run<'a> {
     pub(super) state: state::State,
     blocks: BTreeMap<&'a ResourceAddress, &'a ResourceBlock>,
     changes: BTreeMap<&'a ResourceAddress, &'a ResourceChange>,
-    /// Resources that failed or were skipped; their dependents are skipped.
-    broken: BTreeSet<ResourceAddress>,
+    /// Resource blocks with an instance that failed or was skipped (and the
+    /// first such instance); their dependents are skipped.
+    broken: BTreeMap<ResourceAddress, ResourceAddress>,
     /// When each operation under way started.
     started: BTreeMap<ResourceAddress, Instant>,
     /// Sealed copies of the write-only values each write under way sends.
@@ -57,6 +62,8 @@ pub(super) struct Run<'a> {
     pub(super) outcomes: Vec<(ResourceAddress, Action, Outcome)>,
     /// Time spent in the backend.
     pub(super) persisting: Duration,
+    /// Data source instances read, while planning or during this apply.
+    pub(super) data: BTreeMap<ResourceAddress, Value>,
 }
 
 impl<'a> Run<'a> {
@@ -76,11 +83,12 @@ impl<'a> Run<'a> {
                 .iter()
                 .map(|c| (&c.address, c))
                 .collect(),
-            broken: BTreeSet::new(),
+            broken: BTreeMap::new(),
             started: BTreeMap::new(),
             sent_write_only: BTreeMap::new(),
             outcomes: Vec::new(),
             persisting: Duration::ZERO,
+            data: request.plan.data.clone(),
         }
     }
 
@@ -95,9 +103,25 @@ impl<'a> Run<'a> {
         let mut walk = match phase {
             Phase::Delete => {
                 let dependents = self.dependents_in_prior_state();
-                Walk::new(&nodes, |n| dependents.get(n).cloned().unwrap_or_default())
+                Walk::new(&nodes, |n| {
+                    dependents.get(&n.block()).cloned().unwrap_or_default()
+                })
             }
-            Phase::Converge => Walk::new(&nodes, |n| self.request.graph.dependencies(n)),
+            Phase::Converge => {
+                let mut instances: BTreeMap<ResourceAddress, Vec<ResourceAddress>> =
+                    BTreeMap::new();
+                for node in &nodes {
+                    instances
+                        .entry(node.block())
+                        .or_default()
+                        .push(node.clone());
+                }
+                Walk::new(&nodes, |n| {
+                    let deps = self.request.graph.dependencies(n);
+                    let found = deps.iter().filter_map(|block| instances.get(block));
+                    found.flatten().cloned().collect()
+                })
+            }
         };
         let mut tasks: JoinSet<Done> = JoinSet::new();
         let mut running: BTreeMap<Id, ResourceAddress> = BTreeMap::new();
@@ -157,7 +181,7 @@ impl<'a> Run<'a> {
     fn dependents_in_prior_state(&self) -> BTreeMap<ResourceAddress, Vec<ResourceAddress>> {
         let mut dependents: BTreeMap<ResourceAddress, Vec<ResourceAddress>> = BTreeMap::new();
         for resource in &self.request.plan.prior.resources {
-            let address = ResourceAddress::new(&resource.type_name, &resource.name);
+            let address = ResourceAddress::of_state(resource);
             for dep in resource
                 .dependencies
                 .iter()
@@ -181,7 +205,7 @@ impl<'a> Run<'a> {
         };
         if phase == Phase::Converge {
             let deps = self.request.graph.dependencies(address);
-            if let Some(broken) = deps.iter().find(|d| self.broken.contains(*d)) {
+            if let Some(broken) = deps.iter().find_map(|d| self.broken.get(d)) {
                 let because = broken.clone();
                 self.record(change, change.action, Outcome::Skipped { because });
                 return Ok(None);
@@ -191,6 +215,9 @@ impl<'a> Run<'a> {
         self.started.insert(address.clone(), Instant::now());
         if matches!(change.action, Action::Delete | Action::Replace) {
             return Ok(self.delete_task(change));
+        }
+        if change.action == Action::Read {
+            return Ok(self.read_task(change));
         }
         self.write_task(change)
     }
@@ -223,7 +250,13 @@ impl<'a> Run<'a> {
                     self.succeed(change, id);
                 }
             }
-            Step::Deleted(Err(message)) | Step::Written(Err(message)) => {
+            Step::Read(Ok(value)) => {
+                self.data.insert(change.address.clone(), value);
+                self.succeed(change, None);
+            }
+            Step::Deleted(Err(message))
+            | Step::Written(Err(message))
+            | Step::Read(Err(message)) => {
                 self.record(change, change.action, Outcome::Failed { message });
             }
         }
@@ -254,6 +287,34 @@ impl<'a> Run<'a> {
         };
         Some(Box::pin(async move {
             let step = Step::Deleted(provider.delete(request).await.map_err(|e| e.message));
+            Done { address, step }
+        }))
+    }
+
+    /// Reads a data source whose arguments became known during this apply.
+    fn read_task(&mut self, change: &ResourceChange) -> Option<Task> {
+        let config = match self.evaluate(&change.address) {
+            Ok(config) => config,
+            Err(message) => {
+                self.record(change, change.action, Outcome::Failed { message });
+                return None;
+            }
+        };
+        let provider = match self.provider(&change.address) {
+            Ok(provider) => provider,
+            Err(message) => {
+                self.record(change, change.action, Outcome::Failed { message });
+                return None;
+            }
+        };
+        let address = change.address.clone();
+        let request = ReadDataRequest {
+            type_name: address.type_name.clone(),
+            address: address.to_string(),
+            config: config.unmark_deep().0,
+        };
+        Some(Box::pin(async move {
+            let step = Step::Read(provider.read_data(request).await.map_err(|e| e.message));
             Done { address, step }
         }))
     }
@@ -297,27 +358,16 @@ impl<'a> Run<'a> {
 
     fn prepare_write(&self, change: &ResourceChange) -> Result<(Arc<dyn Provider>, Write), String> {
         let address = &change.address;
-        let block = self.blocks.get(address).ok_or("not in configuration")?;
         let schema = self
             .request
             .providers
             .resource_schema(&address.type_name)
             .ok_or("no provider offers this resource type")?;
-        let known = self.known_values(address);
-        let scope = Scope::new(self.request.variables, &known)
-            .with_config(self.request.config)
-            .with_phase(crate::eval::Phase::Apply);
-        let config = evaluate_body(&block.body, &scope).map_err(|d| {
-            d.iter()
-                .map(|d| d.summary.clone())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
+        let config = self.evaluate(address)?;
         let provider = self.provider(address)?;
         let type_name = address.type_name.clone();
-        let current = self
-            .state
-            .get(&address.type_name, &address.name)
+        let current = address
+            .in_state(&self.state)
             .map(|r| Value::from_json(&r.attributes));
         let write = match current {
             Some(prior) => Write::Update(UpdateRequest {
@@ -335,6 +385,33 @@ impl<'a> Run<'a> {
         Ok((provider, write))
     }
 
+    /// The arguments of the instance at `address`, evaluated with the values
+    /// now known of what it references.
+    fn evaluate(&self, address: &ResourceAddress) -> Result<Value, String> {
+        let block = self
+            .blocks
+            .get(&address.block())
+            .ok_or("not in configuration")?;
+        let known = self.known_values(address);
+        let scope = Scope::new(self.request.variables, &known)
+            .with_config(self.request.config)
+            .with_phase(crate::eval::Phase::Apply);
+        let repeat = match &address.key {
+            None => None,
+            Some(InstanceKey::Int(i)) => Some(Repeat::Count(*i)),
+            Some(InstanceKey::Str(key)) => {
+                Some(expand::each_value(block, key, &scope).map_err(|d| d.summary)?)
+            }
+        };
+        let scope = scope.with_repeat(repeat.as_ref());
+        evaluate_body(&block.body, &scope).map_err(|d| {
+            d.iter()
+                .map(|d| d.summary.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+
     /// Records a written object; false (and a failure) when the provider
     /// returned values that are still unknown.
     fn store_object(&mut self, change: &ResourceChange, value: Value) -> Result<bool, ApplyError> {
@@ -348,6 +425,7 @@ impl<'a> Run<'a> {
         let resource = state::ResourceState {
             type_name: address.type_name.clone(),
             name: address.name.clone(),
+            index_key: address.key.clone(),
             provider: address.provider_name().to_string(),
             attributes,
             dependencies: self.dependency_names(address),
@@ -404,6 +482,7 @@ impl<'a> Run<'a> {
         state::PendingCreate {
             type_name: address.type_name.clone(),
             name: address.name.clone(),
+            index_key: address.key.clone(),
             provider: address.provider_name().to_string(),
             planned: schema.map_or(serde_json::Value::Null, |s| {
                 natural_key_material(s, planned)
@@ -455,7 +534,9 @@ impl<'a> Run<'a> {
         for (address, action, outcome) in &self.outcomes {
             let unattempted = matches!(outcome, Outcome::Skipped { .. } | Outcome::NotStarted);
             if *action == Action::Create && unattempted {
-                self.state.end_create(&address.type_name, &address.name);
+                let key = address.key.as_ref();
+                self.state
+                    .end_create(&address.type_name, &address.name, key);
             }
         }
     }
@@ -478,10 +559,11 @@ impl<'a> Run<'a> {
             .dependencies(address)
             .into_iter()
             .map(|a| {
-                let value = self
-                    .state
-                    .get(&a.type_name, &a.name)
-                    .map_or(Value::Unknown, |r| Value::from_json(&r.attributes));
+                let value = match self.blocks.get(&a) {
+                    Some(block) if a.is_data() => expand::read_so_far(block, &self.data),
+                    Some(block) => expand::stored(block, &self.state, |v| v),
+                    None => Value::Unknown,
+                };
                 (a, value)
             })
             .collect()
@@ -514,13 +596,16 @@ impl<'a> Run<'a> {
         let operation = state::Operation::Remove {
             type_name: address.type_name.clone(),
             name: address.name.clone(),
+            index_key: address.key.clone(),
         };
         self.commit(operation, after)
     }
 
     fn record(&mut self, change: &ResourceChange, action: Action, outcome: Outcome) {
         if !matches!(outcome, Outcome::Succeeded { .. }) {
-            self.broken.insert(change.address.clone());
+            self.broken
+                .entry(change.address.block())
+                .or_insert_with(|| change.address.clone());
         }
         self.started.remove(&change.address);
         self.request
@@ -548,13 +633,15 @@ enum Write {
 fn in_phase(action: Action, phase: Phase) -> bool {
     match phase {
         Phase::Delete => action == Action::Delete,
-        Phase::Converge => matches!(action, Action::Create | Action::Update | Action::Replace),
+        Phase::Converge => matches!(
+            action,
+            Action::Create | Action::Update | Action::Replace | Action::Read
+        ),
     }
 }
 
 fn parse_address(text: &str) -> Option<ResourceAddress> {
-    text.split_once('.')
-        .map(|(t, n)| ResourceAddress::new(t, n))
+    text.parse().ok()
 }
 
 /// Whether every attribute the configuration can set is known in `planned`

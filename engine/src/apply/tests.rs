@@ -11,8 +11,8 @@ use crate::config::load_dir;
 use crate::plan::{PlanMode, PlanRequest, plan};
 use crate::provider::{
     AttrType, AttributeSchema, BlockSchema, CreateRequest, DeleteRequest, Presence, Provider,
-    ProviderError, ProviderErrorKind, ProviderSchema, ReadManyRequest, ReadManyResponse,
-    UpdateRequest,
+    ProviderError, ProviderErrorKind, ProviderSchema, ReadDataRequest, ReadManyRequest,
+    ReadManyResponse, UpdateRequest,
 };
 use crate::provider::{FindRequest, Found};
 
@@ -45,10 +45,25 @@ impl MemoryProvider {
                 "note",
                 AttributeSchema::new(AttrType::String, Presence::Optional, ""),
             );
+        // Looks an object up by name; its `secret` is sensitive.
+        let lookup = BlockSchema::default()
+            .attr(
+                "name",
+                AttributeSchema::new(AttrType::String, Presence::Required, ""),
+            )
+            .attr(
+                "id",
+                AttributeSchema::new(AttrType::String, Presence::Computed, ""),
+            )
+            .attr(
+                "secret",
+                AttributeSchema::new(AttrType::String, Presence::Computed, "").sensitive(),
+            );
         Self {
             schema: ProviderSchema {
                 provider: BlockSchema::default(),
                 resources: BTreeMap::from([("mem_thing".to_string(), thing)]),
+                data_sources: BTreeMap::from([("mem_lookup".to_string(), lookup)]),
             },
             objects: Mutex::default(),
             next_id: Mutex::new(0),
@@ -154,6 +169,25 @@ impl Provider for MemoryProvider {
         Ok(value)
     }
 
+    async fn read_data(&self, request: ReadDataRequest) -> Result<Value, ProviderError> {
+        let name = request
+            .config
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let objects = self.objects.lock().unwrap();
+        let found = objects
+            .values()
+            .find(|o| o.get("name").and_then(Value::as_str) == Some(name))
+            .ok_or_else(|| {
+                ProviderError::new(ProviderErrorKind::Api, format!("no object named `{name}`"))
+            })?;
+        let mut attrs = request.config.as_object().cloned().unwrap_or_default();
+        attrs.insert("id".into(), Value::String(id_of(found)));
+        attrs.insert("secret".into(), Value::String(format!("secret of {name}")));
+        Ok(Value::Object(attrs))
+    }
+
     async fn delete(&self, request: DeleteRequest) -> Result<(), ProviderError> {
         self.objects.lock().unwrap().remove(&id_of(&request.prior));
         Ok(())
@@ -204,6 +238,25 @@ impl Fixture {
 
     fn write(&self, config: &str) {
         std::fs::write(self.dir.path().join("main.tf"), config).unwrap();
+    }
+
+    /// Plans without refreshing, against the stored state.
+    async fn plan_only(&self) -> Result<crate::plan::Plan, crate::plan::PlanError> {
+        use state::Backend as _;
+        let config = load_dir(self.dir.path()).unwrap();
+        let graph = Graph::from_config(&config).unwrap();
+        let prior = self.backend.load().unwrap().unwrap_or_default();
+        plan(PlanRequest {
+            config: &config,
+            graph: &graph,
+            prior: &prior,
+            providers: &self.providers,
+            variables: &BTreeMap::new(),
+            mode: PlanMode::Normal,
+            refresh: false,
+            selection: &Default::default(),
+        })
+        .await
     }
 
     /// Plans and applies; returns the plan's actions and the observer's lines.
@@ -532,4 +585,243 @@ async fn intents_known_at_plan_time_are_recorded_together_up_front() {
         ]
     );
     assert!(report.state.pending_creates.is_empty());
+}
+
+/// `count` and `for_each` instances referring to each other, and a `for_each`
+/// whose values are known only after apply.
+const REPEATED: &str = r#"
+locals {
+  teams = { red = "R", blue = "B" }
+}
+resource "mem_thing" "team" {
+  for_each = local.teams
+  name     = "team ${each.key} (${each.value})"
+}
+resource "mem_thing" "member" {
+  count  = 3
+  name   = "member ${count.index}"
+  parent = mem_thing.team[count.index % 2 == 0 ? "red" : "blue"].id
+}
+resource "mem_thing" "badge" {
+  for_each = { for k, t in mem_thing.team : k => t.id }
+  name     = "badge of ${each.value}"
+  note     = join(",", mem_thing.member[*].name)
+}
+"#;
+
+#[tokio::test]
+async fn count_and_for_each_create_every_instance_and_then_converge() {
+    let f = Fixture::new();
+    f.write(REPEATED);
+    let (actions, log) = f.converge(PlanMode::Normal).await;
+    let mut created: Vec<_> = actions.iter().map(|(a, _)| a.as_str()).collect();
+    created.sort();
+    assert_eq!(
+        created,
+        [
+            r#"mem_thing.badge["blue"]"#,
+            r#"mem_thing.badge["red"]"#,
+            "mem_thing.member[0]",
+            "mem_thing.member[1]",
+            "mem_thing.member[2]",
+            r#"mem_thing.team["blue"]"#,
+            r#"mem_thing.team["red"]"#,
+        ]
+    );
+    assert!(log.iter().all(|l| l.ends_with("Create ok")), "{log:?}");
+    let objects = f.provider.objects.lock().unwrap().clone();
+    let by_name = |name: &str| {
+        objects
+            .values()
+            .find(|o| o.get("name").and_then(Value::as_str) == Some(name))
+            .cloned()
+            .unwrap_or_else(|| panic!("no object named {name}: {objects:?}"))
+    };
+    let red = id_of(&by_name("team red (R)"));
+    assert_eq!(
+        by_name("member 2").get("parent"),
+        Some(&Value::String(red.clone()))
+    );
+    // each.value was unknown when planning and is the created team's id at apply.
+    let badge = by_name(&format!("badge of {red}"));
+    assert_eq!(
+        badge.get("note"),
+        Some(&Value::String("member 0,member 1,member 2".into()))
+    );
+    let (actions, _) = f.converge(PlanMode::Normal).await;
+    assert!(
+        actions.is_empty(),
+        "second plan has no changes: {actions:?}"
+    );
+}
+
+#[tokio::test]
+async fn fewer_instances_delete_the_rest_with_the_reason() {
+    let f = Fixture::new();
+    f.write(REPEATED);
+    f.converge(PlanMode::Normal).await;
+    let fewer = REPEATED.replace("count  = 3", "count  = 1").replace(
+        "teams = { red = \"R\", blue = \"B\" }",
+        "teams = { red = \"R\" }",
+    );
+    f.write(&fewer);
+    let (actions, log) = f.converge(PlanMode::Normal).await;
+    let deleted: Vec<_> = actions
+        .iter()
+        .filter(|(_, a)| *a == Action::Delete)
+        .map(|(a, _)| a.as_str())
+        .collect();
+    assert_eq!(
+        deleted,
+        [
+            r#"mem_thing.badge["blue"]"#,
+            "mem_thing.member[1]",
+            "mem_thing.member[2]",
+            r#"mem_thing.team["blue"]"#,
+        ]
+    );
+    // The badge that stays is updated (its note lists fewer members); dependents go first.
+    let position = |line: &str| log.iter().position(|l| l == line).unwrap();
+    assert!(
+        position(r#"mem_thing.badge["blue"] Delete ok"#)
+            < position(r#"mem_thing.team["blue"] Delete ok"#)
+    );
+    let (_, log) = f.converge(PlanMode::Destroy).await;
+    assert_eq!(log.len(), 3, "{log:?}");
+    assert!(f.provider.ids().is_empty());
+}
+
+#[tokio::test]
+async fn orphaned_instances_say_why_they_are_deleted() {
+    let f = Fixture::new();
+    f.write(REPEATED);
+    f.converge(PlanMode::Normal).await;
+    f.write(&REPEATED.replace("count  = 3", "count  = 2"));
+    let plan = f.plan_only().await.unwrap();
+    let gone = plan
+        .changes
+        .iter()
+        .find(|c| c.action == Action::Delete)
+        .unwrap();
+    assert_eq!(gone.address.to_string(), "mem_thing.member[2]");
+    assert_eq!(gone.reason.as_deref(), Some("out of range for `count`"));
+}
+
+#[tokio::test]
+async fn a_count_known_only_after_apply_is_an_error_with_a_way_out() {
+    let f = Fixture::new();
+    f.write(
+        r#"
+resource "mem_thing" "a" {
+  name = "a"
+}
+resource "mem_thing" "b" {
+  count = length(mem_thing.a.id)
+  name  = "b"
+}
+"#,
+    );
+    let error = f.plan_only().await.unwrap_err();
+    let crate::plan::PlanError::Invalid(diagnostics) = error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(diagnostics.0[0].summary, "Invalid count argument");
+    assert!(
+        diagnostics.0[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("--target")
+    );
+}
+
+#[tokio::test]
+async fn data_sources_are_read_when_planning_or_during_apply_and_never_stored() {
+    const CONFIG: &str = r#"
+resource "mem_thing" "base" {
+  name = "base"
+}
+data "mem_lookup" "now" {
+  name       = "base"
+  depends_on = [mem_thing.base]
+}
+data "mem_lookup" "later" {
+  name = mem_thing.base.name
+}
+resource "mem_thing" "user" {
+  name   = "user"
+  parent = data.mem_lookup.later.id
+  note   = nonsensitive(data.mem_lookup.later.secret)
+}
+"#;
+    let f = Fixture::new();
+    f.write(CONFIG);
+    // Something `now` depends on will change, so it is read during apply.
+    let plan = f.plan_only().await.unwrap();
+    let deferred: Vec<_> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Read)
+        .collect();
+    assert_eq!(deferred.len(), 2, "{deferred:?}");
+    assert_eq!(
+        deferred[0].reason.as_deref(),
+        Some("it depends on a resource with changes pending")
+    );
+    // Nothing it depends on changes, and the object is not there: an error naming it.
+    f.write("data \"mem_lookup\" \"missing\" {\n  name = \"nobody\"\n}\n");
+    let error = f.plan_only().await.unwrap_err();
+    assert!(
+        format!("{error:?}").contains("Failed to read `data.mem_lookup.missing`"),
+        "{error:?}"
+    );
+    f.write(CONFIG);
+    let (_, log) = f.converge(PlanMode::Normal).await;
+    assert!(
+        log.contains(&"data.mem_lookup.later Read ok".to_string()),
+        "{log:?}"
+    );
+    assert!(
+        log.contains(&"data.mem_lookup.now Read ok".to_string()),
+        "{log:?}"
+    );
+    let objects = f.provider.objects.lock().unwrap().clone();
+    let user = objects
+        .values()
+        .find(|o| o.get("name").and_then(Value::as_str) == Some("user"))
+        .unwrap();
+    let base = objects
+        .values()
+        .find(|o| o.get("name").and_then(Value::as_str) == Some("base"))
+        .unwrap();
+    assert_eq!(user.get("parent"), base.get("id"));
+    assert_eq!(
+        user.get("note"),
+        Some(&Value::String("secret of base".into()))
+    );
+
+    // Now known at plan time: read while planning, nothing to do, nothing in state.
+    let plan = f.plan_only().await.unwrap();
+    assert!(!plan.has_changes(), "{:?}", plan.changes);
+    assert!(
+        plan.data
+            .contains_key(&ResourceAddress::data("mem_lookup", "later"))
+    );
+    assert!(
+        plan.data
+            .contains_key(&ResourceAddress::data("mem_lookup", "now"))
+    );
+    let stored = std::fs::read_to_string(f.dir.path().join("state.json")).unwrap();
+    let stored: serde_json::Value = serde_json::from_str(&stored).unwrap();
+    let types: Vec<_> = stored["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        ["mem_thing", "mem_thing"],
+        "data never reaches state"
+    );
 }

@@ -148,7 +148,7 @@ resouce "pingone_group" "g" {}
 top = 1
 output "x" { valeu = 1 }
 resource "pingone_group" "g" {
-  count = 2
+  provider = pingone.eu
   password_policy {
     id = "x"
   }
@@ -173,7 +173,7 @@ resource "pingone_group" "bad name" {}
             ("Unsupported argument", "top"),
             ("Unsupported argument", "valeu"),
             ("Missing required argument", "output \"x\""),
-            ("Unsupported meta-argument", "count"),
+            ("Unsupported meta-argument", "provider"),
             ("Invalid `depends_on` reference", "var.x"),
             ("Invalid `depends_on` reference", "\"s\""),
             ("Unsupported block type", "password_policy"),

@@ -21,8 +21,8 @@ use std::path::PathBuf;
 pub(crate) use load::parse_error as syntax_error;
 pub use load::{load_dir, load_files, load_str};
 pub use model::{
-    Attr, BackendBlock, Body, Config, Expr, Lifecycle, OutputBlock, ProviderBlock, ResourceBlock,
-    Validation, VariableBlock,
+    Attr, BackendBlock, Body, Config, Expr, Lifecycle, OutputBlock, ProviderBlock, Repetition,
+    ResourceBlock, Validation, VariableBlock,
 };
 pub use validate::validate;
 

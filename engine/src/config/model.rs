@@ -138,6 +138,27 @@ pub struct ResourceBlock {
     pub span: Span,
     /// The `lifecycle` settings.
     pub lifecycle: Lifecycle,
+    /// `count` or `for_each`, when the block declares several instances.
+    pub repetition: Option<Repetition>,
+}
+
+/// How a resource block repeats: `count = N` or `for_each = map or set`.
+#[derive(Clone, Debug)]
+pub enum Repetition {
+    /// `count = N`: instances `[0]` to `[N-1]`, each with `count.index`.
+    Count(Attr),
+    /// `for_each = {...}` or a set of strings: one instance per key, each with
+    /// `each.key` and `each.value`.
+    ForEach(Attr),
+}
+
+impl Repetition {
+    /// The `count` or `for_each` argument.
+    pub fn attr(&self) -> &Attr {
+        match self {
+            Repetition::Count(attr) | Repetition::ForEach(attr) => attr,
+        }
+    }
 }
 
 /// A resource's `lifecycle` block.

@@ -8,9 +8,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::model::{Body, Config, Expr};
-use crate::address::ResourceAddress;
+use super::model::{Body, Config, Expr, Repetition, ResourceBlock};
+use crate::address::{Mode, ResourceAddress};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, did_you_mean};
+use crate::eval::RepeatKind;
 use crate::eval::functions;
 use crate::eval::messages;
 use crate::eval::references::{Found, walk};
@@ -35,8 +36,11 @@ pub fn validate(config: &Config, schemas: &BTreeMap<String, ProviderSchema>) -> 
 /// Where an expression appears, which decides what it may refer to.
 #[derive(Clone, Copy)]
 enum Context<'a> {
-    /// In a resource: anything but the resource itself.
-    Resource(&'a ResourceAddress),
+    /// In a resource's arguments: anything but the resource itself, and
+    /// `count.index` or `each.*` as the block repeats.
+    Resource(&'a ResourceBlock),
+    /// In a resource's `count` or `for_each`: anything but the resource itself.
+    Repetition(&'a ResourceBlock),
     /// In a provider block: variables and resources.
     Provider,
     /// A variable's default: constants only.
@@ -126,10 +130,18 @@ impl<'a> Validator<'a> {
     fn resources(&mut self) {
         for block in &self.config.resources {
             if let Some(schema) = self.resource_schema(&block.address, &block.span) {
-                self.body(&block.body, schema, &block.span, "resource");
+                let kind = if block.address.is_data() {
+                    "data source"
+                } else {
+                    "resource"
+                };
+                self.body(&block.body, schema, &block.span, kind);
             }
             for attr in block.body.attributes.values() {
-                self.expr(&attr.expr, Context::Resource(&block.address));
+                self.expr(&attr.expr, Context::Resource(block));
+            }
+            if let Some(repetition) = &block.repetition {
+                self.expr(&repetition.attr().expr, Context::Repetition(block));
             }
             for (address, span) in &block.depends_on {
                 if address == &block.address {
@@ -246,23 +258,31 @@ impl<'a> Validator<'a> {
     ) -> Option<&'a BlockSchema> {
         let schemas = self.schemas;
         let provider = schemas.get(address.provider_name());
-        if let Some(schema) = provider.and_then(|p| p.resources.get(&address.type_name)) {
+        if let Some(schema) = provider.and_then(|p| p.block(address.mode, &address.type_name)) {
             return Some(schema);
         }
         let span = self.label_span(header, &address.type_name);
         let all_types = schemas
             .values()
-            .flat_map(|p| p.resources.keys().map(String::as_str));
-        let mut diag = Diagnostic::error("Unknown resource type")
-            .with_span(span, "no such resource type")
+            .flat_map(|p| match address.mode {
+                Mode::Managed => p.resources.keys(),
+                Mode::Data => p.data_sources.keys(),
+            })
+            .map(String::as_str);
+        let kind = match address.mode {
+            Mode::Managed => "resource type",
+            Mode::Data => "data source",
+        };
+        let mut diag = Diagnostic::error(format!("Unknown {kind}"))
+            .with_span(span, format!("no such {kind}"))
             .with_detail(match provider {
                 Some(_) => format!(
-                    "The provider `{}` does not have a resource type named `{}`.",
+                    "The provider `{}` does not have a {kind} named `{}`.",
                     address.provider_name(),
                     address.type_name
                 ),
                 None => format!(
-                    "No provider named `{}` is available for the resource type `{}` (a resource \
+                    "No provider named `{}` is available for the {kind} `{}` (a resource \
                      type begins with its provider's name); the available providers are {}.",
                     address.provider_name(),
                     address.type_name,
@@ -372,6 +392,13 @@ impl<'a> Validator<'a> {
                 messages::undeclared_local(&name, span, self.config.locals.keys().map(String::as_str))
             }),
             Found::Invalid { root, span } => Some(messages::invalid_reference(&root, span)),
+            Found::Repeat { root, attr, span } => {
+                let available = match context {
+                    Context::Resource(block) => block.repetition.as_ref().map(repeat_kind),
+                    _ => None,
+                };
+                crate::eval::repeat::check(root, &attr, span, available).err()
+            }
             Found::Function { name, span } => (!functions::exists(&name))
                 .then(|| messages::unknown_function(&name, span, &functions::names())),
         }
@@ -384,17 +411,26 @@ impl<'a> Validator<'a> {
         attr: Option<(String, Span)>,
         context: Context,
     ) -> Option<Diagnostic> {
-        if matches!(context, Context::Resource(own) if own == address) {
+        if matches!(context, Context::Resource(own) | Context::Repetition(own) if &own.address == address)
+        {
             return Some(self_reference(address, span));
         }
-        if self.config.resource(address).is_none() {
+        let Some(target) = self.config.resource(address) else {
             return Some(self.undeclared_resource(address, span));
-        }
+        };
         let (name, attr_span) = attr?;
+        if let Some(repetition) = &target.repetition {
+            return Some(missing_instance_key(
+                address,
+                repetition,
+                &name,
+                span.to(&attr_span),
+            ));
+        }
         let schema = self
             .schemas
             .get(address.provider_name())
-            .and_then(|p| p.resources.get(&address.type_name))?;
+            .and_then(|p| p.block(address.mode, &address.type_name))?;
         (!schema.attributes.contains_key(&name)).then(|| {
             messages::unsupported_attribute(
                 &name,
@@ -441,3 +477,38 @@ fn self_reference(address: &ResourceAddress, span: Span) -> Diagnostic {
 #[cfg(test)]
 #[path = "validate_tests.rs"]
 mod tests;
+
+/// The kind of `count.*`/`each.*` a block's repetition offers.
+fn repeat_kind(repetition: &Repetition) -> RepeatKind {
+    match repetition {
+        Repetition::Count(_) => RepeatKind::Count,
+        Repetition::ForEach(_) => RepeatKind::ForEach,
+    }
+}
+
+/// `type.name.attr` where `type.name` has `count` or `for_each`: which instance?
+fn missing_instance_key(
+    address: &ResourceAddress,
+    repetition: &Repetition,
+    attr: &str,
+    span: Span,
+) -> Diagnostic {
+    let (argument, example) = match repetition {
+        Repetition::Count(_) => (
+            "count",
+            format!("{address}[count.index].{attr}` or `{address}[0].{attr}"),
+        ),
+        Repetition::ForEach(_) => (
+            "for_each",
+            format!("{address}[each.key].{attr}` or `{address}[\"key\"].{attr}"),
+        ),
+    };
+    Diagnostic::error("Missing resource instance key")
+        .with_span(span, "which instance?")
+        .with_detail(format!(
+            "`{address}` has `{argument}` set, so its attributes must be read from one instance."
+        ))
+        .with_help(format!(
+            "write `{example}`; `{address}[*].{attr}` gives the values of all instances"
+        ))
+}

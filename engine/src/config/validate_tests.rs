@@ -249,3 +249,61 @@ output "o" {
     );
     insta::assert_snapshot!(report);
 }
+
+#[test]
+fn count_and_each_are_checked_against_the_block_that_uses_them() {
+    let text = r#"
+resource "pingone_population" "many" {
+  count          = 2
+  environment_id = "e"
+  name           = "p${count.index}${each.key}"
+}
+resource "pingone_population" "keyed" {
+  for_each       = toset(["a", count.index])
+  environment_id = pingone_population.many.environment_id
+  name           = "${each.value}${count.index}${each.name}"
+}
+resource "pingone_group" "single" {
+  environment_id = pingone_population.many[0].environment_id
+  name           = "${pingone_population.keyed["a"].name}${count.index}"
+}
+resource "pingone_group" "both" {
+  count          = 1
+  for_each       = {}
+  environment_id = "e"
+  name           = "g"
+}
+"#;
+    let config = load_str("main.tf", text);
+    let error = config.unwrap_err();
+    assert!(
+        format!("{error:?}").contains("Invalid combination of `count` and `for_each`"),
+        "{error:?}"
+    );
+    let (found, report) = check(&text.replace("  for_each       = {}\n", ""));
+    assert_eq!(
+        found,
+        pairs(&[
+            ("Reference to `each` in a non-repeated context", "each.key"),
+            (
+                "Missing resource instance key",
+                "pingone_population.many.environment_id"
+            ),
+            (
+                "Reference to `count` in a non-repeated context",
+                "count.index"
+            ),
+            ("Invalid `each` attribute", "each.name"),
+            // The `for_each` argument itself, checked after the block's arguments.
+            (
+                "Reference to `count` in a non-repeated context",
+                "count.index"
+            ),
+            (
+                "Reference to `count` in a non-repeated context",
+                "count.index"
+            ),
+        ])
+    );
+    insta::assert_snapshot!(report);
+}

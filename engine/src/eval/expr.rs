@@ -21,6 +21,7 @@ use super::convert;
 use crate::address::ResourceAddress;
 use crate::config::{Attr, Body, Config, Expr};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span};
+use crate::eval::repeat::Repeat;
 use crate::eval::value::Value;
 
 /// When an expression is evaluated: some functions (`timestamp`) only know their result
@@ -49,6 +50,8 @@ pub struct Scope<'a> {
     pub base_dir: Option<&'a Path>,
     /// Planning or applying.
     pub phase: Phase,
+    /// `count.index` or `each.*` of the instance being evaluated.
+    pub repeat: Option<&'a Repeat>,
 }
 
 impl<'a> Scope<'a> {
@@ -64,7 +67,14 @@ impl<'a> Scope<'a> {
             locals: None,
             base_dir: None,
             phase: Phase::Plan,
+            repeat: None,
         }
+    }
+
+    /// Evaluates as the instance `repeat` of a repeated resource.
+    pub fn with_repeat(mut self, repeat: Option<&'a Repeat>) -> Self {
+        self.repeat = repeat;
+        self
     }
 
     /// Adds what the configuration defines: its `locals` and its directory.

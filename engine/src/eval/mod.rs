@@ -18,6 +18,7 @@ pub(crate) mod functions;
 pub(crate) mod messages;
 mod operators;
 pub(crate) mod references;
+pub mod repeat;
 mod template;
 mod traversal;
 
@@ -28,6 +29,7 @@ pub(crate) mod tests;
 
 pub use expr::{Phase, Scope, evaluate, evaluate_body};
 pub use references::{Reference, references};
+pub use repeat::{Repeat, RepeatKind};
 pub use value::Value;
 
 /// A list of values as a set: duplicates removed, ordered as Terraform orders sets.

@@ -33,7 +33,13 @@ impl Graph {
             graph.add_node(&resource.address);
         }
         for resource in &config.resources {
-            let exprs = resource.body.attributes.values().map(|attr| &attr.expr);
+            let repetition = resource.repetition.iter().map(|r| &r.attr().expr);
+            let exprs = resource
+                .body
+                .attributes
+                .values()
+                .map(|attr| &attr.expr)
+                .chain(repetition);
             let refs = referenced_resources(config, exprs);
             let explicit = resource.depends_on.iter().cloned();
             for (dep, span) in refs.into_iter().chain(explicit) {
@@ -122,9 +128,16 @@ impl Graph {
         order
     }
 
-    /// The resources `address` depends on directly, sorted.
+    /// The node of `address`, or of the block an instance address belongs to.
+    fn node(&self, address: &ResourceAddress) -> Option<NodeIndex> {
+        let node = self.index.get(address);
+        node.or_else(|| self.index.get(&address.block())).copied()
+    }
+
+    /// The resources `address` (a block, or an instance of one) depends on
+    /// directly, sorted.
     pub fn dependencies(&self, address: &ResourceAddress) -> Vec<ResourceAddress> {
-        let Some(&node) = self.index.get(address) else {
+        let Some(node) = self.node(address) else {
             return Vec::new();
         };
         let mut deps: Vec<_> = self
@@ -136,9 +149,10 @@ impl Graph {
         deps
     }
 
-    /// The resources that depend on `address` directly, sorted.
+    /// The resources that depend on `address` (a block, or an instance of one)
+    /// directly, sorted.
     pub fn dependents(&self, address: &ResourceAddress) -> Vec<ResourceAddress> {
-        let Some(&node) = self.index.get(address) else {
+        let Some(node) = self.node(address) else {
             return Vec::new();
         };
         let mut found: Vec<_> = self

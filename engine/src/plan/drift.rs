@@ -22,16 +22,17 @@ pub fn detect(
     refreshed: &state::State,
     providers: &Providers,
 ) -> Vec<ResourceChange> {
-    let live: BTreeMap<(&str, &str), &state::ResourceState> = refreshed
+    let live: BTreeMap<ResourceAddress, &state::ResourceState> = refreshed
         .resources
         .iter()
-        .map(|r| ((r.type_name.as_str(), r.name.as_str()), r))
+        .map(|r| (ResourceAddress::of_state(r), r))
         .collect();
     stored
         .resources
         .iter()
         .filter_map(|old| {
-            let now = live.get(&(old.type_name.as_str(), old.name.as_str()));
+            let address = ResourceAddress::of_state(old);
+            let now = live.get(&address);
             if now.is_some_and(|now| now.attributes == old.attributes) {
                 return None;
             }
@@ -41,7 +42,7 @@ pub fn detect(
                 (Action::Delete, DELETED)
             };
             Some(ResourceChange {
-                address: ResourceAddress::new(&old.type_name, &old.name),
+                address,
                 action,
                 before: Some(Value::from_json(&old.attributes)),
                 after: now.map(|r| Value::from_json(&r.attributes)),
@@ -64,6 +65,7 @@ mod tests {
         state::ResourceState {
             type_name: "mem_thing".into(),
             name: name.into(),
+            index_key: None,
             provider: "mem".into(),
             attributes: serde_json::json!({"id": name, "description": description}),
             dependencies: vec![],

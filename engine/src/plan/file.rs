@@ -114,6 +114,8 @@ pub enum SavedAction {
     Replace,
     /// Delete.
     Delete,
+    /// Read a data source during apply.
+    Read,
 }
 
 impl From<Action> for SavedAction {
@@ -124,6 +126,7 @@ impl From<Action> for SavedAction {
             Action::Update => SavedAction::Update,
             Action::Replace => SavedAction::Replace,
             Action::Delete => SavedAction::Delete,
+            Action::Read => SavedAction::Read,
         }
     }
 }
@@ -136,6 +139,7 @@ impl From<SavedAction> for Action {
             SavedAction::Update => Action::Update,
             SavedAction::Replace => Action::Replace,
             SavedAction::Delete => Action::Delete,
+            SavedAction::Read => Action::Read,
         }
     }
 }
@@ -388,10 +392,12 @@ impl PlanFile {
             .changes
             .iter()
             .map(|c| {
-                let (type_name, name) = c.address.split_once('.').unwrap_or((&c.address, ""));
                 let side = |json: &Json| (!json.is_null()).then(|| decode(json));
                 ResourceChange {
-                    address: ResourceAddress::new(type_name, name),
+                    address: c
+                        .address
+                        .parse()
+                        .unwrap_or_else(|_| ResourceAddress::new(&c.address, "")),
                     action: c.action.into(),
                     before: side(&c.before),
                     after: side(&c.after),
@@ -407,16 +413,13 @@ impl PlanFile {
             drift: Vec::new(),
             changes,
             mode: self.mode(),
+            data: Default::default(),
         }
     }
 
     /// The selection the plan was made with.
     pub fn selection(&self) -> Selection {
-        let addresses = |list: &[String]| {
-            list.iter()
-                .filter_map(|a| a.split_once('.').map(|(t, n)| ResourceAddress::new(t, n)))
-                .collect()
-        };
+        let addresses = |list: &[String]| list.iter().filter_map(|a| a.parse().ok()).collect();
         Selection {
             targets: addresses(&self.targets),
             excludes: addresses(&self.excludes),
@@ -593,6 +596,7 @@ mod tests {
             drift: Vec::new(),
             changes,
             mode: PlanMode::Normal,
+            data: Default::default(),
         }
     }
 

@@ -7,7 +7,8 @@ use super::diff::{decide, mark_attributes, proposed, sensitive_attributes, sensi
 use super::refresh::{RefreshError, refresh};
 use super::select::{self, Selection, SelectionError};
 use super::{Action, Plan, ResourceChange};
-use crate::config::{Config, ResourceBlock};
+use super::{data, expand};
+use crate::config::{Config, Repetition, ResourceBlock};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::eval::{Scope, evaluate_body};
 use crate::graph::Graph;
@@ -67,12 +68,13 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
     } else {
         (request.prior.clone(), false)
     };
-    let mut changes = match request.mode {
-        PlanMode::Normal => plan_config(&request, &prior)?,
-        PlanMode::Destroy | PlanMode::RefreshOnly => Vec::new(),
+    let (mut changes, data) = match request.mode {
+        PlanMode::Normal => plan_config(&request, &prior).await?,
+        PlanMode::Destroy | PlanMode::RefreshOnly => Default::default(),
     };
     if request.mode != PlanMode::RefreshOnly {
-        changes.extend(plan_orphans(&request, &prior));
+        let orphans = plan_orphans(&request, &prior, &changes);
+        changes.extend(orphans);
     }
     changes.sort_by(|a, b| a.address.cmp(&b.address));
     let changes = select::narrow(changes, request.graph, request.selection);
@@ -85,14 +87,16 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
         changes,
         drift,
         mode: request.mode,
+        data,
     })
 }
 
-/// Plans every configured resource, in dependency order.
-fn plan_config(
+/// Plans every instance of every configured resource, in dependency order,
+/// reading the data sources whose arguments are known.
+async fn plan_config(
     request: &PlanRequest<'_>,
     prior: &state::State,
-) -> Result<Vec<ResourceChange>, PlanError> {
+) -> Result<(Vec<ResourceChange>, BTreeMap<ResourceAddress, Value>), PlanError> {
     let blocks: BTreeMap<&ResourceAddress, &ResourceBlock> = request
         .config
         .resources
@@ -101,42 +105,97 @@ fn plan_config(
         .collect();
     let mut planned: BTreeMap<ResourceAddress, Value> = BTreeMap::new();
     let mut changes = Vec::new();
+    let mut data = BTreeMap::new();
+    // Blocks with an instance that will change: data sources that depend on them wait.
+    let mut pending: BTreeSet<ResourceAddress> = BTreeSet::new();
     let mut diagnostics = Diagnostics::default();
     for address in request.graph.order() {
         let Some(block) = blocks.get(&address) else {
             continue;
         };
         let scope = Scope::new(request.variables, &planned).with_config(request.config);
-        let replace = request.selection.replace.contains(&address);
-        match plan_resource(request.providers, block, &scope, prior, replace) {
-            Ok(change) => {
-                // Dependents see the schema's and the configuration's sensitive marks.
-                let visible = change.after.clone().unwrap_or(Value::Unknown);
-                planned.insert(address, mark_attributes(visible, &change.sensitive));
-                changes.push(change);
+        let value = match expand::instances(block, &scope) {
+            Ok(instances) => {
+                let mut values = Vec::with_capacity(instances.len());
+                for (key, repeat) in instances {
+                    let scope = scope.with_repeat(repeat.as_ref());
+                    let instance = address.instance(key.clone());
+                    let waits = request
+                        .graph
+                        .dependencies(&address)
+                        .iter()
+                        .any(|d| pending.contains(d));
+                    let planned_instance =
+                        plan_instance(request, block, instance, &scope, prior, waits).await;
+                    let visible = match planned_instance {
+                        Ok(data::Planned::Change(change)) => {
+                            if change.action != Action::NoOp {
+                                pending.insert(address.clone());
+                            }
+                            // Dependents see the schema's and the configuration's sensitive marks.
+                            let visible = change.after.clone().unwrap_or(Value::Unknown);
+                            let visible = mark_attributes(visible, &change.sensitive);
+                            changes.push(change);
+                            visible
+                        }
+                        Ok(data::Planned::Read(value)) => {
+                            data.insert(address.instance(key.clone()), value.clone());
+                            value
+                        }
+                        Err(found) => {
+                            // Dependents see an unknown value so that one error is not reported many times.
+                            diagnostics.extend(found);
+                            Value::Unknown
+                        }
+                    };
+                    values.push((key, visible));
+                }
+                expand::aggregate(block, values)
             }
             Err(found) => {
-                // Dependents see an unknown value so that one error is not reported many times.
-                planned.insert(address, Value::Unknown);
-                diagnostics.extend(found);
+                diagnostics.push(found);
+                Value::Unknown
             }
-        }
+        };
+        planned.insert(address, value);
     }
     if diagnostics.is_empty() {
-        Ok(changes)
+        Ok((changes, data))
     } else {
         Err(PlanError::Invalid(diagnostics.deduplicated()))
     }
 }
 
+/// Plans one instance: a resource's change, or a data source read now or deferred.
+async fn plan_instance(
+    request: &PlanRequest<'_>,
+    block: &ResourceBlock,
+    instance: ResourceAddress,
+    scope: &Scope<'_>,
+    prior: &state::State,
+    dependency_pending: bool,
+) -> Result<data::Planned, Diagnostics> {
+    if instance.is_data() {
+        let providers = request.providers;
+        return data::plan_data(providers, block, instance, scope, dependency_pending).await;
+    }
+    let replace = request
+        .selection
+        .replace
+        .iter()
+        .any(|r| r.contains(&instance));
+    let change = plan_resource(request.providers, block, instance, scope, prior, replace)?;
+    Ok(data::Planned::Change(change))
+}
+
 fn plan_resource(
     providers: &Providers,
     block: &ResourceBlock,
+    address: ResourceAddress,
     scope: &Scope<'_>,
     prior: &state::State,
     force_replace: bool,
 ) -> Result<ResourceChange, Diagnostics> {
-    let address = &block.address;
     let schema = providers
         .resource_schema(&address.type_name)
         .ok_or_else(|| {
@@ -151,8 +210,8 @@ fn plan_resource(
     let config = evaluate_body(&block.body, scope)?;
     let mut sensitive = sensitive_attributes(schema);
     sensitive.extend(sensitive_in_config(&config));
-    let before = prior
-        .get(&address.type_name, &address.name)
+    let before = address
+        .in_state(prior)
         .map(|r| Value::from_json(&r.attributes));
     let mut wanted = proposed(schema, &config, before.as_ref());
     if let Some(before) = &before {
@@ -170,7 +229,7 @@ fn plan_resource(
         _ => wanted,
     };
     Ok(ResourceChange {
-        address: address.clone(),
+        address,
         action,
         before,
         after: Some(after),
@@ -222,11 +281,7 @@ fn check_prevent_destroy(changes: &[ResourceChange], config: &Config) -> Result<
         .iter()
         .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
     {
-        let Some(block) = config
-            .resources
-            .iter()
-            .find(|r| r.address == change.address)
-        else {
+        let Some(block) = config.resource(&change.address.block()) else {
             continue;
         };
         let Some(span) = &block.lifecycle.prevent_destroy else {
@@ -254,34 +309,31 @@ fn check_prevent_destroy(changes: &[ResourceChange], config: &Config) -> Result<
     }
 }
 
-/// Every address in the configuration or the state.
+/// Every address in the configuration (blocks) or the state (instances).
 fn known_addresses(request: &PlanRequest<'_>) -> BTreeSet<ResourceAddress> {
     let configured = request.config.resources.iter().map(|r| r.address.clone());
     let stored = request
         .prior
         .resources
         .iter()
-        .map(|r| ResourceAddress::new(&r.type_name, &r.name));
+        .map(ResourceAddress::of_state);
     configured.chain(stored).collect()
 }
 
-/// Objects in state that the configuration no longer declares (all of them when destroying).
-fn plan_orphans(request: &PlanRequest<'_>, prior: &state::State) -> Vec<ResourceChange> {
-    let configured: BTreeSet<(&str, &str)> = request
-        .config
-        .resources
-        .iter()
-        .map(|r| (r.address.type_name.as_str(), r.address.name.as_str()))
-        .collect();
-    let declared = |type_name: &str, name: &str| {
-        request.mode == PlanMode::Normal && configured.contains(&(type_name, name))
-    };
+/// Objects in state that the configuration no longer declares (all of them
+/// when destroying): those without a planned change.
+fn plan_orphans(
+    request: &PlanRequest<'_>,
+    prior: &state::State,
+    planned: &[ResourceChange],
+) -> Vec<ResourceChange> {
+    let declared: BTreeSet<&ResourceAddress> = planned.iter().map(|c| &c.address).collect();
     prior
         .resources
         .iter()
-        .filter(|r| !declared(&r.type_name, &r.name))
-        .map(|r| ResourceChange {
-            address: ResourceAddress::new(&r.type_name, &r.name),
+        .map(|r| (r, ResourceAddress::of_state(r)))
+        .filter(|(_, address)| !declared.contains(address))
+        .map(|(r, address)| ResourceChange {
             action: Action::Delete,
             before: Some(Value::from_json(&r.attributes)),
             after: None,
@@ -291,7 +343,29 @@ fn plan_orphans(request: &PlanRequest<'_>, prior: &state::State) -> Vec<Resource
                 .resource_schema(&r.type_name)
                 .map(sensitive_attributes)
                 .unwrap_or_default(),
-            reason: (request.mode == PlanMode::Normal).then(|| "not in configuration".to_string()),
+            reason: (request.mode == PlanMode::Normal)
+                .then(|| orphan_reason(request.config, &address)),
+            address,
         })
         .collect()
+}
+
+/// Why an object in state is not in the configuration any more; plans show it
+/// as "because ADDRESS is REASON".
+fn orphan_reason(config: &Config, address: &ResourceAddress) -> String {
+    let Some(block) = config.resource(&address.block()) else {
+        return "not in configuration".to_string();
+    };
+    match (&block.repetition, &address.key) {
+        (Some(Repetition::Count(_)), Some(_)) => "out of range for `count`".to_string(),
+        (Some(Repetition::ForEach(_)), Some(_)) => "not a key of `for_each`".to_string(),
+        (Some(repetition), None) => format!(
+            "not one of the instances now that `{}` is set",
+            repetition.attr().name
+        ),
+        (None, Some(_)) => {
+            "an instance, but the resource no longer sets `count` or `for_each`".to_string()
+        }
+        (None, None) => "not in configuration".to_string(),
+    }
 }

@@ -53,7 +53,10 @@ pub enum SelectionError {
     },
 }
 
-/// Checks that every address the selection names exists in `known`.
+/// Checks that every address the selection names exists in `known` (block
+/// addresses from the configuration, instance addresses from the state). A
+/// block address names all its instances; an instance address of a configured
+/// block is accepted before its instances are known.
 pub fn check(
     selection: &Selection,
     known: &BTreeSet<ResourceAddress>,
@@ -64,7 +67,10 @@ pub fn check(
         ("--replace", &selection.replace),
     ];
     for (flag, addresses) in named {
-        if let Some(address) = addresses.iter().find(|a| !known.contains(*a)) {
+        let names_something = |a: &ResourceAddress| {
+            known.contains(a) || known.iter().any(|k| a.contains(k) || k.contains(a))
+        };
+        if let Some(address) = addresses.iter().find(|a| !names_something(a)) {
             return Err(SelectionError::Unknown {
                 flag,
                 address: address.clone(),
@@ -89,10 +95,20 @@ pub fn narrow(
         Some(closure(&selection.targets, |a| graph.dependencies(a)))
     };
     let dropped = closure(&selection.excludes, |a| graph.dependents(a));
+    let within = |set: &BTreeSet<ResourceAddress>, address: &ResourceAddress| {
+        set.contains(address) || set.contains(&address.block())
+    };
+    // What a target depends on is kept so the target can be created or updated;
+    // deleting an object is kept only when a target names it.
+    let targeted = |c: &ResourceChange| match (&kept, c.action) {
+        (None, _) => true,
+        (Some(_), Action::Delete) => selection.targets.iter().any(|t| t.contains(&c.address)),
+        (Some(kept), _) => within(kept, &c.address),
+    };
     changes
         .into_iter()
-        .filter(|c| kept.as_ref().is_none_or(|k| k.contains(&c.address)))
-        .filter(|c| !dropped.contains(&c.address))
+        .filter(targeted)
+        .filter(|c| !within(&dropped, &c.address))
         .collect()
 }
 

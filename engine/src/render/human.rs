@@ -97,6 +97,7 @@ fn render_change(change: &ResourceChange, out: &mut dyn Write, style: Style) -> 
         Action::Replace => ("must be replaced", RED),
         Action::Delete => ("will be destroyed", RED),
         Action::NoOp => ("is unchanged", ""),
+        Action::Read => ("will be read during apply", BOLD),
     };
     writeln!(
         out,
@@ -109,8 +110,13 @@ fn render_change(change: &ResourceChange, out: &mut dyn Write, style: Style) -> 
     let symbol = format!("{:>3}", change.action.symbol());
     writeln!(
         out,
-        "{} resource \"{}\" \"{}\" {{",
+        "{} {} \"{}\" \"{}\" {{",
         style.paint(color, &symbol),
+        if address.is_data() {
+            "data"
+        } else {
+            "resource"
+        },
         address.type_name,
         address.name
     )?;
@@ -250,6 +256,7 @@ mod tests {
             drift: Vec::new(),
             changes,
             mode: PlanMode::Normal,
+            data: Default::default(),
         };
         let mut out = Vec::new();
         render_plan(&plan, &mut out, Style::default()).unwrap();
@@ -333,6 +340,7 @@ mod tests {
                 Some(existing("old")),
             )],
             mode: PlanMode::Normal,
+            data: Default::default(),
         };
         let mut out = Vec::new();
         render_plan(&plan, &mut out, Style::default()).unwrap();

@@ -97,6 +97,7 @@ mod tests {
             drift: Vec::new(),
             changes,
             mode: PlanMode::Normal,
+            data: Default::default(),
         }
     }
 

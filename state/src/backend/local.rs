@@ -258,9 +258,9 @@ pub fn parse(path: &Path, text: &str) -> Result<State, Error> {
         source,
     })?;
     // Writes keep resources sorted; a hand-edited file may not be.
-    state
-        .resources
-        .sort_by(|a, b| (&a.type_name, &a.name).cmp(&(&b.type_name, &b.name)));
+    state.resources.sort_by(|a, b| {
+        (&a.type_name, &a.name, &a.index_key).cmp(&(&b.type_name, &b.name, &b.index_key))
+    });
     Ok(state)
 }
 
@@ -371,6 +371,7 @@ mod tests {
         crate::ResourceState {
             type_name: "t".into(),
             name: name.into(),
+            index_key: None,
             provider: "p".into(),
             attributes: serde_json::json!({"id": name}),
             dependencies: vec![],

@@ -19,6 +19,7 @@ fn object(name: &str) -> ResourceState {
     ResourceState {
         type_name: "t".into(),
         name: name.into(),
+        index_key: None,
         provider: "p".into(),
         attributes: serde_json::json!({"id": name}),
         dependencies: vec![],
