@@ -5,6 +5,7 @@
 //! types (grouping by environment, "is the environment itself gone?") live here.
 
 pub mod application;
+pub(crate) mod application_options;
 pub mod application_secret;
 pub(crate) mod common;
 pub mod environment;
