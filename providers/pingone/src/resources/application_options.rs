@@ -118,7 +118,7 @@ impl Protocol {
     }
 }
 
-pub(crate) const CORS: &[Field] = &[
+const CORS: &[Field] = &[
     field("behavior", "behavior", Kind::Str),
     field("origins", "origins", Kind::Strings),
 ];
