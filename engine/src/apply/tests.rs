@@ -766,7 +766,7 @@ resource "mem_thing" "user" {
     assert_eq!(deferred.len(), 2, "{deferred:?}");
     assert_eq!(
         deferred[0].reason.as_deref(),
-        Some("it depends on a resource with changes pending")
+        Some("waiting for a resource with changes pending")
     );
     // Nothing it depends on changes, and the object is not there: an error naming it.
     f.write("data \"mem_lookup\" \"missing\" {\n  name = \"nobody\"\n}\n");

@@ -15,10 +15,12 @@ use crate::address::{Mode, ResourceAddress};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, did_you_mean};
 
 /// The top-level block types this version understands.
-const BLOCK_TYPES: [&str; 8] = [
+const BLOCK_TYPES: [&str; 10] = [
     "resource",
     "data",
     "import",
+    "moved",
+    "removed",
     "variable",
     "provider",
     "terraform",
@@ -27,7 +29,7 @@ const BLOCK_TYPES: [&str; 8] = [
 ];
 
 /// Block types Terraform has that pingform does not support yet.
-const LATER_BLOCK_TYPES: [&str; 4] = ["module", "moved", "removed", "check"];
+const LATER_BLOCK_TYPES: [&str; 2] = ["module", "check"];
 
 /// Loads the blocks of one file into a [`Config`], reporting problems as it goes.
 pub(super) struct FileLoader<'a> {
@@ -70,6 +72,8 @@ impl<'a> FileLoader<'a> {
             "resource" => self.resource(block, Mode::Managed),
             "data" => self.resource(block, Mode::Data),
             "import" => self.import(block),
+            "moved" => self.moved(block),
+            "removed" => self.removed(block),
             "variable" => self.variable(block),
             "provider" => self.provider(block),
             "locals" => self.locals(block),
@@ -95,8 +99,8 @@ impl<'a> FileLoader<'a> {
         };
         let help = match did_you_mean(ident, BLOCK_TYPES).filter(|_| !later) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => "the supported block types are `resource`, `data`, `import`, `variable`, \
-                     `provider`, `locals`, `output` and `terraform`"
+            None => "the supported block types are `resource`, `data`, `import`, `moved`, \
+                     `removed`, `variable`, `provider`, `locals`, `output` and `terraform`"
                 .to_string(),
         };
         let diag = Diagnostic::error("Unsupported block type")

@@ -10,6 +10,7 @@ mod legacy;
 mod lifecycle;
 mod load;
 mod model;
+mod relocate;
 mod validate;
 
 #[cfg(test)]
@@ -22,8 +23,8 @@ use std::path::PathBuf;
 pub(crate) use load::parse_error as syntax_error;
 pub use load::{load_dir, load_files, load_str};
 pub use model::{
-    Attr, BackendBlock, Body, Config, Expr, ImportBlock, Lifecycle, OutputBlock, ProviderBlock,
-    Repetition, ResourceBlock, Validation, VariableBlock,
+    Attr, BackendBlock, Body, Config, Expr, ImportBlock, Lifecycle, MovedBlock, OutputBlock,
+    ProviderBlock, RemovedBlock, Repetition, ResourceBlock, Validation, VariableBlock,
 };
 pub use validate::validate;
 

@@ -29,6 +29,10 @@ pub struct Config {
     pub outputs: Vec<OutputBlock>,
     /// `import` blocks, in file order.
     pub imports: Vec<ImportBlock>,
+    /// `moved` blocks, in file order (a chain of moves is followed in order).
+    pub moved: Vec<MovedBlock>,
+    /// `removed` blocks, in file order.
+    pub removed: Vec<RemovedBlock>,
     /// `terraform { backend "<kind>" { ... } }`: where state is kept, when not in
     /// the local file.
     pub backend: Option<BackendBlock>,
@@ -113,6 +117,28 @@ pub struct ImportBlock {
     /// The import ID (an expression: it may use variables and locals).
     pub id: Expr,
     /// The block header, `import`.
+    pub span: Span,
+}
+
+/// `moved { from = OLD, to = NEW }`: the object recorded at OLD is now NEW's.
+#[derive(Clone, Debug)]
+pub struct MovedBlock {
+    /// The old address, with its span.
+    pub from: (ResourceAddress, Span),
+    /// The new address, with its span.
+    pub to: (ResourceAddress, Span),
+    /// The block header, `moved`.
+    pub span: Span,
+}
+
+/// `removed { from = ADDRESS, lifecycle { destroy = false } }`.
+#[derive(Clone, Debug)]
+pub struct RemovedBlock {
+    /// The address no longer in the configuration, with its span.
+    pub from: (ResourceAddress, Span),
+    /// Whether to delete the object (true, the default) or only forget it.
+    pub destroy: bool,
+    /// The block header, `removed`.
     pub span: Span,
 }
 

@@ -31,6 +31,7 @@ pub fn validate(config: &Config, schemas: &BTreeMap<String, ProviderSchema>) -> 
     v.variables();
     v.locals_and_outputs();
     v.imports();
+    v.relocations();
     v.diags
 }
 
@@ -200,6 +201,53 @@ impl<'a> Validator<'a> {
                     Diagnostic::error("Invalid import target")
                         .with_span(span.clone(), "no such instance")
                         .with_detail(detail),
+                );
+            }
+        }
+    }
+
+    /// `moved` goes from an address the configuration no longer declares to one it
+    /// does, of the same type; `removed` names what the configuration no longer has.
+    fn relocations(&mut self) {
+        for moved in &self.config.moved {
+            let ((from, from_span), (to, to_span)) = (&moved.from, &moved.to);
+            if from.type_name != to.type_name {
+                self.diags.push(
+                    Diagnostic::error("Resource type mismatch")
+                        .with_span(to_span.clone(), format!("a `{}`", to.type_name))
+                        .with_detail(format!(
+                            "`moved` cannot change an object's type: `{from}` is a `{}`.",
+                            from.type_name
+                        )),
+                );
+            }
+            if self.config.resource(&to.block()).is_none() {
+                self.diags
+                    .push(self.undeclared_resource(&to.block(), to_span.clone()));
+            }
+            if from.block() != to.block() && self.config.resource(&from.block()).is_some() {
+                self.diags.push(
+                    Diagnostic::error("Moved object still exists")
+                        .with_span(from_span.clone(), "still declared")
+                        .with_detail(format!(
+                            "This moves `{from}` to `{to}`, but `{}` is still declared in the \
+                             configuration.",
+                            from.block()
+                        ))
+                        .with_help("remove or rename the old resource block"),
+                );
+            }
+        }
+        for removed in &self.config.removed {
+            let (from, span) = &removed.from;
+            if self.config.resource(&from.block()).is_some() {
+                self.diags.push(
+                    Diagnostic::error("Removed resource still in configuration")
+                        .with_span(span.clone(), "still declared")
+                        .with_detail(format!(
+                            "`{}` has a `resource` block and a `removed` block; keep one.",
+                            from.block()
+                        )),
                 );
             }
         }

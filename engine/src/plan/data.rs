@@ -41,9 +41,9 @@ pub(super) async fn plan_data(
     })?;
     let config = evaluate_body(&block.body, scope)?;
     let deferred = if !config.is_wholly_known() {
-        Some("an argument is known only after apply")
+        Some("waiting for an argument known only after apply")
     } else if dependency_pending {
-        Some("it depends on a resource with changes pending")
+        Some("waiting for a resource with changes pending")
     } else {
         None
     };

@@ -415,6 +415,7 @@ impl PlanFile {
             changes,
             mode: self.mode(),
             data: Default::default(),
+            relocations: Default::default(),
         }
     }
 
@@ -599,6 +600,7 @@ mod tests {
             changes,
             mode: PlanMode::Normal,
             data: Default::default(),
+            relocations: Default::default(),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod file;
 pub mod import;
 mod planner;
 pub mod refresh;
+pub mod relocate;
 pub mod risk;
 pub mod sealed;
 pub mod select;
@@ -90,6 +91,8 @@ pub struct Plan {
     /// The data source instances read while planning, by address (never stored
     /// in state; apply and outputs use them).
     pub data: BTreeMap<ResourceAddress, Value>,
+    /// What `moved` and `removed` blocks changed in state.
+    pub relocations: relocate::Relocations,
 }
 
 /// How many resources a plan adds, changes and destroys.
@@ -111,6 +114,7 @@ impl Plan {
     pub fn has_changes(&self) -> bool {
         match self.mode {
             PlanMode::RefreshOnly => !self.drift.is_empty(),
+            _ if !self.relocations.is_empty() => true,
             _ => self
                 .changes
                 .iter()

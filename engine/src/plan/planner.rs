@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::diff::{decide, mark_attributes, proposed, sensitive_attributes, sensitive_in_config};
 use super::refresh::{RefreshError, refresh};
+use super::relocate::relocate;
 use super::select::{self, Selection, SelectionError};
 use super::{Action, Plan, ResourceChange};
 use super::{data, expand};
@@ -63,11 +64,13 @@ pub enum PlanError {
 /// Makes a plan.
 pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
     select::check(request.selection, &known_addresses(&request))?;
-    let (prior, refresh_changed_state) = if request.refresh {
-        refresh(request.prior, request.providers).await?
+    let (relocated, relocations) = relocate(request.prior, request.config);
+    let (prior, refreshed) = if request.refresh {
+        refresh(&relocated, request.providers).await?
     } else {
-        (request.prior.clone(), false)
+        (relocated.clone(), false)
     };
+    let refresh_changed_state = refreshed || !relocations.is_empty();
     let (mut changes, data) = match request.mode {
         PlanMode::Normal => plan_config(&request, &prior).await?,
         PlanMode::Destroy | PlanMode::RefreshOnly => Default::default(),
@@ -80,7 +83,7 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
     let changes = select::narrow(changes, request.graph, request.selection);
     check_prevent_destroy(&changes, request.config)?;
     select::check_deletes(&changes, request.selection)?;
-    let drift = super::drift::detect(request.prior, &prior, request.providers);
+    let drift = super::drift::detect(&relocated, &prior, request.providers);
     Ok(Plan {
         prior,
         refresh_changed_state,
@@ -88,6 +91,7 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
         drift,
         mode: request.mode,
         data,
+        relocations,
     })
 }
 

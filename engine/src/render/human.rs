@@ -30,6 +30,7 @@ pub fn render_plan(plan: &Plan, out: &mut dyn Write, style: Style) -> io::Result
         return Ok(());
     }
     writeln!(out, "pingform will perform the following actions:")?;
+    render_relocations(plan, out, style)?;
     let shown = |c: &&ResourceChange| c.action != Action::NoOp || c.importing.is_some();
     for change in plan.changes.iter().filter(shown) {
         writeln!(out)?;
@@ -48,6 +49,28 @@ pub fn render_plan(plan: &Plan, out: &mut dyn Write, style: Style) -> io::Result
         counts.change,
         counts.destroy
     )
+}
+
+/// What `moved` and `removed` blocks do: no API call, only state.
+fn render_relocations(plan: &Plan, out: &mut dyn Write, style: Style) -> io::Result<()> {
+    for (from, to) in &plan.relocations.moved {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "  # {} has moved to {}",
+            style.paint(BOLD, &from.to_string()),
+            style.paint(BOLD, &to.to_string())
+        )?;
+    }
+    for address in &plan.relocations.forgotten {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "  # {} will no longer be managed by pingform (it stays in PingOne: `removed` with `destroy = false`)",
+            style.paint(BOLD, &address.to_string())
+        )?;
+    }
+    Ok(())
 }
 
 /// Objects changed outside pingform, before the changes, so that a reviewer
@@ -267,6 +290,7 @@ mod tests {
             changes,
             mode: PlanMode::Normal,
             data: Default::default(),
+            relocations: Default::default(),
         };
         let mut out = Vec::new();
         render_plan(&plan, &mut out, Style::default()).unwrap();
@@ -351,6 +375,7 @@ mod tests {
             )],
             mode: PlanMode::Normal,
             data: Default::default(),
+            relocations: Default::default(),
         };
         let mut out = Vec::new();
         render_plan(&plan, &mut out, Style::default()).unwrap();

@@ -241,6 +241,7 @@ mod tests {
             changes,
             mode: PlanMode::Normal,
             data: Default::default(),
+            relocations: Default::default(),
         };
         let mut out = Vec::new();
         render_plan(&plan, &mut out).unwrap();

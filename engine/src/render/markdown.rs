@@ -104,6 +104,7 @@ mod tests {
             changes,
             mode: PlanMode::Normal,
             data: Default::default(),
+            relocations: Default::default(),
         }
     }
 
