@@ -267,6 +267,7 @@ mod tests {
                 .contains_key("service_endpoints")
         );
         assert!(p.schema().resources.contains_key("pingone_population"));
+        assert!(p.schema().data_sources.contains_key("pingone_role"));
     }
 
     #[test]

@@ -26,12 +26,10 @@ async fn paged(page_limit: u32) -> Harness {
     start_with_options(options(page_limit)).await
 }
 
-/// Client options asking for `page_limit` items a page, and waiting only briefly for
-/// PingOne to settle (a 403 for another organization is otherwise retried for minutes).
+/// Client options asking for `page_limit` items a page.
 fn options(page_limit: u32) -> ClientOptions {
     ClientOptions {
         page_limit,
-        settle_window: std::time::Duration::from_secs(1),
         ..ClientOptions::default()
     }
 }

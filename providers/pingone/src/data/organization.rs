@@ -1,6 +1,6 @@
 //! `pingone_organization`: the organization the worker belongs to (API.md §2.2;
-//! `GET /organizations[/{id}]`), by ID or by exact name over every page of the list,
-//! as the official provider looks it up.
+//! `GET /organizations`), by ID or by exact name over every page of the list (the
+//! official provider looks names up this way, IDs with `GET /organizations/{id}`).
 
 use async_trait::async_trait;
 use engine::Value;
@@ -86,26 +86,26 @@ impl DataSource for Organization {
     ) -> Result<Value, ProviderError> {
         let key = exactly_one_of(address, config, &["organization_id", "name"])?;
         let wanted = required(address, config, key)?;
-        let found = if key == "organization_id" {
-            client
-                .get(&[PLURAL, &wanted])
-                .await
-                .map_err(|e| api_error(address, e))?
-        } else {
-            client
-                .list_all(&[PLURAL], PLURAL)
-                .await
-                .map_err(|e| api_error(address, e))?
-                .into_iter()
-                .find(|o| has_name(o, "name", &wanted, false))
-                .ok_or_else(|| {
-                    not_found(
-                        address,
-                        "Cannot find organization from name",
-                        format!("The organization {wanted:?} cannot be found"),
-                    )
-                })?
+        // The list holds only the organizations the worker may see, so a wrong ID is
+        // "not found" at once (a GET answers 403, which the client retries for a while
+        // in case permissions are still propagating).
+        let (json_key, what) = match key {
+            "organization_id" => ("id", "ID"),
+            _ => ("name", "name"),
         };
+        let found = client
+            .list_all(&[PLURAL], PLURAL)
+            .await
+            .map_err(|e| api_error(address, e))?
+            .into_iter()
+            .find(|o| has_name(o, json_key, &wanted, false))
+            .ok_or_else(|| {
+                not_found(
+                    address,
+                    &format!("Cannot find organization from {what}"),
+                    format!("The organization {wanted:?} cannot be found"),
+                )
+            })?;
         Ok(from_api(&found))
     }
 }
