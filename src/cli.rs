@@ -25,6 +25,8 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Check the configuration for errors, without contacting PingOne.
     Validate(ValidateArgs),
+    /// Rewrite configuration files in the canonical layout (as `terraform fmt`).
+    Fmt(FmtArgs),
     /// Write the resource dependency graph in Graphviz DOT (`pingform graph | dot -Tsvg`).
     Graph,
     /// Show what apply would change.
@@ -37,6 +39,9 @@ pub(crate) enum Command {
     Output(OutputArgs),
     /// Delete every object pingform manages here.
     Destroy(ApplyArgs),
+    /// Bring an existing PingOne object under management at ADDR, by its import ID
+    /// (such as `<environment_id>/<population_id>`).
+    Import(ImportArgs),
     /// Release the state lock held with ID, such as one a stuck run holds.
     ///
     /// With a local state file a dead run cannot hold the lock (the OS releases it), so
@@ -159,6 +164,23 @@ pub(crate) struct ValidateArgs {
     /// Print the result as JSON, in the shape of `terraform validate -json`.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FmtArgs {
+    /// Change nothing; list the files that are not formatted and exit 3 if there are any.
+    #[arg(long)]
+    pub(crate) check: bool,
+    /// Print the changes as a unified diff.
+    #[arg(long)]
+    pub(crate) diff: bool,
+    /// Also format the files in subdirectories.
+    #[arg(long)]
+    pub(crate) recursive: bool,
+    /// Files and directories to format (default: the current directory's `*.tf`,
+    /// `*.tfvars` and `*.hcl` files); `-` formats standard input to standard output.
+    #[arg(value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
 }
 
 /// Options shared by every command that talks to PingOne.
@@ -294,6 +316,20 @@ pub(crate) struct OutputArgs {
     /// source read it live; they are never stored in state).
     #[arg(long)]
     pub(crate) emulator: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The resource (or instance) to import to; its `resource` block must exist.
+    #[arg(value_name = "ADDR", value_parser = parse_address)]
+    pub(crate) address: engine::ResourceAddress,
+
+    /// The import ID, in the resource type's format (see the error for a wrong one).
+    #[arg(value_name = "ID")]
+    pub(crate) id: String,
+
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,8 @@
 //! schemas. Expressions are kept unevaluated; evaluating them is the job of `eval`.
 
 mod blocks;
+mod import;
+mod legacy;
 mod lifecycle;
 mod load;
 mod model;
@@ -17,10 +19,11 @@ pub(crate) mod test_schema;
 
 use std::path::PathBuf;
 
+pub(crate) use load::parse_error as syntax_error;
 pub use load::{load_dir, load_files, load_str};
 pub use model::{
-    Attr, BackendBlock, Body, Config, Expr, Lifecycle, OutputBlock, ProviderBlock, Repetition,
-    ResourceBlock, Validation, VariableBlock,
+    Attr, BackendBlock, Body, Config, Expr, ImportBlock, Lifecycle, OutputBlock, ProviderBlock,
+    Repetition, ResourceBlock, Validation, VariableBlock,
 };
 pub use validate::validate;
 

@@ -30,14 +30,19 @@ pub fn render_plan(plan: &Plan, out: &mut dyn Write, style: Style) -> io::Result
         return Ok(());
     }
     writeln!(out, "pingform will perform the following actions:")?;
-    for change in plan.changes.iter().filter(|c| c.action != Action::NoOp) {
+    let shown = |c: &&ResourceChange| c.action != Action::NoOp || c.importing.is_some();
+    for change in plan.changes.iter().filter(shown) {
         writeln!(out)?;
         render_change(change, out, style)?;
     }
     let counts = plan.counts();
+    let imports = match counts.import {
+        0 => String::new(),
+        n => format!("{n} to import, "),
+    };
     writeln!(
         out,
-        "\n{} {} to add, {} to change, {} to destroy.",
+        "\n{} {imports}{} to add, {} to change, {} to destroy.",
         style.paint(BOLD, "Plan:"),
         counts.add,
         counts.change,
@@ -96,6 +101,7 @@ fn render_change(change: &ResourceChange, out: &mut dyn Write, style: Style) -> 
         Action::Update => ("will be updated in-place", YELLOW),
         Action::Replace => ("must be replaced", RED),
         Action::Delete => ("will be destroyed", RED),
+        Action::NoOp if change.importing.is_some() => ("will be imported", GREEN),
         Action::NoOp => ("is unchanged", ""),
         Action::Read => ("will be read during apply", BOLD),
     };
@@ -104,6 +110,9 @@ fn render_change(change: &ResourceChange, out: &mut dyn Write, style: Style) -> 
         "  # {} {verb}",
         style.paint(BOLD, &address.to_string())
     )?;
+    if let Some(id) = &change.importing {
+        writeln!(out, "  # (imported from \"{id}\")")?;
+    }
     if let Some(reason) = change.reason.as_deref().filter(|_| !drifted && !deleted) {
         writeln!(out, "  # (because {address} is {reason})")?;
     }
@@ -239,6 +248,7 @@ mod tests {
         after: Option<Value>,
     ) -> ResourceChange {
         ResourceChange {
+            importing: None,
             address: ResourceAddress::new("pingone_population", name),
             action,
             before,

@@ -56,6 +56,7 @@ pub(crate) async fn start_on(emulator: Emulator, options: ClientOptions) -> Harn
         region_code: Some(c.region_code.clone()),
         api_url: Some(c.api_url.clone()),
         auth_url: Some(c.auth_url.clone()),
+        ..Default::default()
     };
     let provider = PingOneProvider::new(overrides)
         .with_environment(Settings::default())
