@@ -4,6 +4,7 @@
 //! - [`settings`]: connection settings from overrides, the provider block or `PINGONE_*`;
 //! - [`client`]: token, retries, error bodies and paging;
 //! - [`resources`]: one module per resource type, such as [`resources::population`];
+//! - [`data`]: the data sources, such as [`data::role`];
 //! - [`PingOneProvider`]: the provider the engine talks to.
 //!
 //! ```no_run
@@ -12,6 +13,7 @@
 //! ```
 
 pub mod client;
+pub mod data;
 pub mod endpoint;
 mod fields;
 mod provider;

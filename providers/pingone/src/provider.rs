@@ -9,11 +9,12 @@ use async_trait::async_trait;
 use engine::Value;
 use engine::provider::{
     CreateRequest, DeleteRequest, FindRequest, Found, Provider, ProviderError, ProviderErrorKind,
-    ProviderSchema, ReadManyRequest, ReadManyResponse, RiskRequest, UnmanagedObject,
-    UnmanagedRequest, UpdateRequest,
+    ProviderSchema, ReadDataRequest, ReadManyRequest, ReadManyResponse, RiskRequest,
+    UnmanagedObject, UnmanagedRequest, UpdateRequest,
 };
 
 use crate::client::{Client, ClientOptions};
+use crate::data::DataSources;
 use crate::resolve::Sources;
 use crate::resources::Registry;
 use crate::schema::provider_block;
@@ -27,6 +28,7 @@ pub struct PingOneProvider {
     options: ClientOptions,
     schema: ProviderSchema,
     registry: Registry,
+    data_sources: DataSources,
     /// Set by `configure`; a lock rather than a once-cell so a second `configure` replaces it.
     client: RwLock<Option<Client>>,
 }
@@ -36,11 +38,11 @@ impl PingOneProvider {
     /// provider block and the environment variables.
     pub fn new(overrides: Settings) -> Self {
         let registry = Registry::new();
+        let data_sources = DataSources::new();
         let schema = ProviderSchema {
             provider: provider_block(),
             resources: registry.schemas(),
-            // Data sources come with their own module (see issue 5).
-            data_sources: Default::default(),
+            data_sources: data_sources.schemas(),
         };
         Self {
             overrides,
@@ -48,6 +50,7 @@ impl PingOneProvider {
             options: ClientOptions::default(),
             schema,
             registry,
+            data_sources,
             client: RwLock::new(None),
         }
     }
@@ -187,6 +190,13 @@ impl Provider for PingOneProvider {
             .await
     }
 
+    async fn read_data(&self, request: ReadDataRequest) -> Result<Value, ProviderError> {
+        let source = self.data_sources.get(&request.type_name)?;
+        source
+            .read(&self.client()?, &request.address, &request.config)
+            .await
+    }
+
     async fn find(&self, request: FindRequest) -> Result<Found, ProviderError> {
         let resource = self.registry.get(&request.type_name)?;
         resource
@@ -257,6 +267,7 @@ mod tests {
                 .contains_key("service_endpoints")
         );
         assert!(p.schema().resources.contains_key("pingone_population"));
+        assert!(p.schema().data_sources.contains_key("pingone_role"));
     }
 
     #[test]

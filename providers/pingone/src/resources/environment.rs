@@ -306,13 +306,7 @@ impl Resource for Environment {
                 results.push(None);
                 continue;
             };
-            let bom = match env
-                .pointer("/_embedded/billOfMaterials")
-                .or_else(|| env.get("billOfMaterials"))
-            {
-                Some(bom) => bom.clone(),
-                None => read_bom(client, &id, &operation).await?,
-            };
+            let bom = bill_of_materials_of(client, env, &operation).await?;
             results.push(Some(
                 from_api(env, &bom).map_err(|e| api_shape_error(&operation, e))?,
             ));
@@ -462,6 +456,28 @@ impl Resource for Environment {
         from_api(found, &bom)
             .map(Found::Object)
             .map_err(|e| api_shape_error(&operation, e))
+    }
+}
+
+/// The bill of materials of a listed environment: the one its list expanded, else
+/// `GET /environments/{id}/billOfMaterials`.
+pub(crate) async fn bill_of_materials_of(
+    client: &Client,
+    env: &serde_json::Value,
+    operation: &str,
+) -> Result<serde_json::Value, ProviderError> {
+    match env
+        .pointer("/_embedded/billOfMaterials")
+        .or_else(|| env.get("billOfMaterials"))
+    {
+        Some(bom) => Ok(bom.clone()),
+        None => {
+            let id = env
+                .get("id")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default();
+            read_bom(client, id, operation).await
+        }
     }
 }
 

@@ -36,8 +36,14 @@ pub(crate) async fn start_with_rate(rate: f64) -> Harness {
     .await
 }
 
-async fn start_with_options(options: ClientOptions) -> Harness {
+pub(crate) async fn start_with_options(options: ClientOptions) -> Harness {
     let emulator = Emulator::open(None).expect("open the emulator");
+    start_on(emulator, options).await
+}
+
+/// Serves `emulator` (such as one opened from a prepared data file) on a free
+/// loopback port and configures the provider with `options`.
+pub(crate) async fn start_on(emulator: Emulator, options: ClientOptions) -> Harness {
     let running = pingone_emulator::spawn(emulator, "127.0.0.1:0")
         .await
         .expect("spawn the emulator");
