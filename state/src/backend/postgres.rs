@@ -12,6 +12,9 @@
 //! With a passphrase set (see `encryption`), the state row's document and
 //! each journal row are encrypted envelopes; lock rows are not secret.
 //!
+//! `sslmode` (up to `verify-full`) and `sslrootcert` in the connection string
+//! work as with libpq; see `postgres_tls`.
+//!
 //! The [`Backend`] trait is synchronous and called from async code, so the
 //! connection lives on a thread of its own with its own runtime; calls are
 //! sent to it over a channel.
@@ -21,7 +24,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::Client;
 
 use super::Backend;
 use crate::journal::{self, Record};
@@ -107,7 +110,7 @@ impl PostgresBackend {
     }
 
     /// Runs `f` on the connection's thread and waits for its result.
-    fn call<T: Send + 'static>(
+    pub(crate) fn call<T: Send + 'static>(
         &self,
         f: impl FnOnce(&tokio::runtime::Runtime, &Client) -> Result<T, String> + Send + 'static,
     ) -> Result<T, Error> {
@@ -531,7 +534,14 @@ fn serve(conn_str: &str, jobs: &mpsc::Receiver<Job>, ready: &mpsc::Sender<Result
             return;
         }
     };
-    let client = match runtime.block_on(tokio_postgres::connect(conn_str, NoTls)) {
+    let prepared = match super::postgres_tls::prepare(conn_str) {
+        Ok(prepared) => prepared,
+        Err(message) => {
+            let _ = ready.send(Err(message));
+            return;
+        }
+    };
+    let client = match runtime.block_on(prepared.config.connect(prepared.tls)) {
         Ok((client, connection)) => {
             // The connection makes progress while jobs block on the runtime.
             runtime.spawn(connection);
