@@ -5,15 +5,19 @@
 //! `.pingform/environment` by `pingform workspace select`, else `default`.
 //! Local workspaces other than `default` keep their state in
 //! `pingform.tfstate.d/<name>/pingform.tfstate`, as Terraform lays them out.
+//!
+//! Either backend encrypts state with `PINGFORM_STATE_PASSPHRASE` when it is
+//! set, and reads with `PINGFORM_STATE_PASSPHRASE_PREVIOUS` too (rotation).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use engine::Value;
 use engine::config::{BackendBlock, Config};
 use engine::eval::{Scope, evaluate_body};
 use state::backend::postgres::{DEFAULT_WORKSPACE, PgSettings, check_workspace};
-use state::{Backend, LocalBackend, PostgresBackend};
+use state::{Backend, Encryption, LocalBackend, PostgresBackend};
 
 use crate::report::CliError;
 use crate::session::{STATE_FILE, state_error};
@@ -51,7 +55,7 @@ pub(crate) fn open(dir: &Path, config: &Config, workspace: &str) -> Result<Chose
         Some(block) if block.kind == "pg" => {
             let settings = pg_settings(config, block, workspace)?;
             PostgresBackend::connect(settings)
-                .map(Chosen::Postgres)
+                .map(|pg| Chosen::Postgres(pg.with_encryption(encryption())))
                 .map_err(|e| state_error("could not open the PostgreSQL state backend", &e))
         }
         Some(block) => Err(CliError::msg(format!(
@@ -70,9 +74,17 @@ fn open_local(dir: &Path, workspace: &str) -> Result<Chosen, CliError> {
             )),
         );
     }
-    Ok(Chosen::Local(LocalBackend::new(local_state_path(
-        dir, workspace,
-    ))))
+    Ok(Chosen::Local(local(local_state_path(dir, workspace))))
+}
+
+/// The passphrases from the environment, read once per backend.
+pub(crate) fn encryption() -> Arc<Encryption> {
+    Arc::new(Encryption::from_env())
+}
+
+/// The local backend for the state file at `path`, with the environment's passphrases.
+pub(crate) fn local(path: PathBuf) -> LocalBackend {
+    LocalBackend::new(path).with_encryption(encryption())
 }
 
 /// The state file of a local workspace.

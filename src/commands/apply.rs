@@ -66,6 +66,7 @@ pub(crate) async fn run(
     let ticker = observer.spawn_ticker();
     let interrupt = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let listener = listen_for_interrupt(interrupt.clone());
+    let started = std::time::Instant::now();
     let report = engine::apply::apply(ApplyRequest {
         plan: &plan,
         config: &session.config,
@@ -81,6 +82,14 @@ pub(crate) async fn run(
     ticker.abort();
     listener.abort();
     let report = report.map_err(|e| crate::session::state_error(&e.to_string(), &e.source))?;
+    // What `benches/persist_share.rs` reads (with PINGFORM_LOG=pingform::persist=info).
+    tracing::info!(
+        target: "pingform::persist",
+        objects = report.outcomes.len(),
+        apply_ms = started.elapsed().as_secs_f64() * 1e3,
+        persisting_ms = report.persisting.as_secs_f64() * 1e3,
+        "apply finished"
+    );
     let imports: Vec<&engine::ResourceAddress> = plan
         .changes
         .iter()

@@ -65,7 +65,8 @@ pub(crate) fn run(dir: &Path, command: StateCommand) -> Result<Status, CliError>
         }
         StateCommand::Push(args) => {
             let (origin, text) = read_input(&args.path)?;
-            let pushed = state::parse(&origin, &text)
+            // An encrypted copy (of a state file, say) is accepted as well as plain JSON.
+            let pushed = state::decode(&origin, text.as_bytes(), &crate::backend::encryption())
                 .map_err(|e| state_error("could not read the state to push", &e))?;
             backend
                 .lock("state push", args.lock.lock_timeout)

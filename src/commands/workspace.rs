@@ -108,7 +108,7 @@ fn delete(
                     "workspace \"{name}\" does not exist"
                 )));
             }
-            let local = state::LocalBackend::new(backend::local_state_path(dir, name));
+            let local = backend::local(backend::local_state_path(dir, name));
             local
                 .lock("workspace delete", std::time::Duration::ZERO)
                 .map_err(|e| state_error("could not lock the workspace", &e))?;

@@ -5,6 +5,9 @@
 //! ```text
 //! cargo run --release -p pingform-state --features test-support --example persist_bench
 //! ```
+//!
+//! The share of a real 10,000-object apply's wall time spent persisting is
+//! measured by `cargo bench --bench persist_share` at the workspace root.
 
 use std::time::{Duration, Instant};
 

@@ -138,6 +138,39 @@ pub enum Error {
     /// A workspace operation that cannot be done.
     #[error("{0}")]
     Workspace(String),
+    /// The state is encrypted, and no passphrase is set.
+    #[error("State at `{path}` is encrypted; set {var} to the passphrase it was written with", var = crate::encryption::PASSPHRASE_ENV)]
+    PassphraseMissing {
+        /// The encrypted file (or backend location).
+        path: PathBuf,
+    },
+    /// No passphrase that is set decrypts the state.
+    #[error("State at `{path}` is encrypted with another passphrase: wrong passphrase in {tried}")]
+    WrongPassphrase {
+        /// The encrypted file (or backend location).
+        path: PathBuf,
+        /// The environment variables whose passphrases were tried.
+        tried: String,
+    },
+    /// The passphrase is right, but the ciphertext fails authentication.
+    #[error(
+        "State at `{path}` is encrypted and fails authentication: it was changed or damaged after it was written; pingform will not use or overwrite it"
+    )]
+    Tampered {
+        /// The encrypted file (or backend location).
+        path: PathBuf,
+    },
+    /// An encrypted document this build cannot read.
+    #[error("State at `{path}` is encrypted, but {problem}")]
+    Envelope {
+        /// The encrypted file (or backend location).
+        path: PathBuf,
+        /// What is wrong with its envelope.
+        problem: String,
+    },
+    /// Encrypting state failed (no random numbers, say).
+    #[error("Could not encrypt state: {0}")]
+    Encrypt(String),
     /// The state could not be written.
     #[error("Failed to write state file at `{path}`")]
     Write {
@@ -170,6 +203,20 @@ impl Error {
                 backup_path(path).display()
             ),
             Error::UnsupportedVersion { .. } => "install a newer pingform".to_string(),
+            Error::PassphraseMissing { .. } => format!(
+                "export {}=... (the passphrase used when it was written) and run the command again",
+                crate::encryption::PASSPHRASE_ENV
+            ),
+            Error::WrongPassphrase { .. } => format!(
+                "set {} to the passphrase the state was written with; while rotating to a new one, \
+                 set the old one as {}",
+                crate::encryption::PASSPHRASE_ENV,
+                crate::encryption::PREVIOUS_PASSPHRASE_ENV
+            ),
+            Error::Tampered { path } => format!(
+                "restore it from `{}` (the previous version) or from version control",
+                backup_path(path).display()
+            ),
             Error::Journal { path, .. } => format!(
                 "the snapshot beside it is intact; move `{}` away to fall back to that snapshot \
                  (changes recorded after it would be forgotten)",

@@ -6,16 +6,19 @@
 //! Each line is a [`Record`] in JSON. A last line without its newline is the
 //! torn write of a process that died mid-append; it was never acknowledged, so
 //! it is dropped. Any other unreadable line means the file was damaged, which
-//! is reported rather than guessed around.
+//! is reported rather than guessed around. With encryption on, each line is
+//! an envelope of its own (see `encryption`); a journal may mix plain and
+//! encrypted lines after encryption is turned on.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
 use crate::model::{IndexKey, PendingCreate, ResourceState, State};
+use crate::{Encryption, Error};
 
 /// One change to the state.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -118,11 +121,13 @@ pub struct Record {
 pub struct Journal {
     path: PathBuf,
     file: File,
+    encryption: Arc<Encryption>,
 }
 
 impl Journal {
-    /// Opens (creating, readable only by the owner) the journal at `path` for appending.
-    pub fn open(path: &Path) -> Result<Self, Error> {
+    /// Opens (creating, readable only by the owner) the journal at `path` for
+    /// appending records encrypted as `encryption` says.
+    pub fn open(path: &Path, encryption: Arc<Encryption>) -> Result<Self, Error> {
         let mut options = OpenOptions::new();
         options.create(true).append(true);
         #[cfg(unix)]
@@ -137,6 +142,7 @@ impl Journal {
         Ok(Self {
             path: path.to_path_buf(),
             file,
+            encryption,
         })
     }
 
@@ -150,7 +156,8 @@ impl Journal {
     pub fn append_all(&mut self, records: &[Record]) -> Result<(), Error> {
         let mut lines = Vec::new();
         for record in records {
-            serde_json::to_writer(&mut lines, record).map_err(|e| self.write_err(e.into()))?;
+            let line = serde_json::to_vec(record).map_err(|e| self.write_err(e.into()))?;
+            lines.extend(self.encryption.encrypt(line)?);
             lines.push(b'\n');
         }
         // One write call: a crash leaves at most a torn last line.
@@ -169,8 +176,9 @@ impl Journal {
     }
 }
 
-/// The records in the journal at `path` (none when it does not exist).
-pub fn read(path: &Path) -> Result<Vec<Record>, Error> {
+/// The records in the journal at `path` (none when it does not exist),
+/// decrypted with `encryption` where encrypted.
+pub fn read(path: &Path, encryption: &Encryption) -> Result<Vec<Record>, Error> {
     let file = match File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -195,6 +203,7 @@ pub fn read(path: &Path) -> Result<Vec<Record>, Error> {
         if n == 0 || line.last() != Some(&b'\n') {
             break; // The end, or a torn last write that was never acknowledged.
         }
+        let line = encryption.decrypt(path, &line)?;
         let record = serde_json::from_slice(&line).map_err(|source| Error::Journal {
             path: path.to_path_buf(),
             line: number,
@@ -248,7 +257,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("j");
         let mut state = State::new();
-        let mut journal = Journal::open(&path).unwrap();
+        let mut journal = Journal::open(&path, Arc::default()).unwrap();
         journal
             .append(&record(
                 &state,
@@ -273,7 +282,7 @@ mod tests {
             index_key: None,
         };
         journal.append(&record(&state, 3, remove)).unwrap();
-        let records = read(&path).unwrap();
+        let records = read(&path, &Encryption::none()).unwrap();
         assert_eq!(replay(&mut state, &records), 3);
         assert_eq!(state.serial, 3);
         let names: Vec<_> = state.resources.iter().map(|r| r.name.as_str()).collect();
@@ -316,7 +325,7 @@ mod tests {
         }
         text.push_str(r#"{"lineage":"x","ser"#);
         std::fs::write(&path, text).unwrap();
-        let records = read(&path).unwrap();
+        let records = read(&path, &Encryption::none()).unwrap();
         assert_eq!(records.len(), 3);
         assert_eq!(replay(&mut state, &records), 1);
         assert_eq!(state.resources[0].name, "new");
@@ -327,7 +336,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("j");
         std::fs::write(&path, "garbage\n{}\n").unwrap();
-        let err = read(&path).unwrap_err();
+        let err = read(&path, &Encryption::none()).unwrap_err();
         assert!(err.to_string().contains("line 1"), "{err}");
     }
 

@@ -5,6 +5,7 @@
 //! updates the model; the CLI picks the backend.
 
 pub mod backend;
+pub mod encryption;
 pub mod error;
 pub mod journal;
 pub mod lock;
@@ -15,7 +16,8 @@ pub mod transfer;
 pub mod upgrade;
 
 pub use backend::postgres::{PgSettings, PostgresBackend};
-pub use backend::{Backend, local::LocalBackend, local::parse};
+pub use backend::{Backend, local::LocalBackend, local::decode, local::parse};
+pub use encryption::Encryption;
 pub use error::Error;
 pub use journal::Operation;
 pub use lock::LockInfo;

@@ -4,6 +4,9 @@
 //!
 //! PostgreSQL refuses to run as root, and CI runs as root: the server then
 //! runs as the `postgres` user (or `nobody`), which is given the directory.
+//! [`TestServer::start_tls`] also listens on 127.0.0.1 with TLS, and refuses
+//! TCP connections without it.
+//!
 //! Without the binaries, [`TestServer::start`] returns `None` and tests skip,
 //! unless `PINGFORM_REQUIRE_POSTGRES=1` (set by `.ci/run`) makes that a failure.
 
@@ -16,12 +19,24 @@ pub struct TestServer {
     dir: PathBuf,
     bin: PathBuf,
     user: Option<(u32, u32)>,
+    port: Option<u16>,
 }
 
 impl TestServer {
     /// Starts a server, or returns `None` (after saying why on stderr) when the
     /// PostgreSQL binaries are not installed and they are not required.
     pub fn start() -> Option<TestServer> {
+        Self::start_with(None)
+    }
+
+    /// Like [`TestServer::start`], and listening on 127.0.0.1 with TLS on,
+    /// presenting the PEM certificate (chain) `cert` for the PEM key `key`.
+    /// TCP connections without TLS are refused.
+    pub fn start_tls(cert: &str, key: &str) -> Option<TestServer> {
+        Self::start_with(Some((cert, key)))
+    }
+
+    fn start_with(tls: Option<(&str, &str)>) -> Option<TestServer> {
         let Some(bin) = find_bin() else {
             let why = "PostgreSQL tests skipped: no initdb under /usr/lib/postgresql/*/bin \
                        (install the postgresql package, or set PINGFORM_PG_BIN)";
@@ -39,15 +54,23 @@ impl TestServer {
             std::os::unix::fs::chown(&dir, Some(uid), Some(gid))
                 .expect("give the directory to the server user");
         }
-        let server = TestServer { dir, bin, user };
+        let mut server = TestServer {
+            dir,
+            bin,
+            user,
+            port: None,
+        };
         server.run(
             "initdb",
             &["-D", "data", "-A", "trust", "-U", "pingform", "--no-sync"],
         );
-        let options = format!(
+        let mut options = format!(
             "-k {} -c listen_addresses= -c fsync=off",
             server.dir.display()
         );
+        if let Some((cert, key)) = tls {
+            options = server.enable_tls(cert, key);
+        }
         server.run(
             "pg_ctl",
             &["-D", "data", "-l", "log", "-w", "-o", &options, "start"],
@@ -55,9 +78,48 @@ impl TestServer {
         Some(server)
     }
 
+    /// Writes the certificate, key and a TLS-only `pg_hba.conf`, and returns
+    /// the server options that listen on a free 127.0.0.1 port with TLS.
+    fn enable_tls(&mut self, cert: &str, key: &str) -> String {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        self.port = Some(port);
+        let data = self.dir.join("data");
+        let hba = "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 0.0.0.0/0 reject\n";
+        for (name, text) in [
+            ("server.crt", cert),
+            ("server.key", key),
+            ("pg_hba.conf", hba),
+        ] {
+            let path = data.join(name);
+            std::fs::write(&path, text).expect("write a server file");
+            std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+                .expect("restrict a server file");
+            if let Some((uid, gid)) = self.user {
+                std::os::unix::fs::chown(&path, Some(uid), Some(gid)).expect("give a server file");
+            }
+        }
+        format!(
+            "-k {} -c listen_addresses=127.0.0.1 -p {port} -c fsync=off -c ssl=on \
+             -c ssl_cert_file=server.crt -c ssl_key_file=server.key",
+            self.dir.display()
+        )
+    }
+
+    /// The TCP port of a server started with [`TestServer::start_tls`].
+    pub fn tls_port(&self) -> Option<u16> {
+        self.port
+    }
+
     /// A connection string for the `postgres` database as the superuser `pingform`.
     pub fn conn_str(&self) -> String {
-        format!("host={} user=pingform dbname=postgres", self.dir.display())
+        let port = self.port.map(|p| format!(" port={p}")).unwrap_or_default();
+        format!(
+            "host={}{port} user=pingform dbname=postgres",
+            self.dir.display()
+        )
     }
 
     /// Runs one of the server's binaries as the server user, in its directory.

@@ -19,6 +19,7 @@ pub fn pingform(dir: &Path) -> Command {
             || key.starts_with("PINGFORM_VAR_")
             || key == "PINGFORM_WORKSPACE"
             || key == "PINGFORM_PG_CONN_STR"
+            || key.starts_with("PINGFORM_STATE_PASSPHRASE")
         {
             cmd.env_remove(key);
         }

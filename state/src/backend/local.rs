@@ -7,18 +7,21 @@
 //! - `pingform.tfstate.journal`: operations since the snapshot, one line each;
 //! - `pingform.tfstate.backup`: the snapshot before the last one;
 //! - `pingform.tfstate.lock.info`: the lock, and who holds it.
+//!
+//! With a passphrase set (see `encryption`), the snapshot and each journal
+//! line are encrypted; the backup is the previous snapshot as it was written.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use super::Backend;
 use crate::error::backup_path;
 use crate::journal::{self, Journal, Record};
 use crate::lock::{LockInfo, StateLock};
-use crate::{Error, FORMAT_VERSION, Operation, State};
+use crate::{Encryption, Error, FORMAT_VERSION, Operation, State};
 
 /// State in a JSON file such as `pingform.tfstate`.
 #[derive(Debug)]
@@ -26,6 +29,7 @@ pub struct LocalBackend {
     path: PathBuf,
     lock: Mutex<Option<StateLock>>,
     journal: Mutex<Option<Journal>>,
+    encryption: Arc<Encryption>,
 }
 
 impl LocalBackend {
@@ -35,7 +39,14 @@ impl LocalBackend {
             path: path.into(),
             lock: Mutex::new(None),
             journal: Mutex::new(None),
+            encryption: Arc::default(),
         }
+    }
+
+    /// The same backend, reading and writing state encrypted as `encryption` says.
+    pub fn with_encryption(mut self, encryption: Arc<Encryption>) -> Self {
+        self.encryption = encryption;
+        self
     }
 
     /// The state file's path.
@@ -76,8 +87,8 @@ impl LocalBackend {
     }
 
     fn read_snapshot(&self) -> Result<Option<State>, Error> {
-        let text = match fs::read_to_string(&self.path) {
-            Ok(text) => text,
+        let stored = match fs::read(&self.path) {
+            Ok(stored) => stored,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => {
                 return Err(Error::Read {
@@ -86,15 +97,41 @@ impl LocalBackend {
                 });
             }
         };
-        parse(&self.path, &text).map(Some)
+        decode(&self.path, &stored, &self.encryption).map(Some)
+    }
+
+    fn open_journal(&self) -> Result<Journal, Error> {
+        Journal::open(&self.journal_path(), self.encryption.clone())
     }
 
     /// Keeps the current snapshot as the backup. A hard link costs nothing:
     /// snapshots are only ever replaced by rename, never changed in place.
-    fn keep_backup(&self) -> std::io::Result<()> {
+    fn keep_backup(&self) -> Result<(), Error> {
         if !self.path.exists() {
             return Ok(());
         }
+        if self.encryption.encrypts()
+            && !self
+                .snapshot_is_encrypted()
+                .map_err(|e| self.write_err(e))?
+        {
+            // Turning encryption on: the plain copy must not linger as the backup.
+            let current = fs::read(&self.path).map_err(|e| self.write_err(e))?;
+            let sealed = self.encryption.encrypt(current)?;
+            return write_atomically(&self.backup_path(), &sealed).map_err(|e| self.write_err(e));
+        }
+        self.link_backup().map_err(|e| self.write_err(e))
+    }
+
+    /// Whether the snapshot on disk is encrypted (its first bytes tell).
+    fn snapshot_is_encrypted(&self) -> std::io::Result<bool> {
+        use std::io::Read;
+        let mut head = Vec::with_capacity(64);
+        File::open(&self.path)?.take(64).read_to_end(&mut head)?;
+        Ok(crate::encryption::is_encrypted(&head))
+    }
+
+    fn link_backup(&self) -> std::io::Result<()> {
         let backup = self.backup_path();
         let tmp = sibling(&self.path, &format!(".backup.{}.tmp", std::process::id()));
         let _ = fs::remove_file(&tmp);
@@ -111,7 +148,7 @@ impl LocalBackend {
     /// The state with the journal replayed, and how many records that took.
     fn load_counting(&self) -> Result<(Option<State>, usize), Error> {
         let snapshot = self.read_snapshot()?;
-        let records = journal::read(&self.journal_path())?;
+        let records = journal::read(&self.journal_path(), &self.encryption)?;
         let Some(first) = records.first() else {
             return Ok((snapshot, 0));
         };
@@ -162,16 +199,17 @@ impl Backend for LocalBackend {
         self.check_lock()?;
         let mut journal = guard(&self.journal);
         if journal.is_none() {
-            *journal = Some(Journal::open(&self.journal_path())?);
+            *journal = Some(self.open_journal()?);
         }
         Ok(())
     }
 
     fn store(&self, state: &State) -> Result<(), Error> {
         self.check_lock()?;
-        let mut bytes = serde_json::to_vec_pretty(state).map_err(|e| self.write_err(e.into()))?;
+        let bytes = serde_json::to_vec_pretty(state).map_err(|e| self.write_err(e.into()))?;
+        let mut bytes = self.encryption.encrypt(bytes)?;
         bytes.push(b'\n');
-        self.keep_backup().map_err(|e| self.write_err(e))?;
+        self.keep_backup()?;
         write_atomically(&self.path, &bytes).map_err(|e| self.write_err(e))?;
         // The snapshot now holds every recorded operation; replays would skip them anyway.
         let mut journal = guard(&self.journal);
@@ -190,7 +228,7 @@ impl Backend for LocalBackend {
         self.check_lock()?;
         let mut journal = guard(&self.journal);
         if journal.is_none() {
-            *journal = Some(Journal::open(&self.journal_path())?);
+            *journal = Some(self.open_journal()?);
         }
         let first = after.serial + 1 - operations.len() as u64;
         let records: Vec<Record> = operations
@@ -207,6 +245,18 @@ impl Backend for LocalBackend {
 
     fn describe(&self) -> String {
         format!("local file `{}`", self.path.display())
+    }
+}
+
+/// The state stored as `stored` at `path`: decrypted when it is encrypted, then parsed.
+pub fn decode(path: &Path, stored: &[u8], encryption: &Encryption) -> Result<State, Error> {
+    let plain = encryption.decrypt(path, stored)?;
+    match std::str::from_utf8(&plain) {
+        Ok(text) => parse(path, text),
+        Err(e) => Err(Error::Foreign {
+            path: path.to_path_buf(),
+            problem: format!("it is not UTF-8 text ({e})"),
+        }),
     }
 }
 
@@ -273,6 +323,9 @@ fn foreign_problem(raw: &serde_json::Value) -> String {
         return format!("it is a Terraform state file (version {version})");
     }
     match raw {
+        serde_json::Value::Object(o) if o.contains_key("pingform_encrypted") => {
+            "it is an encrypted pingform state whose envelope is out of order".to_string()
+        }
         serde_json::Value::Object(_) => "it has no `format_version`".to_string(),
         _ => "it is JSON, but not an object".to_string(),
     }
@@ -314,6 +367,10 @@ fn open_private(path: &Path) -> std::io::Result<File> {
     }
     options.open(path)
 }
+
+#[cfg(test)]
+#[path = "local_encryption_tests.rs"]
+mod encryption_tests;
 
 #[cfg(test)]
 mod tests {

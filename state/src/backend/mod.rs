@@ -4,6 +4,7 @@
 
 pub mod local;
 pub mod postgres;
+mod postgres_tls;
 
 use std::time::Duration;
 

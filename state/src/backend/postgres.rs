@@ -9,20 +9,26 @@
 //! (`<schema>.journal`, one row each) and are folded into the state row at the
 //! end of a run, so that persisting one operation costs one small insert.
 //!
+//! With a passphrase set (see `encryption`), the state row's document and
+//! each journal row are encrypted envelopes; lock rows are not secret.
+//!
+//! `sslmode` (up to `verify-full`) and `sslrootcert` in the connection string
+//! work as with libpq; see `postgres_tls`.
+//!
 //! The [`Backend`] trait is synchronous and called from async code, so the
 //! connection lives on a thread of its own with its own runtime; calls are
 //! sent to it over a channel.
 
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::Client;
 
 use super::Backend;
 use crate::journal::{self, Record};
-use crate::{Error, LockInfo, Operation, State};
+use crate::{Encryption, Error, LockInfo, Operation, State};
 
 /// The workspace every backend starts with.
 pub const DEFAULT_WORKSPACE: &str = "default";
@@ -49,6 +55,7 @@ pub struct PostgresBackend {
     /// of the next compare-and-swap. `None` when the row does not exist.
     row_serial: Mutex<Option<u64>>,
     locked: Mutex<bool>,
+    encryption: Arc<Encryption>,
 }
 
 impl std::fmt::Debug for PostgresBackend {
@@ -84,13 +91,26 @@ impl PostgresBackend {
             thread: Mutex::new(Some(thread)),
             row_serial: Mutex::new(None),
             locked: Mutex::new(false),
+            encryption: Arc::default(),
         };
         backend.create_tables()?;
         Ok(backend)
     }
 
+    /// The same backend, reading and writing state encrypted as `encryption` says.
+    pub fn with_encryption(mut self, encryption: Arc<Encryption>) -> Self {
+        self.encryption = encryption;
+        self
+    }
+
+    /// `plain` as stored: encrypted when a passphrase is set.
+    fn encode(&self, plain: Vec<u8>) -> Result<String, Error> {
+        let stored = self.encryption.encrypt(plain)?;
+        String::from_utf8(stored).map_err(|e| self.error(&e.to_string()))
+    }
+
     /// Runs `f` on the connection's thread and waits for its result.
-    fn call<T: Send + 'static>(
+    pub(crate) fn call<T: Send + 'static>(
         &self,
         f: impl FnOnce(&tokio::runtime::Runtime, &Client) -> Result<T, String> + Send + 'static,
     ) -> Result<T, Error> {
@@ -158,7 +178,7 @@ impl PostgresBackend {
     pub fn create_workspace(&self, name: &str) -> Result<(), Error> {
         check_workspace(name)?;
         let state = State::new();
-        let data = serde_json::to_string_pretty(&state).expect("state serializes");
+        let data = self.encode(serde_json::to_vec_pretty(&state).expect("state serializes"))?;
         let sql = format!(
             "INSERT INTO {} (name, data, serial) VALUES ($1, $2, 0) ON CONFLICT (name) DO NOTHING",
             self.table("states")
@@ -187,7 +207,8 @@ impl PostgresBackend {
         let other = PostgresBackend::connect(PgSettings {
             workspace: name.to_string(),
             ..self.settings.clone()
-        })?;
+        })?
+        .with_encryption(self.encryption.clone());
         other.lock("workspace delete", Duration::ZERO)?;
         let state = other
             .load()?
@@ -270,10 +291,12 @@ impl PostgresBackend {
                 .map_err(describe)?;
             Ok(rows.iter().map(|r| r.get(0)).collect())
         })?;
+        let origin = PathBuf::from(format!("{} (journal)", location(&self.settings)));
         texts
             .iter()
             .map(|t| {
-                serde_json::from_str(t)
+                let plain = self.encryption.decrypt(&origin, t.as_bytes())?;
+                serde_json::from_slice(&plain)
                     .map_err(|e| self.error(&format!("a journal row is damaged: {e}")))
             })
             .collect()
@@ -284,7 +307,7 @@ impl PostgresBackend {
         *guard(&self.row_serial) = row.as_ref().map(|(_, serial)| *serial);
         let origin = PathBuf::from(location(&self.settings));
         let snapshot = row
-            .map(|(data, _)| super::local::parse(&origin, &data))
+            .map(|(data, _)| super::local::decode(&origin, data.as_bytes(), &self.encryption))
             .transpose()?;
         let after = snapshot.as_ref().map_or(0, |s| s.serial);
         let records = self.read_journal(after)?;
@@ -348,7 +371,8 @@ impl Backend for PostgresBackend {
     }
 
     fn store(&self, state: &State) -> Result<(), Error> {
-        let data = serde_json::to_string_pretty(state).map_err(|e| self.error(&e.to_string()))?;
+        let plain = serde_json::to_vec_pretty(state).map_err(|e| self.error(&e.to_string()))?;
+        let data = self.encode(plain)?;
         let expected = *guard(&self.row_serial);
         let (states, journal) = (self.table("states"), self.table("journal"));
         let workspace = self.settings.workspace.clone();
@@ -385,7 +409,8 @@ impl Backend for PostgresBackend {
                 serial,
                 operation: operation.clone(),
             };
-            let text = serde_json::to_string(&record).map_err(|e| self.error(&e.to_string()))?;
+            let plain = serde_json::to_vec(&record).map_err(|e| self.error(&e.to_string()))?;
+            let text = self.encode(plain)?;
             rows.push((serial as i64, text));
         }
         let sql = format!(
@@ -509,7 +534,14 @@ fn serve(conn_str: &str, jobs: &mpsc::Receiver<Job>, ready: &mpsc::Sender<Result
             return;
         }
     };
-    let client = match runtime.block_on(tokio_postgres::connect(conn_str, NoTls)) {
+    let prepared = match super::postgres_tls::prepare(conn_str) {
+        Ok(prepared) => prepared,
+        Err(message) => {
+            let _ = ready.send(Err(message));
+            return;
+        }
+    };
+    let client = match runtime.block_on(prepared.config.connect(prepared.tls)) {
         Ok((client, connection)) => {
             // The connection makes progress while jobs block on the runtime.
             runtime.spawn(connection);

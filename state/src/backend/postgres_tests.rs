@@ -216,3 +216,74 @@ fn a_wrong_connection_string_is_a_clear_error() {
         assert!(err.hint().unwrap().contains("PINGFORM_PG_CONN_STR"));
     });
 }
+
+fn encrypted(
+    server: &TestServer,
+    current: Option<&str>,
+    previous: Option<&str>,
+) -> PostgresBackend {
+    let keys = Encryption::new(
+        current.map(secrecy::SecretString::from),
+        previous.map(secrecy::SecretString::from),
+    );
+    PostgresBackend::connect(settings(server, "sealed"))
+        .unwrap()
+        .with_encryption(Arc::new(keys))
+}
+
+/// Every `data` and `record` text stored for the `sealed` workspace.
+fn stored_texts(backend: &PostgresBackend) -> Vec<String> {
+    let (states, journal) = (backend.table("states"), backend.table("journal"));
+    backend
+        .call(move |rt, client| {
+            let sql = format!(
+                "SELECT data FROM {states} WHERE name = 'sealed'
+                 UNION ALL SELECT record FROM {journal} WHERE workspace = 'sealed'"
+            );
+            let rows = rt.block_on(client.query(&sql, &[])).map_err(describe)?;
+            Ok(rows.iter().map(|r| r.get(0)).collect())
+        })
+        .unwrap()
+}
+
+#[test]
+fn the_stored_document_and_journal_rows_are_encrypted_and_keys_rotate() {
+    with_server(|server| {
+        let mut state = State::new();
+        state.upsert(object("alice"));
+        state.serial = 1;
+        {
+            let a = encrypted(server, Some("A"), None);
+            a.lock("apply", Duration::ZERO).unwrap();
+            a.store(&state).unwrap();
+            commit(
+                &a,
+                &mut state,
+                Operation::Upsert {
+                    resource: object("bob"),
+                },
+            );
+            let texts = stored_texts(&a);
+            assert_eq!(texts.len(), 2, "the row and one journal row");
+            for text in &texts {
+                assert!(text.starts_with(r#"{"pingform_encrypted":1"#), "{text}");
+                assert!(!text.contains("alice") && !text.contains("bob"), "{text}");
+            }
+        }
+        let err = encrypted(server, None, None).load().unwrap_err();
+        assert!(matches!(err, Error::PassphraseMissing { .. }), "{err}");
+        assert!(err.to_string().contains("workspace `sealed`"), "{err}");
+
+        let rotating = encrypted(server, Some("B"), Some("A"));
+        rotating.lock("apply", Duration::ZERO).unwrap();
+        assert_eq!(rotating.recover().unwrap().as_ref(), Some(&state));
+        drop(rotating);
+        assert_eq!(
+            encrypted(server, Some("B"), None).load().unwrap().as_ref(),
+            Some(&state),
+            "recovery compacted the journal and wrote the row with the new passphrase"
+        );
+        let err = encrypted(server, Some("A"), None).load().unwrap_err();
+        assert!(matches!(err, Error::WrongPassphrase { .. }), "{err}");
+    });
+}
