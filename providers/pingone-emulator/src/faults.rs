@@ -6,6 +6,7 @@
 //! Random draws come from one generator seeded with [`Faults::seed`], so a test that sends its
 //! requests one after another sees the same faults on every run.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -29,7 +30,9 @@ pub struct Faults {
     /// For this many milliseconds after its creation, calls under a new environment answer 403
     /// (and `GET /environments/{id}` 404), as PingOne does while it propagates (API.md §8.3).
     pub env_consistency_ms: u64,
-    /// A new role assignment takes effect only this many milliseconds after its creation.
+    /// A role assignment created after this is set takes effect only this many milliseconds
+    /// after its creation; until then permission checks ignore it, so its holder gets
+    /// PingOne's 403 (API.md §5.4, §8.4).
     pub role_consistency_ms: u64,
     /// Seed of the random draws; `None` seeds from the clock.
     pub seed: Option<u64>,
@@ -100,6 +103,9 @@ impl Faults {
 pub(crate) struct FaultState {
     faults: RwLock<Faults>,
     rng: Mutex<fastrand::Rng>,
+    /// When the settings were last set, in milliseconds since the epoch: a role-assignment
+    /// window applies to assignments created from then on.
+    set_at_ms: AtomicI64,
 }
 
 impl FaultState {
@@ -109,6 +115,7 @@ impl FaultState {
         FaultState {
             faults: RwLock::new(faults),
             rng,
+            set_at_ms: AtomicI64::new(crate::model::now().timestamp_millis()),
         }
     }
 
@@ -123,7 +130,10 @@ impl FaultState {
     /// Replaces the settings, reseeding the generator.
     pub(crate) fn set(&self, faults: Faults) {
         *self.rng.lock().unwrap_or_else(PoisonError::into_inner) = rng_for(&faults);
-        *self.faults.write().unwrap_or_else(PoisonError::into_inner) = faults;
+        let mut current = self.faults.write().unwrap_or_else(PoisonError::into_inner);
+        *current = faults;
+        self.set_at_ms
+            .store(crate::model::now().timestamp_millis(), Ordering::SeqCst);
     }
 
     /// Whether any per-request fault is on (a fast path for the common case: none).
@@ -166,11 +176,22 @@ impl FaultState {
         elapsed_at_least(created_at, window)
     }
 
-    /// Whether a role assignment created at `created_at` has taken effect (the hook for the
-    /// permission check: until then the assignment grants nothing).
-    pub(crate) fn role_assignment_effective(&self, created_at: DateTime<Utc>) -> bool {
+    /// The instant up to which role assignments have taken effect: those created later are
+    /// inside the window ([`Faults::role_consistency_ms`]) and grant nothing yet. `None` when
+    /// there is no window. Assignments created before the settings were set are never held
+    /// back, so turning a window on does not take away roles already in use.
+    pub(crate) fn roles_settled_until(&self) -> Option<DateTime<Utc>> {
         let window = self.get_ms(|f| f.role_consistency_ms);
-        elapsed_at_least(created_at, window)
+        if window == 0 {
+            return None;
+        }
+        let set_at = self.set_at_ms.load(Ordering::SeqCst);
+        let window = i64::try_from(window).unwrap_or(i64::MAX);
+        let until = crate::model::latest()
+            .timestamp_millis()
+            .saturating_sub(window)
+            .max(set_at);
+        DateTime::from_timestamp_millis(until)
     }
 
     fn get_ms(&self, field: impl Fn(&Faults) -> u64) -> u64 {
@@ -200,7 +221,9 @@ fn elapsed_at_least(since: DateTime<Utc>, window_ms: u64) -> bool {
     if window_ms == 0 {
         return true;
     }
-    let elapsed = Utc::now().signed_duration_since(since).num_milliseconds();
+    let elapsed = crate::model::latest()
+        .signed_duration_since(since)
+        .num_milliseconds();
     u64::try_from(elapsed).is_ok_and(|ms| ms >= window_ms)
 }
 
@@ -307,15 +330,19 @@ mod tests {
     fn consistency_windows() {
         let state = FaultState::new(Faults::default());
         assert!(state.environment_visible(Utc::now()));
+        assert_eq!(state.roles_settled_until(), None);
+        let before = crate::model::now();
         state.set(Faults {
             env_consistency_ms: 60_000,
             role_consistency_ms: 60_000,
             ..Faults::default()
         });
         assert!(!state.environment_visible(Utc::now()));
-        assert!(!state.role_assignment_effective(Utc::now()));
+        let settled = state.roles_settled_until().expect("a window");
+        assert!(settled >= before, "older assignments stay in effect");
+        let created = crate::model::now();
+        assert!(created > settled, "newer ones are held back");
         let long_ago = Utc::now() - chrono::Duration::minutes(2);
         assert!(state.environment_visible(long_ago));
-        assert!(state.role_assignment_effective(long_ago));
     }
 }

@@ -10,11 +10,18 @@
 //! to make this request."); a call under an environment that does not exist is the 403 PingOne
 //! gives for that (API.md §8.1), whatever the caller's roles. A route missing from the table is
 //! refused: new routes must be added here deliberately.
+//!
+//! A new role assignment takes effect only after the role-assignment consistency window
+//! ([`crate::Faults::role_consistency_ms`]), as PingOne's permissions propagate with a delay
+//! (API.md §5.4, §8.4): until then the checks here ignore it, so the caller gets the same 403 as
+//! without it (the body the Terraform provider retries on).
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use chrono::{DateTime, Utc};
 
 use crate::Emulator;
 use crate::api_error::ApiError;
@@ -43,6 +50,41 @@ impl Target {
                 Some(env)
             }
         }
+    }
+}
+
+/// The actor whose role assignments a check consults, and which of them have taken effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Actor<'a> {
+    /// The user or application ID.
+    pub(crate) id: &'a str,
+    /// Assignments created after this instant have not taken effect yet; `None`: all have.
+    settled_until: Option<DateTime<Utc>>,
+}
+
+impl<'a> Actor<'a> {
+    /// An actor all of whose assignments are in effect.
+    #[cfg(test)]
+    pub(crate) fn settled(id: &'a str) -> Self {
+        Actor {
+            id,
+            settled_until: None,
+        }
+    }
+
+    /// An actor whose assignments created after `settled_until` (if any) are not in effect yet.
+    pub(crate) fn new(id: &'a str, settled_until: Option<DateTime<Utc>>) -> Self {
+        Actor { id, settled_until }
+    }
+
+    /// The instant after which its assignments have not taken effect yet, if any.
+    pub(crate) fn settled_until(&self) -> Option<DateTime<Utc>> {
+        self.settled_until
+    }
+
+    fn in_effect(&self, assignment: &RoleAssignment) -> bool {
+        self.settled_until
+            .is_none_or(|at| assignment.created_at <= at)
     }
 }
 
@@ -180,10 +222,11 @@ pub(crate) async fn require_permission(
     let (Some(pattern), Some(claims)) = (pattern, claims) else {
         return ApiError::forbidden().into_response();
     };
+    let actor = emulator.actor(&claims.client_id);
     let decision = emulator.store().read(|data| {
         check(
             data,
-            &claims.client_id,
+            actor,
             request.method(),
             &pattern,
             request.uri().path(),
@@ -198,7 +241,7 @@ pub(crate) async fn require_permission(
 /// Decides one call: `Ok` to go ahead, or the error to answer.
 pub(crate) fn check(
     data: &TenantData,
-    actor_id: &str,
+    actor: Actor<'_>,
     method: &Method,
     pattern: &str,
     path: &str,
@@ -229,8 +272,7 @@ pub(crate) fn check(
     if rule.scope != Scope::Organization && data.environment(&env_id).is_none() {
         // GET/PUT/DELETE /environments/{id} answer 404 for a missing environment; the
         // handler says so. Everything under it is PingOne's 403 (API.md §8.1).
-        return if pattern == ENV && allowed(data, actor_id, rule.permission, &Target::Organization)
-        {
+        return if pattern == ENV && allowed(data, actor, rule.permission, &Target::Organization) {
             Ok(())
         } else {
             Err(ApiError::no_access())
@@ -246,7 +288,7 @@ pub(crate) fn check(
             None => Target::Environment(env_id),
         },
     };
-    if allowed(data, actor_id, rule.permission, &target) {
+    if allowed(data, actor, rule.permission, &target) {
         Ok(())
     } else {
         Err(ApiError::forbidden())
@@ -290,29 +332,32 @@ fn percent_decode(value: &str) -> Result<String, ApiError> {
 /// Whether the actor's role assignments grant `permission` over `target`.
 pub(crate) fn allowed(
     data: &TenantData,
-    actor_id: &str,
+    actor: Actor<'_>,
     permission: Permission,
     target: &Target,
 ) -> bool {
-    assignments(data, actor_id)
+    assignments(data, actor)
         .any(|a| roles::grants(&a.role_id, permission) && covers(data, a, target))
 }
 
-/// The role assignments that apply to an actor: its own and, for a user, its groups'.
-pub(crate) fn assignments<'a>(
+/// The role assignments in effect for an actor: its own and, for a user, its groups'.
+fn assignments<'a>(
     data: &'a TenantData,
-    actor_id: &'a str,
+    actor: Actor<'a>,
 ) -> impl Iterator<Item = &'a RoleAssignment> + 'a {
     let groups = data
         .users
-        .get(actor_id)
+        .get(actor.id)
         .map(|u| u.group_ids.as_slice())
         .unwrap_or_default();
-    data.role_assignments.iter_in(actor_id, None).chain(
-        groups
-            .iter()
-            .flat_map(move |g| data.role_assignments.iter_in(g, None)),
-    )
+    data.role_assignments
+        .iter_in(actor.id, None)
+        .chain(
+            groups
+                .iter()
+                .flat_map(move |g| data.role_assignments.iter_in(g, None)),
+        )
+        .filter(move |a| actor.in_effect(a))
 }
 
 /// Whether an assignment's scope covers the target.
@@ -350,8 +395,13 @@ pub(crate) fn scope_target(data: &TenantData, scope_type: &str, scope_id: &str) 
 /// Whether the actor may grant `role_id` at `target`: it holds that role, or a role that can
 /// assign it (PingOne's "can assign" matrix, API.md §5.1), at a scope that covers `target`
 /// (the same or a broader scope).
-pub(crate) fn may_grant(data: &TenantData, actor_id: &str, role_id: &str, target: &Target) -> bool {
-    assignments(data, actor_id).any(|a| can_assign(&a.role_id, role_id) && covers(data, a, target))
+pub(crate) fn may_grant(
+    data: &TenantData,
+    actor: Actor<'_>,
+    role_id: &str,
+    target: &Target,
+) -> bool {
+    assignments(data, actor).any(|a| can_assign(&a.role_id, role_id) && covers(data, a, target))
 }
 
 /// PingOne's "can assign" matrix, plus holding the role itself.
@@ -395,7 +445,7 @@ mod tests {
         let path = pattern
             .replace("{env_id}", ADMIN_ENVIRONMENT_ID)
             .replace("{application_id}", "app");
-        check(data, actor, &method, pattern, &path)
+        check(data, Actor::settled(actor), &method, pattern, &path)
             .err()
             .map(|e| e.status())
     }
@@ -459,14 +509,23 @@ mod tests {
         let pattern = "/v1/environments/{env_id}/users";
         let error = check(
             &data,
-            &worker,
+            Actor::settled(&worker),
             &Method::GET,
             pattern,
             "/v1/environments/nope/users",
         )
         .expect_err("403");
         assert_eq!(error.status(), StatusCode::FORBIDDEN);
-        assert!(check(&data, &worker, &Method::GET, ENV, "/v1/environments/nope").is_ok());
+        assert!(
+            check(
+                &data,
+                Actor::settled(&worker),
+                &Method::GET,
+                ENV,
+                "/v1/environments/nope"
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -491,11 +550,27 @@ mod tests {
         let user = crate::users::create(&mut data, ADMIN_ENVIRONMENT_ID, input).expect("user");
         let one = "/v1/environments/{env_id}/users/{user_id}";
         let path = format!("/v1/environments/{ADMIN_ENVIRONMENT_ID}/users/{}", user.id);
-        assert!(check(&data, "pa", &Method::GET, one, &path).is_ok());
+        assert!(check(&data, Actor::settled("pa"), &Method::GET, one, &path).is_ok());
         let list = "/v1/environments/{env_id}/users";
         assert_eq!(
             status(&data, "pa", Method::GET, list),
             Some(StatusCode::FORBIDDEN)
         );
+    }
+
+    #[test]
+    fn assignments_after_the_settled_instant_grant_nothing() {
+        let data = tenant_with("late", IDENTITY_DATA_ADMIN);
+        let path = format!("/v1/environments/{ADMIN_ENVIRONMENT_ID}/users");
+        let pattern = "/v1/environments/{env_id}/users";
+        let before = crate::model::latest() - chrono::Duration::seconds(1);
+        let pending = Actor::new("late", Some(before));
+        let error = check(&data, pending, &Method::GET, pattern, &path).expect_err("pending");
+        assert_eq!(error.status(), StatusCode::FORBIDDEN);
+        let target = Target::Environment(ADMIN_ENVIRONMENT_ID.into());
+        assert!(!may_grant(&data, pending, IDENTITY_DATA_ADMIN, &target));
+        let settled = Actor::new("late", Some(crate::model::latest()));
+        assert!(check(&data, settled, &Method::GET, pattern, &path).is_ok());
+        assert!(may_grant(&data, settled, IDENTITY_DATA_ADMIN, &target));
     }
 }

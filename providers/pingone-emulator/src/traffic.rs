@@ -21,6 +21,7 @@ use crate::Emulator;
 use crate::api_error::{ApiError, Detail};
 use crate::counters::{Counters, RequestCounts, UNMATCHED};
 use crate::faults::{FaultState, Faults};
+use crate::permissions::Actor;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::routes::timestamp;
 
@@ -44,7 +45,7 @@ impl Traffic {
             faults: FaultState::new(Faults::default()),
             limiter: RateLimiter::new(RateLimit::default()),
             counters: Counters::default(),
-            opened_at: Utc::now(),
+            opened_at: crate::model::now(),
         }
     }
 }
@@ -308,11 +309,9 @@ impl Emulator {
         self.traffic().faults.environment_visible(created_at)
     }
 
-    /// Whether a role assignment created at `created_at` has taken effect, under the configured
-    /// [`Faults::role_consistency_ms`]: the permission check ignores assignments for which this
-    /// is false.
-    #[allow(dead_code)] // Until the permission check (permissions.rs) calls it.
-    pub(crate) fn role_assignment_effective(&self, created_at: chrono::DateTime<Utc>) -> bool {
-        self.traffic().faults.role_assignment_effective(created_at)
+    /// The caller `id` as the permission check sees it: its role assignments created within the
+    /// last [`Faults::role_consistency_ms`] have not taken effect yet.
+    pub(crate) fn actor<'a>(&self, id: &'a str) -> Actor<'a> {
+        Actor::new(id, self.traffic().faults.roles_settled_until())
     }
 }

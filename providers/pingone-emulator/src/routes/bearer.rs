@@ -6,9 +6,11 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 
 use crate::Emulator;
 use crate::api_error::ApiError;
+use crate::permissions::Actor;
 use crate::token::Claims;
 
 /// Middleware: verifies the bearer token and puts its [`Claims`] in the request extensions.
@@ -71,22 +73,33 @@ pub(crate) struct Caller {
     pub(crate) id: String,
     /// The application's environment.
     pub(crate) environment_id: String,
+    /// Its role assignments created after this instant have not taken effect yet.
+    settled_until: Option<DateTime<Utc>>,
 }
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Caller {
+impl Caller {
+    /// The caller as permission checks see it (see [`Emulator::actor`]).
+    pub(crate) fn actor(&self) -> Actor<'_> {
+        Actor::new(&self.id, self.settled_until)
+    }
+}
+
+impl axum::extract::FromRequestParts<Emulator> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        _state: &S,
+        emulator: &Emulator,
     ) -> Result<Self, ApiError> {
         let claims = parts
             .extensions
             .get::<Claims>()
             .ok_or_else(|| ApiError::invalid_token("The request has no access token."))?;
+        let settled_until = emulator.actor(&claims.client_id).settled_until();
         Ok(Caller {
             id: claims.client_id.clone(),
             environment_id: claims.env.clone(),
+            settled_until,
         })
     }
 }
