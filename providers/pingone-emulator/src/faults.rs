@@ -6,7 +6,7 @@
 //! Random draws come from one generator seeded with [`Faults::seed`], so a test that sends its
 //! requests one after another sees the same faults on every run.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -106,17 +106,26 @@ pub(crate) struct FaultState {
     /// When the settings were last set, in milliseconds since the epoch: a role-assignment
     /// window applies to assignments created from then on.
     set_at_ms: AtomicI64,
+    /// What every request asks, readable without the lock: whether any per-request fault is
+    /// on, and the two consistency windows in milliseconds.
+    request_faults: AtomicBool,
+    env_window_ms: AtomicU64,
+    role_window_ms: AtomicU64,
 }
 
 impl FaultState {
     /// A state injecting `faults`.
     pub(crate) fn new(faults: Faults) -> Self {
-        let rng = Mutex::new(rng_for(&faults));
-        FaultState {
-            faults: RwLock::new(faults),
-            rng,
-            set_at_ms: AtomicI64::new(crate::model::now().timestamp_millis()),
-        }
+        let state = FaultState {
+            faults: RwLock::new(Faults::default()),
+            rng: Mutex::new(fastrand::Rng::new()),
+            set_at_ms: AtomicI64::new(0),
+            request_faults: AtomicBool::new(false),
+            env_window_ms: AtomicU64::new(0),
+            role_window_ms: AtomicU64::new(0),
+        };
+        state.set(faults);
+        state
     }
 
     /// The current settings.
@@ -131,18 +140,28 @@ impl FaultState {
     pub(crate) fn set(&self, faults: Faults) {
         *self.rng.lock().unwrap_or_else(PoisonError::into_inner) = rng_for(&faults);
         let mut current = self.faults.write().unwrap_or_else(PoisonError::into_inner);
-        *current = faults;
+        let request_faults = faults.latency_ms > 0
+            || faults.latency_jitter_ms > 0
+            || faults.error_rates.iter().any(|e| e.rate > 0.0)
+            || faults.drop_after_commit_rate > 0.0;
+        self.request_faults.store(request_faults, Ordering::SeqCst);
+        self.env_window_ms
+            .store(faults.env_consistency_ms, Ordering::SeqCst);
+        self.role_window_ms
+            .store(faults.role_consistency_ms, Ordering::SeqCst);
         self.set_at_ms
             .store(crate::model::now().timestamp_millis(), Ordering::SeqCst);
+        *current = faults;
     }
 
     /// Whether any per-request fault is on (a fast path for the common case: none).
     pub(crate) fn any_request_fault(&self) -> bool {
-        let faults = self.faults.read().unwrap_or_else(PoisonError::into_inner);
-        faults.latency_ms > 0
-            || faults.latency_jitter_ms > 0
-            || faults.error_rates.iter().any(|e| e.rate > 0.0)
-            || faults.drop_after_commit_rate > 0.0
+        self.request_faults.load(Ordering::SeqCst)
+    }
+
+    /// Whether new environments are hidden for a while ([`Faults::env_consistency_ms`]).
+    pub(crate) fn env_window_on(&self) -> bool {
+        self.env_window_ms.load(Ordering::SeqCst) > 0
     }
 
     /// What to do to one request, drawn now.
@@ -172,8 +191,7 @@ impl FaultState {
     /// Whether an environment created at `created_at` is visible yet (the hook for calls
     /// under an environment: until then answer 403, or 404 for `GET /environments/{id}`).
     pub(crate) fn environment_visible(&self, created_at: DateTime<Utc>) -> bool {
-        let window = self.get_ms(|f| f.env_consistency_ms);
-        elapsed_at_least(created_at, window)
+        elapsed_at_least(created_at, self.env_window_ms.load(Ordering::SeqCst))
     }
 
     /// The instant up to which role assignments have taken effect: those created later are
@@ -181,7 +199,7 @@ impl FaultState {
     /// there is no window. Assignments created before the settings were set are never held
     /// back, so turning a window on does not take away roles already in use.
     pub(crate) fn roles_settled_until(&self) -> Option<DateTime<Utc>> {
-        let window = self.get_ms(|f| f.role_consistency_ms);
+        let window = self.role_window_ms.load(Ordering::SeqCst);
         if window == 0 {
             return None;
         }
@@ -192,10 +210,6 @@ impl FaultState {
             .saturating_sub(window)
             .max(set_at);
         DateTime::from_timestamp_millis(until)
-    }
-
-    fn get_ms(&self, field: impl Fn(&Faults) -> u64) -> u64 {
-        field(&self.faults.read().unwrap_or_else(PoisonError::into_inner))
     }
 }
 

@@ -16,18 +16,17 @@
 //! (API.md §5.4, §8.4): until then the checks here ignore it, so the caller gets the same 403 as
 //! without it (the body the Terraform provider retries on).
 
-use axum::extract::{MatchedPath, Request, State};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 
 use chrono::{DateTime, Utc};
 
-use crate::Emulator;
 use crate::api_error::ApiError;
 use crate::model::{RoleAssignment, TenantData};
 use crate::roles::{self, Permission};
-use crate::token::Claims;
 
 /// What a call is about, for scope checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,40 +201,16 @@ rules! {
     DELETE "/v1/environments/{env_id}/applications/{application_id}/roleAssignments/{assignment_id}" => "core:delete:roleAssignment", Application;
 }
 
-/// The route table, built once.
-fn rules() -> &'static [Rule] {
-    static RULES: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
-    RULES.get_or_init(table)
-}
-
-/// Middleware (after the bearer check): refuses calls the caller's roles do not allow.
-pub(crate) async fn require_permission(
-    State(emulator): State<Emulator>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let pattern = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_owned());
-    let claims = request.extensions().get::<Claims>().cloned();
-    let (Some(pattern), Some(claims)) = (pattern, claims) else {
-        return ApiError::forbidden().into_response();
-    };
-    let actor = emulator.actor(&claims.client_id);
-    let decision = emulator.store().read(|data| {
-        check(
-            data,
-            actor,
-            request.method(),
-            &pattern,
-            request.uri().path(),
-        )
-    });
-    match decision {
-        Ok(()) => next.run(request).await,
-        Err(error) => error.into_response(),
-    }
+/// The route table by path pattern, built once.
+fn rules() -> &'static HashMap<&'static str, Vec<Rule>> {
+    static RULES: OnceLock<HashMap<&'static str, Vec<Rule>>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut by_path: HashMap<&'static str, Vec<Rule>> = HashMap::new();
+        for rule in table() {
+            by_path.entry(rule.path).or_default().push(rule);
+        }
+        by_path
+    })
 }
 
 /// Decides one call: `Ok` to go ahead, or the error to answer.
@@ -246,16 +221,12 @@ pub(crate) fn check(
     pattern: &str,
     path: &str,
 ) -> Result<(), ApiError> {
-    let Some(rule) = rules()
-        .iter()
-        .find(|r| r.method == *method && r.path == pattern)
-    else {
+    let Some(for_path) = rules().get(pattern) else {
+        return Err(ApiError::forbidden());
+    };
+    let Some(rule) = for_path.iter().find(|r| r.method == *method) else {
         // A method the route does not serve goes on to the router's 405.
-        return if rules().iter().any(|r| r.path == pattern) {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden())
-        };
+        return Ok(());
     };
     if rule.scope == Scope::Any {
         return Ok(());
@@ -265,11 +236,10 @@ pub(crate) fn check(
         params
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+            .map_or("", |(_, v)| v.as_ref())
     };
     let env_id = param("env_id");
-    if rule.scope != Scope::Organization && data.environment(&env_id).is_none() {
+    if rule.scope != Scope::Organization && data.environment(env_id).is_none() {
         // GET/PUT/DELETE /environments/{id} answer 404 for a missing environment; the
         // handler says so. Everything under it is PingOne's 403 (API.md §8.1).
         return if pattern == ENV && allowed(data, actor, rule.permission, &Target::Organization) {
@@ -278,14 +248,15 @@ pub(crate) fn check(
             Err(ApiError::no_access())
         };
     }
+    let env = || env_id.to_owned();
     let target = match rule.scope {
         Scope::Any | Scope::Organization => Target::Organization,
-        Scope::Environment => Target::Environment(env_id),
-        Scope::Population => Target::Population(env_id, param("population_id")),
-        Scope::Application => Target::Application(env_id, param("application_id")),
-        Scope::User => match data.users.get_in(&env_id, &param("user_id")) {
-            Some(user) => Target::Population(env_id, user.population_id.clone()),
-            None => Target::Environment(env_id),
+        Scope::Environment => Target::Environment(env()),
+        Scope::Population => Target::Population(env(), param("population_id").to_owned()),
+        Scope::Application => Target::Application(env(), param("application_id").to_owned()),
+        Scope::User => match data.users.get_in(env_id, param("user_id")) {
+            Some(user) => Target::Population(env(), user.population_id.clone()),
+            None => Target::Environment(env()),
         },
     };
     if allowed(data, actor, rule.permission, &target) {
@@ -297,7 +268,7 @@ pub(crate) fn check(
 
 /// The path parameters of `path` under `pattern`, by name; 400 `INVALID_REQUEST` for one that
 /// is not UTF-8 once percent-decoded (as the handlers' path extractor would answer).
-fn bind<'p>(pattern: &'p str, path: &str) -> Result<Vec<(&'p str, String)>, ApiError> {
+fn bind<'p, 'v>(pattern: &'p str, path: &'v str) -> Result<Vec<(&'p str, Cow<'v, str>)>, ApiError> {
     pattern
         .split('/')
         .zip(path.split('/'))
@@ -308,7 +279,10 @@ fn bind<'p>(pattern: &'p str, path: &str) -> Result<Vec<(&'p str, String)>, ApiE
         .collect()
 }
 
-fn percent_decode(value: &str) -> Result<String, ApiError> {
+fn percent_decode(value: &str) -> Result<Cow<'_, str>, ApiError> {
+    if !value.contains('%') {
+        return Ok(Cow::Borrowed(value));
+    }
     let bytes = value.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -326,6 +300,7 @@ fn percent_decode(value: &str) -> Result<String, ApiError> {
         }
     }
     String::from_utf8(out)
+        .map(Cow::Owned)
         .map_err(|_| ApiError::invalid_request("Invalid URL: a path parameter is not valid UTF-8."))
 }
 
@@ -487,7 +462,7 @@ mod tests {
     fn the_admin_worker_may_do_everything_and_unknown_routes_are_refused() {
         let data = seed::tenant().expect("seed");
         let worker = data.admin_application_id.clone();
-        for rule in rules() {
+        for rule in rules().values().flatten() {
             assert_eq!(
                 status(&data, &worker, rule.method.clone(), rule.path),
                 None,

@@ -69,14 +69,22 @@ pub(crate) async fn layer(
         .get::<MatchedPath>()
         .map_or(UNMATCHED, MatchedPath::as_str);
     traffic.counters.record(request.method().as_str(), route);
-    let target = Target::of(&emulator, request.uri().path());
-    if let Err(wait) = traffic.limiter.take(&target.license) {
+    // The environment in the path matters only to the rate limit and the environment window:
+    // with both off (benchmarks, most tests) it is not looked up at all.
+    let limited = traffic.limiter.enabled();
+    let windowed = traffic.faults.env_window_on();
+    let target = (limited || windowed).then(|| Target::of(&emulator, request.uri().path()));
+    if let (true, Some(target)) = (limited, &target)
+        && let Err(wait) = traffic.limiter.take(&target.license)
+    {
         return rate_limited(wait, traffic.limiter.get());
     }
     if declared_length(&request).is_some_and(|length| length > MAX_BODY_BYTES as u64) {
         return too_large().into_response();
     }
-    if let Some(hidden) = target.still_hidden(&emulator, request.method()) {
+    if let (true, Some(target)) = (windowed, &target)
+        && let Some(hidden) = target.still_hidden(&emulator, request.method())
+    {
         return hidden.into_response();
     }
     if !traffic.faults.any_request_fault() {
