@@ -49,13 +49,13 @@ impl UserBody<'_> {
     }
 }
 
-/// A one-entry object such as `{"href": ...}` or `{"id": ...}`.
-struct One<'a>(&'static str, &'a str);
+/// A one-entry object such as `{"id": ...}` or `{"href": ...}`.
+struct One<T>(&'static str, T);
 
-impl Serialize for One<'_> {
+impl<T: Serialize> Serialize for One<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(1))?;
-        map.serialize_entry(self.0, self.1)?;
+        map.serialize_entry(self.0, &self.1)?;
         map.end()
     }
 }
@@ -65,14 +65,18 @@ struct Links<'a>(&'a UserBody<'a>);
 impl Serialize for Links<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let UserBody { user, base, .. } = self.0;
-        let href = self.0.href();
-        let environment = format!("{base}/v1/environments/{}", user.environment_id);
-        let population = format!("{environment}/populations/{}", user.population_id);
+        let (env, id) = (&user.environment_id, &user.id);
+        let population = &user.population_id;
+        // Written through `format_args!`: no string is built for a link.
         let mut map = serializer.serialize_map(Some(4))?;
-        map.serialize_entry("self", &One("href", &href))?;
-        map.serialize_entry("password", &One("href", &format!("{href}/password")))?;
-        map.serialize_entry("population", &One("href", &population))?;
-        map.serialize_entry("environment", &One("href", &environment))?;
+        let user_link = format_args!("{base}/v1/environments/{env}/users/{id}");
+        map.serialize_entry("self", &One("href", user_link))?;
+        let password = format_args!("{base}/v1/environments/{env}/users/{id}/password");
+        map.serialize_entry("password", &One("href", password))?;
+        let pop_link = format_args!("{base}/v1/environments/{env}/populations/{population}");
+        map.serialize_entry("population", &One("href", pop_link))?;
+        let env_link = format_args!("{base}/v1/environments/{env}");
+        map.serialize_entry("environment", &One("href", env_link))?;
         map.end()
     }
 }
