@@ -8,6 +8,10 @@
 //! the requests in flight, `BENCH_LIST_SIZES` (e.g. `10000,100000`) the collection sizes.
 //!
 //! Creates and lists use users when the emulator serves them, else populations.
+//!
+//! Each figure also shows the process's CPU time per request (server and load generator
+//! together, from `/proc/self/stat`): unlike requests per second it does not drop when other
+//! processes compete for the cores, so runs on a busy machine stay comparable.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -109,25 +113,30 @@ async fn run() {
             .get(format!("{}/__emulator/rate-limit", t.base_url))
     })
     .await;
-    println!("harness ceiling (GET /__emulator/...)   {ceiling:>9.0} requests/s");
+    println!("harness ceiling (GET /__emulator/...)   {ceiling} requests/s");
 
     // Routing, the traffic layer and a store read, but no bearer token to verify.
     let jwks = measure(&target, &settings, |t, _| {
         t.client.get(format!("{}/{}/as/jwks", t.base_url, t.env_id))
     })
     .await;
-    println!("GET /{{envId}}/as/jwks (no token)        {jwks:>9.0} requests/s");
+    println!("GET /{{envId}}/as/jwks (no token)        {jwks} requests/s");
 
     let gets = measure(&target, &settings, |t, _| t.get("")).await;
-    println!("GET /v1/environments/{{id}}             {gets:>9.0} requests/s");
+    println!("GET /v1/environments/{{id}}             {gets} requests/s");
 
-    let kind = Kind::detect(&target).await;
+    let (kind, probe) = Kind::detect(&target).await;
+    if let Some(probe) = probe {
+        let one = format!("{}/{probe}", kind.path);
+        let gets = measure(&target, &settings, move |t, _| t.get(&one)).await;
+        println!("GET /v1/environments/{{id}}/users/{{id}}  {gets} requests/s");
+    }
     let creates = measure(&target, &settings, move |t, i| {
         t.post(kind.path, &kind.body(&format!("bench-{i}")))
     })
     .await;
     println!(
-        "POST {:<35}{creates:>9.0} creates/s",
+        "POST {:<35}{creates} creates/s",
         format!("/v1/environments/{{id}}{}", kind.path)
     );
 
@@ -148,7 +157,8 @@ struct Kind {
 }
 
 impl Kind {
-    async fn detect(target: &Target) -> Kind {
+    /// The kind, and the ID of the user created to find out (if users are served).
+    async fn detect(target: &Target) -> (Kind, Option<String>) {
         let users = Kind {
             path: "/users",
             plural: "users",
@@ -158,15 +168,21 @@ impl Kind {
             .post(users.path, &users.body("bench-probe"))
             .send()
             .await;
-        if probe.is_ok_and(|r| r.status().is_success()) {
-            users
-        } else {
-            println!("(users are not served yet: creates and lists use populations)");
-            Kind {
-                path: "/populations",
-                plural: "populations",
-                // Population names are checked for uniqueness by a scan: keep this modest.
-                default_sizes: &[1_000, 10_000],
+        let created = match probe {
+            Ok(r) if r.status().is_success() => r.json::<Value>().await.ok(),
+            _ => None,
+        };
+        match created.as_ref().and_then(|user| user["id"].as_str()) {
+            Some(id) => (users, Some(id.to_owned())),
+            None => {
+                println!("(users are not served yet: creates and lists use populations)");
+                let populations = Kind {
+                    path: "/populations",
+                    plural: "populations",
+                    // Population names are checked for uniqueness by a scan: keep this modest.
+                    default_sizes: &[1_000, 10_000],
+                };
+                (populations, None)
             }
         }
     }
@@ -179,13 +195,43 @@ impl Kind {
     }
 }
 
+/// One measurement: successful requests per second, and CPU time per request.
+struct Figure {
+    per_second: f64,
+    cpu_micros: Option<f64>,
+}
+
+impl std::fmt::Display for Figure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let cpu = match self.cpu_micros {
+            Some(micros) => format!("{micros:6.1} µs CPU each"),
+            None => "CPU time n/a".to_owned(),
+        };
+        write!(f, "{:>9.0} ({cpu})", self.per_second)
+    }
+}
+
+/// CPU time used by this process so far (user + system, all threads), from
+/// `/proc/self/stat`; `None` where that file does not exist.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces):
+    // utime and stime are the 12th and 13th, in clock ticks (USER_HZ, 100 on Linux).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split(' ').skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((user + system) * 10))
+}
+
 /// Requests per second of `request` (numbered from 0) over the configured time, with the
 /// configured concurrency; only 2xx answers count.
 async fn measure(
     target: &Arc<Target>,
     settings: &Settings,
-    request: impl Fn(&Target, u64) -> RequestBuilder + Send + Sync + Copy + 'static,
-) -> f64 {
+    request: impl Fn(&Target, u64) -> RequestBuilder + Send + Sync + Clone + 'static,
+) -> Figure {
+    let cpu_before = cpu_time();
     let next = Arc::new(AtomicU64::new(0));
     let failures = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
@@ -194,6 +240,7 @@ async fn measure(
     for _ in 0..settings.concurrency {
         let (target, next, failures) =
             (Arc::clone(target), Arc::clone(&next), Arc::clone(&failures));
+        let request = request.clone();
         tasks.push(tokio::spawn(async move {
             let mut done = 0u64;
             while Instant::now() < deadline {
@@ -219,7 +266,13 @@ async fn measure(
     if failed > 0 {
         println!("  ({failed} requests failed)");
     }
-    total as f64 / started.elapsed().as_secs_f64()
+    let cpu_micros = cpu_before.zip(cpu_time()).map(|(before, after)| {
+        after.saturating_sub(before).as_secs_f64() * 1e6 / total.max(1) as f64
+    });
+    Figure {
+        per_second: total as f64 / started.elapsed().as_secs_f64(),
+        cpu_micros,
+    }
 }
 
 /// Grows the collection to each size, then times first pages of 100.
@@ -236,10 +289,11 @@ async fn list_costs(target: &Arc<Target>, settings: &Settings, kind: Kind, sizes
         })
         .await;
         println!(
-            "GET {:<20} with {created:>7} {}: {pages:>7.0} pages/s ({:.3} ms/page; filled in {fill_seconds:.1} s)",
+            "GET {:<20} with {created:>7} {}: {:>7.0} pages/s ({:.3} ms/page; filled in {fill_seconds:.1} s)",
             format!("{}?limit=100", kind.path),
             kind.plural,
-            1000.0 / pages.max(f64::MIN_POSITIVE),
+            pages.per_second,
+            1000.0 / pages.per_second.max(f64::MIN_POSITIVE),
         );
     }
 }

@@ -182,8 +182,11 @@ impl IntoResponse for ApiError {
 }
 
 /// A JSON response with `Content-Type: application/json`.
-pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
-    let mut response = (status, body.to_string()).into_response();
+pub(crate) fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response {
+    // Writing to a byte vector skips the formatter machinery `to_string` goes through. Only a
+    // map with non-string keys can fail, and no body has one.
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut response = (status, bytes).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

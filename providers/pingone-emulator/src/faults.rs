@@ -6,6 +6,7 @@
 //! Random draws come from one generator seeded with [`Faults::seed`], so a test that sends its
 //! requests one after another sees the same faults on every run.
 
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -29,7 +30,9 @@ pub struct Faults {
     /// For this many milliseconds after its creation, calls under a new environment answer 403
     /// (and `GET /environments/{id}` 404), as PingOne does while it propagates (API.md §8.3).
     pub env_consistency_ms: u64,
-    /// A new role assignment takes effect only this many milliseconds after its creation.
+    /// A role assignment created after this is set takes effect only this many milliseconds
+    /// after its creation; until then permission checks ignore it, so its holder gets
+    /// PingOne's 403 (API.md §5.4, §8.4).
     pub role_consistency_ms: u64,
     /// Seed of the random draws; `None` seeds from the clock.
     pub seed: Option<u64>,
@@ -100,16 +103,29 @@ impl Faults {
 pub(crate) struct FaultState {
     faults: RwLock<Faults>,
     rng: Mutex<fastrand::Rng>,
+    /// When the settings were last set, in milliseconds since the epoch: a role-assignment
+    /// window applies to assignments created from then on.
+    set_at_ms: AtomicI64,
+    /// What every request asks, readable without the lock: whether any per-request fault is
+    /// on, and the two consistency windows in milliseconds.
+    request_faults: AtomicBool,
+    env_window_ms: AtomicU64,
+    role_window_ms: AtomicU64,
 }
 
 impl FaultState {
     /// A state injecting `faults`.
     pub(crate) fn new(faults: Faults) -> Self {
-        let rng = Mutex::new(rng_for(&faults));
-        FaultState {
-            faults: RwLock::new(faults),
-            rng,
-        }
+        let state = FaultState {
+            faults: RwLock::new(Faults::default()),
+            rng: Mutex::new(fastrand::Rng::new()),
+            set_at_ms: AtomicI64::new(0),
+            request_faults: AtomicBool::new(false),
+            env_window_ms: AtomicU64::new(0),
+            role_window_ms: AtomicU64::new(0),
+        };
+        state.set(faults);
+        state
     }
 
     /// The current settings.
@@ -123,16 +139,29 @@ impl FaultState {
     /// Replaces the settings, reseeding the generator.
     pub(crate) fn set(&self, faults: Faults) {
         *self.rng.lock().unwrap_or_else(PoisonError::into_inner) = rng_for(&faults);
-        *self.faults.write().unwrap_or_else(PoisonError::into_inner) = faults;
+        let mut current = self.faults.write().unwrap_or_else(PoisonError::into_inner);
+        let request_faults = faults.latency_ms > 0
+            || faults.latency_jitter_ms > 0
+            || faults.error_rates.iter().any(|e| e.rate > 0.0)
+            || faults.drop_after_commit_rate > 0.0;
+        self.request_faults.store(request_faults, Ordering::SeqCst);
+        self.env_window_ms
+            .store(faults.env_consistency_ms, Ordering::SeqCst);
+        self.role_window_ms
+            .store(faults.role_consistency_ms, Ordering::SeqCst);
+        self.set_at_ms
+            .store(crate::model::now().timestamp_millis(), Ordering::SeqCst);
+        *current = faults;
     }
 
     /// Whether any per-request fault is on (a fast path for the common case: none).
     pub(crate) fn any_request_fault(&self) -> bool {
-        let faults = self.faults.read().unwrap_or_else(PoisonError::into_inner);
-        faults.latency_ms > 0
-            || faults.latency_jitter_ms > 0
-            || faults.error_rates.iter().any(|e| e.rate > 0.0)
-            || faults.drop_after_commit_rate > 0.0
+        self.request_faults.load(Ordering::SeqCst)
+    }
+
+    /// Whether new environments are hidden for a while ([`Faults::env_consistency_ms`]).
+    pub(crate) fn env_window_on(&self) -> bool {
+        self.env_window_ms.load(Ordering::SeqCst) > 0
     }
 
     /// What to do to one request, drawn now.
@@ -162,19 +191,25 @@ impl FaultState {
     /// Whether an environment created at `created_at` is visible yet (the hook for calls
     /// under an environment: until then answer 403, or 404 for `GET /environments/{id}`).
     pub(crate) fn environment_visible(&self, created_at: DateTime<Utc>) -> bool {
-        let window = self.get_ms(|f| f.env_consistency_ms);
-        elapsed_at_least(created_at, window)
+        elapsed_at_least(created_at, self.env_window_ms.load(Ordering::SeqCst))
     }
 
-    /// Whether a role assignment created at `created_at` has taken effect (the hook for the
-    /// permission check: until then the assignment grants nothing).
-    pub(crate) fn role_assignment_effective(&self, created_at: DateTime<Utc>) -> bool {
-        let window = self.get_ms(|f| f.role_consistency_ms);
-        elapsed_at_least(created_at, window)
-    }
-
-    fn get_ms(&self, field: impl Fn(&Faults) -> u64) -> u64 {
-        field(&self.faults.read().unwrap_or_else(PoisonError::into_inner))
+    /// The instant up to which role assignments have taken effect: those created later are
+    /// inside the window ([`Faults::role_consistency_ms`]) and grant nothing yet. `None` when
+    /// there is no window. Assignments created before the settings were set are never held
+    /// back, so turning a window on does not take away roles already in use.
+    pub(crate) fn roles_settled_until(&self) -> Option<DateTime<Utc>> {
+        let window = self.role_window_ms.load(Ordering::SeqCst);
+        if window == 0 {
+            return None;
+        }
+        let set_at = self.set_at_ms.load(Ordering::SeqCst);
+        let window = i64::try_from(window).unwrap_or(i64::MAX);
+        let until = crate::model::latest()
+            .timestamp_millis()
+            .saturating_sub(window)
+            .max(set_at);
+        DateTime::from_timestamp_millis(until)
     }
 }
 
@@ -200,7 +235,9 @@ fn elapsed_at_least(since: DateTime<Utc>, window_ms: u64) -> bool {
     if window_ms == 0 {
         return true;
     }
-    let elapsed = Utc::now().signed_duration_since(since).num_milliseconds();
+    let elapsed = crate::model::latest()
+        .signed_duration_since(since)
+        .num_milliseconds();
     u64::try_from(elapsed).is_ok_and(|ms| ms >= window_ms)
 }
 
@@ -307,15 +344,19 @@ mod tests {
     fn consistency_windows() {
         let state = FaultState::new(Faults::default());
         assert!(state.environment_visible(Utc::now()));
+        assert_eq!(state.roles_settled_until(), None);
+        let before = crate::model::now();
         state.set(Faults {
             env_consistency_ms: 60_000,
             role_consistency_ms: 60_000,
             ..Faults::default()
         });
         assert!(!state.environment_visible(Utc::now()));
-        assert!(!state.role_assignment_effective(Utc::now()));
+        let settled = state.roles_settled_until().expect("a window");
+        assert!(settled >= before, "older assignments stay in effect");
+        let created = crate::model::now();
+        assert!(created > settled, "newer ones are held back");
         let long_ago = Utc::now() - chrono::Duration::minutes(2);
         assert!(state.environment_visible(long_ago));
-        assert!(state.role_assignment_effective(long_ago));
     }
 }

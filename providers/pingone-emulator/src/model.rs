@@ -16,11 +16,13 @@ use crate::table::{Row, Table};
 /// The data-file format version this emulator reads and writes.
 pub(crate) const FORMAT_VERSION: u32 = 1;
 
+/// The last timestamp [`now`] handed out, in milliseconds since the epoch.
+static LAST_MILLIS: AtomicI64 = AtomicI64::new(i64::MIN);
+
 /// The current time, truncated to milliseconds (the precision PingOne's timestamps show), and
 /// strictly later than any earlier call in this process: creation times then order resources
 /// by creation, which cursor paging relies on, and every update changes `updatedAt`.
 pub(crate) fn now() -> DateTime<Utc> {
-    static LAST_MILLIS: AtomicI64 = AtomicI64::new(i64::MIN);
     let actual = Utc::now().timestamp_millis();
     let previous = LAST_MILLIS
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
@@ -29,6 +31,15 @@ pub(crate) fn now() -> DateTime<Utc> {
         .unwrap_or(actual);
     DateTime::from_timestamp_millis(actual.max(previous.saturating_add(1)))
         .unwrap_or_else(|| Utc::now().trunc_subsecs(3))
+}
+
+/// The current time on [`now`]'s clock without advancing it: never earlier than a timestamp
+/// already handed out (which runs ahead of the wall clock when many are taken in one
+/// millisecond), so "created at or before this" holds for everything created so far.
+pub(crate) fn latest() -> DateTime<Utc> {
+    let actual = Utc::now().timestamp_millis();
+    let last = LAST_MILLIS.load(Ordering::SeqCst);
+    DateTime::from_timestamp_millis(actual.max(last)).unwrap_or_else(|| Utc::now().trunc_subsecs(3))
 }
 
 /// A new lowercase UUID v4, as PingOne uses for every resource ID.
@@ -378,6 +389,8 @@ mod tests {
                 .iter()
                 .all(|t| t.timestamp_subsec_nanos() % 1_000_000 == 0)
         );
+        let last = times.last().copied().unwrap_or_default();
+        assert!(latest() >= last && latest() < now());
     }
 
     #[test]

@@ -10,17 +10,23 @@
 //! to make this request."); a call under an environment that does not exist is the 403 PingOne
 //! gives for that (API.md §8.1), whatever the caller's roles. A route missing from the table is
 //! refused: new routes must be added here deliberately.
+//!
+//! A new role assignment takes effect only after the role-assignment consistency window
+//! ([`crate::Faults::role_consistency_ms`]), as PingOne's permissions propagate with a delay
+//! (API.md §5.4, §8.4): until then the checks here ignore it, so the caller gets the same 403 as
+//! without it (the body the Terraform provider retries on).
 
-use axum::extract::{MatchedPath, Request, State};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 
-use crate::Emulator;
+use chrono::{DateTime, Utc};
+
 use crate::api_error::ApiError;
 use crate::model::{RoleAssignment, TenantData};
 use crate::roles::{self, Permission};
-use crate::token::Claims;
 
 /// What a call is about, for scope checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +49,41 @@ impl Target {
                 Some(env)
             }
         }
+    }
+}
+
+/// The actor whose role assignments a check consults, and which of them have taken effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Actor<'a> {
+    /// The user or application ID.
+    pub(crate) id: &'a str,
+    /// Assignments created after this instant have not taken effect yet; `None`: all have.
+    settled_until: Option<DateTime<Utc>>,
+}
+
+impl<'a> Actor<'a> {
+    /// An actor all of whose assignments are in effect.
+    #[cfg(test)]
+    pub(crate) fn settled(id: &'a str) -> Self {
+        Actor {
+            id,
+            settled_until: None,
+        }
+    }
+
+    /// An actor whose assignments created after `settled_until` (if any) are not in effect yet.
+    pub(crate) fn new(id: &'a str, settled_until: Option<DateTime<Utc>>) -> Self {
+        Actor { id, settled_until }
+    }
+
+    /// The instant after which its assignments have not taken effect yet, if any.
+    pub(crate) fn settled_until(&self) -> Option<DateTime<Utc>> {
+        self.settled_until
+    }
+
+    fn in_effect(&self, assignment: &RoleAssignment) -> bool {
+        self.settled_until
+            .is_none_or(|at| assignment.created_at <= at)
     }
 }
 
@@ -160,59 +201,32 @@ rules! {
     DELETE "/v1/environments/{env_id}/applications/{application_id}/roleAssignments/{assignment_id}" => "core:delete:roleAssignment", Application;
 }
 
-/// The route table, built once.
-fn rules() -> &'static [Rule] {
-    static RULES: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
-    RULES.get_or_init(table)
-}
-
-/// Middleware (after the bearer check): refuses calls the caller's roles do not allow.
-pub(crate) async fn require_permission(
-    State(emulator): State<Emulator>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let pattern = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_owned());
-    let claims = request.extensions().get::<Claims>().cloned();
-    let (Some(pattern), Some(claims)) = (pattern, claims) else {
-        return ApiError::forbidden().into_response();
-    };
-    let decision = emulator.store().read(|data| {
-        check(
-            data,
-            &claims.client_id,
-            request.method(),
-            &pattern,
-            request.uri().path(),
-        )
-    });
-    match decision {
-        Ok(()) => next.run(request).await,
-        Err(error) => error.into_response(),
-    }
+/// The route table by path pattern, built once.
+fn rules() -> &'static HashMap<&'static str, Vec<Rule>> {
+    static RULES: OnceLock<HashMap<&'static str, Vec<Rule>>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut by_path: HashMap<&'static str, Vec<Rule>> = HashMap::new();
+        for rule in table() {
+            by_path.entry(rule.path).or_default().push(rule);
+        }
+        by_path
+    })
 }
 
 /// Decides one call: `Ok` to go ahead, or the error to answer.
 pub(crate) fn check(
     data: &TenantData,
-    actor_id: &str,
+    actor: Actor<'_>,
     method: &Method,
     pattern: &str,
     path: &str,
 ) -> Result<(), ApiError> {
-    let Some(rule) = rules()
-        .iter()
-        .find(|r| r.method == *method && r.path == pattern)
-    else {
+    let Some(for_path) = rules().get(pattern) else {
+        return Err(ApiError::forbidden());
+    };
+    let Some(rule) = for_path.iter().find(|r| r.method == *method) else {
         // A method the route does not serve goes on to the router's 405.
-        return if rules().iter().any(|r| r.path == pattern) {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden())
-        };
+        return Ok(());
     };
     if rule.scope == Scope::Any {
         return Ok(());
@@ -222,31 +236,30 @@ pub(crate) fn check(
         params
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+            .map_or("", |(_, v)| v.as_ref())
     };
     let env_id = param("env_id");
-    if rule.scope != Scope::Organization && data.environment(&env_id).is_none() {
+    if rule.scope != Scope::Organization && data.environment(env_id).is_none() {
         // GET/PUT/DELETE /environments/{id} answer 404 for a missing environment; the
         // handler says so. Everything under it is PingOne's 403 (API.md §8.1).
-        return if pattern == ENV && allowed(data, actor_id, rule.permission, &Target::Organization)
-        {
+        return if pattern == ENV && allowed(data, actor, rule.permission, &Target::Organization) {
             Ok(())
         } else {
             Err(ApiError::no_access())
         };
     }
+    let env = || env_id.to_owned();
     let target = match rule.scope {
         Scope::Any | Scope::Organization => Target::Organization,
-        Scope::Environment => Target::Environment(env_id),
-        Scope::Population => Target::Population(env_id, param("population_id")),
-        Scope::Application => Target::Application(env_id, param("application_id")),
-        Scope::User => match data.users.get_in(&env_id, &param("user_id")) {
-            Some(user) => Target::Population(env_id, user.population_id.clone()),
-            None => Target::Environment(env_id),
+        Scope::Environment => Target::Environment(env()),
+        Scope::Population => Target::Population(env(), param("population_id").to_owned()),
+        Scope::Application => Target::Application(env(), param("application_id").to_owned()),
+        Scope::User => match data.users.get_in(env_id, param("user_id")) {
+            Some(user) => Target::Population(env(), user.population_id.clone()),
+            None => Target::Environment(env()),
         },
     };
-    if allowed(data, actor_id, rule.permission, &target) {
+    if allowed(data, actor, rule.permission, &target) {
         Ok(())
     } else {
         Err(ApiError::forbidden())
@@ -255,7 +268,7 @@ pub(crate) fn check(
 
 /// The path parameters of `path` under `pattern`, by name; 400 `INVALID_REQUEST` for one that
 /// is not UTF-8 once percent-decoded (as the handlers' path extractor would answer).
-fn bind<'p>(pattern: &'p str, path: &str) -> Result<Vec<(&'p str, String)>, ApiError> {
+fn bind<'p, 'v>(pattern: &'p str, path: &'v str) -> Result<Vec<(&'p str, Cow<'v, str>)>, ApiError> {
     pattern
         .split('/')
         .zip(path.split('/'))
@@ -266,7 +279,10 @@ fn bind<'p>(pattern: &'p str, path: &str) -> Result<Vec<(&'p str, String)>, ApiE
         .collect()
 }
 
-fn percent_decode(value: &str) -> Result<String, ApiError> {
+fn percent_decode(value: &str) -> Result<Cow<'_, str>, ApiError> {
+    if !value.contains('%') {
+        return Ok(Cow::Borrowed(value));
+    }
     let bytes = value.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -284,35 +300,39 @@ fn percent_decode(value: &str) -> Result<String, ApiError> {
         }
     }
     String::from_utf8(out)
+        .map(Cow::Owned)
         .map_err(|_| ApiError::invalid_request("Invalid URL: a path parameter is not valid UTF-8."))
 }
 
 /// Whether the actor's role assignments grant `permission` over `target`.
 pub(crate) fn allowed(
     data: &TenantData,
-    actor_id: &str,
+    actor: Actor<'_>,
     permission: Permission,
     target: &Target,
 ) -> bool {
-    assignments(data, actor_id)
+    assignments(data, actor)
         .any(|a| roles::grants(&a.role_id, permission) && covers(data, a, target))
 }
 
-/// The role assignments that apply to an actor: its own and, for a user, its groups'.
-pub(crate) fn assignments<'a>(
+/// The role assignments in effect for an actor: its own and, for a user, its groups'.
+fn assignments<'a>(
     data: &'a TenantData,
-    actor_id: &'a str,
+    actor: Actor<'a>,
 ) -> impl Iterator<Item = &'a RoleAssignment> + 'a {
     let groups = data
         .users
-        .get(actor_id)
+        .get(actor.id)
         .map(|u| u.group_ids.as_slice())
         .unwrap_or_default();
-    data.role_assignments.iter_in(actor_id, None).chain(
-        groups
-            .iter()
-            .flat_map(move |g| data.role_assignments.iter_in(g, None)),
-    )
+    data.role_assignments
+        .iter_in(actor.id, None)
+        .chain(
+            groups
+                .iter()
+                .flat_map(move |g| data.role_assignments.iter_in(g, None)),
+        )
+        .filter(move |a| actor.in_effect(a))
 }
 
 /// Whether an assignment's scope covers the target.
@@ -350,8 +370,13 @@ pub(crate) fn scope_target(data: &TenantData, scope_type: &str, scope_id: &str) 
 /// Whether the actor may grant `role_id` at `target`: it holds that role, or a role that can
 /// assign it (PingOne's "can assign" matrix, API.md §5.1), at a scope that covers `target`
 /// (the same or a broader scope).
-pub(crate) fn may_grant(data: &TenantData, actor_id: &str, role_id: &str, target: &Target) -> bool {
-    assignments(data, actor_id).any(|a| can_assign(&a.role_id, role_id) && covers(data, a, target))
+pub(crate) fn may_grant(
+    data: &TenantData,
+    actor: Actor<'_>,
+    role_id: &str,
+    target: &Target,
+) -> bool {
+    assignments(data, actor).any(|a| can_assign(&a.role_id, role_id) && covers(data, a, target))
 }
 
 /// PingOne's "can assign" matrix, plus holding the role itself.
@@ -395,7 +420,7 @@ mod tests {
         let path = pattern
             .replace("{env_id}", ADMIN_ENVIRONMENT_ID)
             .replace("{application_id}", "app");
-        check(data, actor, &method, pattern, &path)
+        check(data, Actor::settled(actor), &method, pattern, &path)
             .err()
             .map(|e| e.status())
     }
@@ -437,7 +462,7 @@ mod tests {
     fn the_admin_worker_may_do_everything_and_unknown_routes_are_refused() {
         let data = seed::tenant().expect("seed");
         let worker = data.admin_application_id.clone();
-        for rule in rules() {
+        for rule in rules().values().flatten() {
             assert_eq!(
                 status(&data, &worker, rule.method.clone(), rule.path),
                 None,
@@ -459,14 +484,23 @@ mod tests {
         let pattern = "/v1/environments/{env_id}/users";
         let error = check(
             &data,
-            &worker,
+            Actor::settled(&worker),
             &Method::GET,
             pattern,
             "/v1/environments/nope/users",
         )
         .expect_err("403");
         assert_eq!(error.status(), StatusCode::FORBIDDEN);
-        assert!(check(&data, &worker, &Method::GET, ENV, "/v1/environments/nope").is_ok());
+        assert!(
+            check(
+                &data,
+                Actor::settled(&worker),
+                &Method::GET,
+                ENV,
+                "/v1/environments/nope"
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -491,11 +525,27 @@ mod tests {
         let user = crate::users::create(&mut data, ADMIN_ENVIRONMENT_ID, input).expect("user");
         let one = "/v1/environments/{env_id}/users/{user_id}";
         let path = format!("/v1/environments/{ADMIN_ENVIRONMENT_ID}/users/{}", user.id);
-        assert!(check(&data, "pa", &Method::GET, one, &path).is_ok());
+        assert!(check(&data, Actor::settled("pa"), &Method::GET, one, &path).is_ok());
         let list = "/v1/environments/{env_id}/users";
         assert_eq!(
             status(&data, "pa", Method::GET, list),
             Some(StatusCode::FORBIDDEN)
         );
+    }
+
+    #[test]
+    fn assignments_after_the_settled_instant_grant_nothing() {
+        let data = tenant_with("late", IDENTITY_DATA_ADMIN);
+        let path = format!("/v1/environments/{ADMIN_ENVIRONMENT_ID}/users");
+        let pattern = "/v1/environments/{env_id}/users";
+        let before = crate::model::latest() - chrono::Duration::seconds(1);
+        let pending = Actor::new("late", Some(before));
+        let error = check(&data, pending, &Method::GET, pattern, &path).expect_err("pending");
+        assert_eq!(error.status(), StatusCode::FORBIDDEN);
+        let target = Target::Environment(ADMIN_ENVIRONMENT_ID.into());
+        assert!(!may_grant(&data, pending, IDENTITY_DATA_ADMIN, &target));
+        let settled = Actor::new("late", Some(crate::model::latest()));
+        assert!(check(&data, settled, &Method::GET, pattern, &path).is_ok());
+        assert!(may_grant(&data, settled, IDENTITY_DATA_ADMIN, &target));
     }
 }

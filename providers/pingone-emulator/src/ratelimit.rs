@@ -3,6 +3,7 @@
 //! `Retry-After` (seconds) and `innerError.retryAfter` (when to retry).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -63,6 +64,8 @@ impl Default for RateLimit {
 #[derive(Debug)]
 pub(crate) struct RateLimiter {
     limit: RwLock<RateLimit>,
+    /// `limit.enabled`, readable without the lock (every request asks).
+    enabled: AtomicBool,
     buckets: Mutex<HashMap<String, Bucket>>,
 }
 
@@ -76,6 +79,7 @@ impl RateLimiter {
     /// A limiter applying `limit`.
     pub(crate) fn new(limit: RateLimit) -> Self {
         RateLimiter {
+            enabled: AtomicBool::new(limit.enabled),
             limit: RwLock::new(limit),
             buckets: Mutex::new(HashMap::new()),
         }
@@ -89,10 +93,16 @@ impl RateLimiter {
     /// Replaces the limit; every bucket starts full again.
     pub(crate) fn set(&self, limit: RateLimit) {
         *self.limit.write().unwrap_or_else(PoisonError::into_inner) = limit;
+        self.enabled.store(limit.enabled, Ordering::Relaxed);
         self.buckets
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
+    }
+
+    /// Whether requests are limited at all.
+    pub(crate) fn enabled(&self) -> bool {
+        self.enabled.load(Ordering::Relaxed)
     }
 
     /// Takes one token from `license`'s bucket, or says how long until one is available.
@@ -107,10 +117,16 @@ impl RateLimiter {
         }
         let size = f64::from(limit.burst);
         let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
-        let bucket = buckets.entry(license.to_owned()).or_insert(Bucket {
-            tokens: size,
-            refilled: now,
-        });
+        if !buckets.contains_key(license) {
+            let full = Bucket {
+                tokens: size,
+                refilled: now,
+            };
+            buckets.insert(license.to_owned(), full);
+        }
+        let Some(bucket) = buckets.get_mut(license) else {
+            return Ok(()); // Unreachable: inserted just above.
+        };
         let elapsed = now.saturating_duration_since(bucket.refilled).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * limit.requests_per_second).min(size);
         bucket.refilled = now;

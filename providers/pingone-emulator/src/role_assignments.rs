@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 
 use crate::api_error::{ApiError, Detail, FORBIDDEN_MESSAGE, NOT_FOUND_MESSAGE};
 use crate::model::{RoleAssignment, TenantData};
-use crate::permissions;
+use crate::permissions::{self, Actor};
 use crate::roles;
 use crate::seed;
 
@@ -114,7 +114,7 @@ impl AssignmentInput {
 /// Creates an assignment of `actor_id` (in `env_id`) on behalf of `caller`.
 pub(crate) fn create(
     data: &mut TenantData,
-    caller: &str,
+    caller: Actor<'_>,
     kind: ActorKind,
     env_id: &str,
     actor_id: &str,
@@ -195,7 +195,7 @@ fn broader_scope_required(role: &str) -> ApiError {
 /// Deletes an assignment of `actor_id`, if the caller may.
 pub(crate) fn delete(
     data: &mut TenantData,
-    caller: &str,
+    caller: Actor<'_>,
     actor_id: &str,
     id: &str,
 ) -> Result<(), ApiError> {
@@ -248,7 +248,7 @@ mod tests {
         let org = data.organization.id.clone();
         let error = create(
             &mut data,
-            &worker,
+            Actor::settled(&worker),
             ActorKind::Application,
             ENV,
             &worker,
@@ -265,7 +265,7 @@ mod tests {
         let org = data.organization.id.clone();
         let error = create(
             &mut data,
-            &worker,
+            Actor::settled(&worker),
             ActorKind::Application,
             ENV,
             &worker,
@@ -282,7 +282,7 @@ mod tests {
         let pop = data.populations[0].id.clone();
         let made = create(
             &mut data,
-            &worker,
+            Actor::settled(&worker),
             ActorKind::Application,
             ENV,
             &worker,
@@ -291,7 +291,7 @@ mod tests {
         .expect("narrower");
         let again = create(
             &mut data,
-            &worker,
+            Actor::settled(&worker),
             ActorKind::Application,
             ENV,
             &worker,
@@ -301,7 +301,7 @@ mod tests {
             again.expect_err("dup").body()["details"][0]["code"],
             "UNIQUENESS_VIOLATION"
         );
-        delete(&mut data, &worker, &worker, &made.id).expect("delete");
+        delete(&mut data, Actor::settled(&worker), &worker, &made.id).expect("delete");
         assert!(data.role_assignments.get(&made.id).is_none());
     }
 
@@ -314,7 +314,8 @@ mod tests {
             .next()
             .map(|a| a.id.clone())
             .unwrap_or_default();
-        let error = delete(&mut data, &worker, &worker, &auto).expect_err("read only");
+        let error =
+            delete(&mut data, Actor::settled(&worker), &worker, &auto).expect_err("read only");
         assert!(
             error.body()["message"]
                 .as_str()

@@ -7,7 +7,7 @@
 //! string and is verified in full.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::keys::SigningKey;
 use crate::token::{self, Claims};
@@ -15,32 +15,36 @@ use crate::token::{self, Claims};
 /// How many tokens are remembered before the cache starts over (bounds memory).
 const CAPACITY: usize = 10_000;
 
-/// The tokens verified so far.
+/// The tokens verified so far (claims are shared, so a hit copies no string).
 #[derive(Debug, Default)]
 pub(crate) struct TokenCache {
-    verified: Mutex<HashMap<String, Claims>>,
+    verified: Mutex<HashMap<String, Arc<Claims>>>,
 }
 
 impl TokenCache {
     /// The claims of `token`, from the cache or by verifying it with `key`.
-    pub(crate) fn verify(&self, key: &SigningKey, token: &str) -> Result<Claims, &'static str> {
+    pub(crate) fn verify(
+        &self,
+        key: &SigningKey,
+        token: &str,
+    ) -> Result<Arc<Claims>, &'static str> {
         let now = chrono::Utc::now().timestamp();
         {
             let mut verified = self.verified.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(claims) = verified.get(token) {
                 if now <= claims.exp {
-                    return Ok(claims.clone());
+                    return Ok(Arc::clone(claims));
                 }
                 verified.remove(token);
                 return Err("The access token has expired.");
             }
         }
-        let claims = token::verify(key, token)?;
+        let claims = Arc::new(token::verify(key, token)?);
         let mut verified = self.verified.lock().unwrap_or_else(PoisonError::into_inner);
         if verified.len() >= CAPACITY {
             verified.clear();
         }
-        verified.insert(token.to_owned(), claims.clone());
+        verified.insert(token.to_owned(), Arc::clone(&claims));
         Ok(claims)
     }
 }
@@ -57,10 +61,13 @@ mod tests {
         let token = token::sign(&key, &claims).expect("sign");
         let cache = TokenCache::default();
         assert_eq!(
-            cache.verify(&key, &token).map(|c| c.jti),
+            cache.verify(&key, &token).map(|c| c.jti.clone()),
             Ok(claims.jti.clone())
         );
-        assert_eq!(cache.verify(&key, &token).map(|c| c.jti), Ok(claims.jti));
+        assert_eq!(
+            cache.verify(&key, &token).map(|c| c.jti.clone()),
+            Ok(claims.jti)
+        );
         let mut tampered = token.clone();
         tampered.push('x');
         assert!(cache.verify(&key, &tampered).is_err());
@@ -77,9 +84,9 @@ mod tests {
             .verified
             .lock()
             .expect("lock")
-            .insert(token.clone(), claims);
+            .insert(token.clone(), Arc::new(claims));
         assert_eq!(
-            cache.verify(&key, &token).map(|c| c.jti),
+            cache.verify(&key, &token).map(|c| c.jti.clone()),
             Err("The access token has expired.")
         );
     }

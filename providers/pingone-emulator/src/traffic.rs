@@ -21,6 +21,7 @@ use crate::Emulator;
 use crate::api_error::{ApiError, Detail};
 use crate::counters::{Counters, RequestCounts, UNMATCHED};
 use crate::faults::{FaultState, Faults};
+use crate::permissions::Actor;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::routes::timestamp;
 
@@ -44,7 +45,7 @@ impl Traffic {
             faults: FaultState::new(Faults::default()),
             limiter: RateLimiter::new(RateLimit::default()),
             counters: Counters::default(),
-            opened_at: Utc::now(),
+            opened_at: crate::model::now(),
         }
     }
 }
@@ -68,14 +69,22 @@ pub(crate) async fn layer(
         .get::<MatchedPath>()
         .map_or(UNMATCHED, MatchedPath::as_str);
     traffic.counters.record(request.method().as_str(), route);
-    let target = Target::of(&emulator, request.uri().path());
-    if let Err(wait) = traffic.limiter.take(&target.license) {
+    // The environment in the path matters only to the rate limit and the environment window:
+    // with both off (benchmarks, most tests) it is not looked up at all.
+    let limited = traffic.limiter.enabled();
+    let windowed = traffic.faults.env_window_on();
+    let target = (limited || windowed).then(|| Target::of(&emulator, request.uri().path()));
+    if let (true, Some(target)) = (limited, &target)
+        && let Err(wait) = traffic.limiter.take(&target.license)
+    {
         return rate_limited(wait, traffic.limiter.get());
     }
     if declared_length(&request).is_some_and(|length| length > MAX_BODY_BYTES as u64) {
         return too_large().into_response();
     }
-    if let Some(hidden) = target.still_hidden(&emulator, request.method()) {
+    if let (true, Some(target)) = (windowed, &target)
+        && let Some(hidden) = target.still_hidden(&emulator, request.method())
+    {
         return hidden.into_response();
     }
     if !traffic.faults.any_request_fault() {
@@ -308,11 +317,9 @@ impl Emulator {
         self.traffic().faults.environment_visible(created_at)
     }
 
-    /// Whether a role assignment created at `created_at` has taken effect, under the configured
-    /// [`Faults::role_consistency_ms`]: the permission check ignores assignments for which this
-    /// is false.
-    #[allow(dead_code)] // Until the permission check (permissions.rs) calls it.
-    pub(crate) fn role_assignment_effective(&self, created_at: chrono::DateTime<Utc>) -> bool {
-        self.traffic().faults.role_assignment_effective(created_at)
+    /// The caller `id` as the permission check sees it: its role assignments created within the
+    /// last [`Faults::role_consistency_ms`] have not taken effect yet.
+    pub(crate) fn actor<'a>(&self, id: &'a str) -> Actor<'a> {
+        Actor::new(id, self.traffic().faults.roles_settled_until())
     }
 }

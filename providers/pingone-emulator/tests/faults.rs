@@ -1,8 +1,12 @@
 //! Fault injection, rate limiting, request counters and the `/__emulator/` admin API, over
 //! real HTTP on 127.0.0.1.
 
+mod helpers;
 mod support;
 
+use std::time::{Duration, Instant};
+
+use helpers::{app_token, call_as, worker_body};
 use pingone_emulator::{ErrorRate, Faults, RateLimit};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -271,5 +275,141 @@ async fn faults_are_set_over_http_validated_and_seeded() {
     assert_eq!(got.status, 400);
     let current = reply(s.client.get(&url).send().await.expect("get")).await;
     assert_eq!(current.body["seed"], 42, "refused settings change nothing");
+    s.running.shutdown().await;
+}
+
+/// A worker app in the seeded environment and a token for it (it holds no role yet).
+async fn new_worker(s: &Session, name: &str) -> (String, String) {
+    let apps = s.env_path("/applications");
+    let app = s.call(Method::POST, &apps, Some(&worker_body(name))).await;
+    assert_eq!(app.status, 201, "{}", app.body);
+    let id = app.body["id"].as_str().expect("id").to_owned();
+    let secret = s
+        .call(Method::GET, &format!("{apps}/{id}/secret"), None)
+        .await;
+    let secret = secret.body["secret"].as_str().expect("secret").to_owned();
+    let token = app_token(s, &s.creds.environment_id, &id, &secret).await;
+    assert_eq!(token.status, 200, "{}", token.body);
+    let token = token.body["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    (id, token)
+}
+
+#[tokio::test]
+async fn a_new_role_assignment_takes_effect_after_its_consistency_window() {
+    const WINDOW: Duration = Duration::from_millis(1500);
+    let s = Session::start().await;
+    let url = format!("{}/__emulator/faults", s.creds.api_url);
+    let put = reply(
+        s.client
+            .put(&url)
+            .json(&json!({ "roleConsistencyMs": WINDOW.as_millis() as u64 }))
+            .send()
+            .await
+            .expect("put"),
+    )
+    .await;
+    assert_eq!(put.body["roleConsistencyMs"], 1500, "{}", put.body);
+    let (app_id, token) = new_worker(&s, "late").await;
+    let users = s.env_path("/users");
+    // Identity Data Admin on the seeded environment (its ID is fixed by the seed).
+    let grant = json!({"role": {"id": "b1e00000-0000-4000-8000-000000000003"},
+                       "scope": {"type": "ENVIRONMENT", "id": s.creds.environment_id}});
+    let granted_at = Instant::now();
+    let path = s.env_path(&format!("/applications/{app_id}/roleAssignments"));
+    let made = s.call(Method::POST, &path, Some(&grant)).await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    // The seeded admin's own assignments are older than the emulator: never delayed.
+    assert_eq!(s.call(Method::GET, &users, None).await.status, 200);
+
+    let early = call_as(&s, &token, Method::GET, &users, None).await;
+    assert!(
+        granted_at.elapsed() < WINDOW,
+        "the call came too late to test"
+    );
+    assert_eq!(early.status, 403, "{}", early.body);
+    assert_eq!(early.body["code"], "ACCESS_FAILED");
+    assert_eq!(
+        early.body["message"],
+        "You do not have permissions or are not licensed to make this request."
+    );
+    assert_eq!(early.body["details"][0]["code"], "INSUFFICIENT_PERMISSIONS");
+    assert_eq!(
+        early.body["details"][0]["message"],
+        "The actor attempting to perform the request is not authorized."
+    );
+    assert_matches_spec("GET", &users, 403, &early.body);
+
+    tokio::time::sleep(WINDOW.saturating_sub(granted_at.elapsed()) + Duration::from_millis(50))
+        .await;
+    let late = call_as(&s, &token, Method::GET, &users, None).await;
+    assert_eq!(late.status, 200, "{}", late.body);
+    assert_matches_spec("GET", &users, 200, &late.body);
+    s.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_role_window_also_holds_back_granting_and_listing() {
+    const ENVIRONMENT_ADMIN: &str = "b1e00000-0000-4000-8000-000000000002";
+    const IDENTITY_DATA_ADMIN: &str = "b1e00000-0000-4000-8000-000000000003";
+    const CLIENT_APPLICATION_DEVELOPER: &str = "b1e00000-0000-4000-8000-000000000005";
+    let s = Session::start().await;
+    let emulator = s.running.emulator();
+    let on_env = |role: &str| json!({"role": {"id": role}, "scope": {"type": "ENVIRONMENT", "id": s.creds.environment_id}});
+    let assignments = |app: &str| s.env_path(&format!("/applications/{app}/roleAssignments"));
+    let (grantor, grantor_token) = new_worker(&s, "grantor").await;
+    let (reader, reader_token) = new_worker(&s, "reader").await;
+    let (grantee, _) = new_worker(&s, "grantee").await;
+    // Settled before the window is on: the grantor may create role assignments.
+    let made = s
+        .call(
+            Method::POST,
+            &assignments(&grantor),
+            Some(&on_env(IDENTITY_DATA_ADMIN)),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+
+    emulator
+        .set_faults(Faults {
+            role_consistency_ms: 3_600_000,
+            ..Faults::default()
+        })
+        .expect("set");
+    for (app, role) in [
+        (&grantor, ENVIRONMENT_ADMIN),
+        (&reader, IDENTITY_DATA_ADMIN),
+    ] {
+        let made = s
+            .call(Method::POST, &assignments(app), Some(&on_env(role)))
+            .await;
+        assert_eq!(made.status, 201, "{}", made.body);
+    }
+    // Only the pending Environment Admin could assign Client Application Developer.
+    let cad = on_env(CLIENT_APPLICATION_DEVELOPER);
+    let grantee_path = assignments(&grantee);
+    let grant = || call_as(&s, &grantor_token, Method::POST, &grantee_path, Some(&cad));
+    let refused = grant().await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(
+        refused.body["details"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Must have role at the same or broader scope"),
+        "{}",
+        refused.body
+    );
+    assert_matches_spec("POST", &grantee_path, 403, &refused.body);
+    let listed = call_as(&s, &reader_token, Method::GET, "/v1/environments", None).await;
+    assert_eq!(listed.body["count"], 0, "{}", listed.body);
+
+    emulator.set_faults(Faults::default()).expect("set");
+    let granted = grant().await;
+    assert_eq!(granted.status, 201, "{}", granted.body);
+    assert_matches_spec("POST", &grantee_path, 201, &granted.body);
+    let listed = call_as(&s, &reader_token, Method::GET, "/v1/environments", None).await;
+    assert_eq!(listed.body["count"], 1, "{}", listed.body);
     s.running.shutdown().await;
 }

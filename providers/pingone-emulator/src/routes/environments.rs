@@ -104,7 +104,7 @@ pub(super) async fn list(
     let body = emulator.store().read(|data| {
         let readable = |env: &Environment| {
             let target = Target::Environment(env.id.clone());
-            permissions::allowed(data, &caller.id, "orgmgt:read:environment", &target)
+            permissions::allowed(data, caller.actor(), "orgmgt:read:environment", &target)
         };
         let matching: Vec<&Environment> = data
             .environments

@@ -15,6 +15,7 @@ mod populations;
 mod resources;
 mod role_assignments;
 mod roles;
+mod user_body;
 mod users;
 
 use axum::Router;
@@ -47,11 +48,7 @@ pub(crate) fn router(emulator: Emulator) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(middleware::from_fn_with_state(
             emulator.clone(),
-            crate::permissions::require_permission,
-        ))
-        .route_layer(middleware::from_fn_with_state(
-            emulator.clone(),
-            bearer::require_token,
+            bearer::require_access,
         ))
         .merge(auth)
         .merge(admin::router())
@@ -112,11 +109,14 @@ pub(crate) fn require_environment(data: &TenantData, env_id: &str) -> Result<(),
 
 /// 201 with the created resource, and its `_links.self` as `Location`.
 pub(crate) fn created(body: &Value) -> Response {
+    let location = body["_links"]["self"]["href"].as_str().unwrap_or_default();
+    created_at(location, body)
+}
+
+/// 201 with the created resource, and `location` as `Location`.
+pub(crate) fn created_at(location: &str, body: &impl serde::Serialize) -> Response {
     let mut response = ok(StatusCode::CREATED, body);
-    if let Some(location) = body["_links"]["self"]["href"]
-        .as_str()
-        .and_then(|h| axum::http::HeaderValue::from_str(h).ok())
-    {
+    if let Ok(location) = axum::http::HeaderValue::from_str(location) {
         response
             .headers_mut()
             .insert(axum::http::header::LOCATION, location);
@@ -125,7 +125,7 @@ pub(crate) fn created(body: &Value) -> Response {
 }
 
 /// A successful JSON response.
-pub(crate) fn ok(status: StatusCode, body: &Value) -> Response {
+pub(crate) fn ok(status: StatusCode, body: &impl serde::Serialize) -> Response {
     json_response(status, body)
 }
 

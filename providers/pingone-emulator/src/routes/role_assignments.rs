@@ -117,7 +117,7 @@ pub(super) async fn create(
     let input = AssignmentInput::parse(&body)?;
     let made = emulator
         .store()
-        .write(|data| rules::create(data, &caller.id, kind, &env_id, &actor_id, input))
+        .write(|data| rules::create(data, caller.actor(), kind, &env_id, &actor_id, input))
         .await?;
     Ok(created(&assignment_json(
         &made,
@@ -159,7 +159,7 @@ pub(super) async fn delete(
         .store()
         .write(|data| {
             rules::require_actor(data, kind, &env_id, &actor_id)?;
-            rules::delete(data, &caller.id, &actor_id, &id)
+            rules::delete(data, caller.actor(), &actor_id, &id)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())

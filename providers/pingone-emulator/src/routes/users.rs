@@ -11,7 +11,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::{created, ok, timestamp};
+use super::user_body::UserBody;
+use super::{created_at, ok, timestamp};
 use crate::Emulator;
 use crate::api_error::{ApiError, Detail};
 use crate::extract::{JsonObject, PathParams, RequestUrl, parse_object};
@@ -90,56 +91,28 @@ fn user_href(url: &RequestUrl, user: &User) -> String {
     ))
 }
 
-/// The JSON of a user; `include` adds `memberOfGroupIDs` or `memberOfGroupNames`.
+/// The JSON of a user as a value; `include` adds `memberOfGroupIDs` or `memberOfGroupNames`.
 pub(super) fn user_json(
     data: &TenantData,
     user: &User,
     url: &RequestUrl,
     include: Option<&str>,
 ) -> Value {
-    let href = user_href(url, user);
-    let mut out = Map::new();
-    out.insert("_links".into(), json!({
-        "self": link(href.clone()),
-        "password": link(format!("{href}/password")),
-        "population": link(url.at(&format!("/v1/environments/{}/populations/{}", user.environment_id, user.population_id))),
-        "environment": link(url.at(&format!("/v1/environments/{}", user.environment_id))),
-    }));
-    out.insert("id".into(), json!(user.id));
-    out.insert("environment".into(), json!({ "id": user.environment_id }));
-    let mut account = json!({ "canAuthenticate": user.enabled && user.account_status == "OK", "status": user.account_status });
-    if let (Some(a), Some(at)) = (account.as_object_mut(), user.locked_at) {
-        a.insert("lockedAt".into(), json!(timestamp(at)));
+    serde_json::to_value(user_body(data, user, url, include)).unwrap_or_default()
+}
+
+fn user_body<'a>(
+    data: &'a TenantData,
+    user: &'a User,
+    url: &'a RequestUrl,
+    include: Option<&'a str>,
+) -> UserBody<'a> {
+    UserBody {
+        data,
+        user,
+        base: &url.base,
+        include,
     }
-    out.insert("account".into(), account);
-    out.insert("createdAt".into(), json!(timestamp(user.created_at)));
-    out.insert("enabled".into(), json!(user.enabled));
-    out.insert("identityProvider".into(), json!({ "type": "PING_ONE" }));
-    out.insert("mfaEnabled".into(), json!(user.mfa_enabled));
-    out.insert("population".into(), json!({ "id": user.population_id }));
-    out.insert("updatedAt".into(), json!(timestamp(user.updated_at)));
-    out.insert("username".into(), json!(user.username));
-    out.insert("verifyStatus".into(), json!("NOT_INITIATED"));
-    out.extend(user.attributes.clone());
-    if let Some(Value::Object(idp)) = out.get_mut("identityProvider") {
-        idp.entry("type").or_insert_with(|| json!("PING_ONE"));
-    }
-    match include {
-        Some("memberOfGroupIDs") => {
-            out.insert("memberOfGroupIDs".into(), json!(user.group_ids));
-        }
-        Some("memberOfGroupNames") => {
-            let names: Vec<&str> = user
-                .group_ids
-                .iter()
-                .filter_map(|g| data.groups.get(g))
-                .map(|g| g.name.as_str())
-                .collect();
-            out.insert("memberOfGroupNames".into(), json!(names));
-        }
-        _ => {}
-    }
-    Value::Object(out)
 }
 
 /// A user's values for a filter attribute (several for `memberOfGroups.id`).
@@ -252,10 +225,10 @@ pub(super) async fn create(
         .store()
         .write(|data| rules::create(data, &env_id, input))
         .await?;
-    let body = emulator
-        .store()
-        .read(|data| user_json(data, &user, &url, None));
-    Ok(created(&body))
+    Ok(emulator.store().read(|data| {
+        let body = user_body(data, &user, &url, None);
+        created_at(&body.href(), &body)
+    }))
 }
 
 /// `GET .../users/{id}` (`?include=memberOfGroupIDs|memberOfGroupNames`).
@@ -272,7 +245,7 @@ pub(super) async fn one(
             .ok_or_else(|| rules::not_found(&id))?;
         Ok(ok(
             StatusCode::OK,
-            &user_json(data, user, &url, include.as_deref()),
+            &user_body(data, user, &url, include.as_deref()),
         ))
     })
 }
