@@ -45,7 +45,7 @@ pub(crate) async fn run(
             .check_plan(&plan)
             .map_err(|e| CliError::from_error("the saved plan cannot be applied", &e))?;
     }
-    super::print_plan(&plan, ui)?;
+    super::print_plan(&session, &plan, ui)?;
     if !plan.has_changes() && !plan.refresh_changed_state {
         return Ok(Status::Success);
     }

@@ -6,6 +6,7 @@ use std::path::Path;
 use engine::plan::Plan;
 use engine::plan::file::PlanFile;
 use engine::provider::UnmanagedObject;
+use engine::render::Context;
 
 use crate::Status;
 use crate::cli::PlanArgs;
@@ -81,10 +82,15 @@ fn print(
     }
     if args.markdown {
         let risks = engine::plan::risk::assess(plan, &session.providers);
+        let outputs = super::output_changes(session, plan)?;
+        let context = Context {
+            schemas: &session.providers,
+            outputs: &outputs,
+        };
         let mut out = std::io::stdout().lock();
-        engine::render::markdown::render_plan(plan, &risks, &mut out).map_err(failed)?;
+        engine::render::markdown::render_plan(plan, &risks, &context, &mut out).map_err(failed)?;
     } else {
-        super::print_plan(plan, ui)?;
+        super::print_plan(session, plan, ui)?;
     }
     if let Some(found) = unmanaged {
         print_unmanaged(found);

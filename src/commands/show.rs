@@ -14,7 +14,12 @@ pub(crate) fn run(ui: &Ui, args: ShowArgs) -> Result<Status, CliError> {
     let written = if args.json {
         engine::render::json::render_plan(&plan, &mut out)
     } else {
-        engine::render::human::render_plan(&plan, &mut out, ui.style)
+        let providers = crate::session::providers(Default::default());
+        let context = engine::render::Context {
+            schemas: &providers,
+            outputs: &[],
+        };
+        engine::render::human::render_plan(&plan, &context, &mut out, ui.style)
     };
     written.map_err(|e| CliError::from_error("could not write the plan", &e))?;
     Ok(Status::Success)

@@ -6,6 +6,7 @@ pub mod diff;
 pub mod drift;
 pub mod expand;
 pub mod file;
+pub mod outputs;
 mod planner;
 pub mod refresh;
 pub mod risk;

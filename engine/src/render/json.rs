@@ -169,15 +169,7 @@ mod tests {
     use super::*;
     use crate::ResourceAddress;
     use crate::plan::PlanMode;
-
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
+    use crate::render::fixture::obj;
 
     #[test]
     fn create_update_replace_delete_in_terraform_shape() {
