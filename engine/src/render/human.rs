@@ -395,6 +395,7 @@ mod tests {
         let context = Context {
             schemas: &schemas,
             outputs: &outputs,
+            ..Context::default()
         };
         let mut out = Vec::new();
         render_plan(&fixture::every_kind(), &context, &mut out, Style::default()).unwrap();

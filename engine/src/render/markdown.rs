@@ -151,6 +151,7 @@ mod tests {
         let context = Context {
             schemas: &schemas,
             outputs: &outputs,
+            ..Context::default()
         };
         let plan = fixture::every_kind();
         let risks = vec![Risk {

@@ -75,13 +75,22 @@ pub struct Context<'a> {
     pub schemas: &'a dyn Schemas,
     /// The changes to the configuration's output values (see [`crate::plan::outputs`]).
     pub outputs: &'a [crate::plan::outputs::OutputChange],
+    /// The input variables' values (for the JSON plan's `variables`).
+    pub variables: &'a BTreeMap<String, crate::Value>,
+    /// The configuration (for the JSON plan's `configuration`), when at hand.
+    pub config: Option<&'a crate::config::Config>,
 }
+
+/// No variables, for [`Context::default`].
+static NO_VARIABLES: BTreeMap<String, crate::Value> = BTreeMap::new();
 
 impl Default for Context<'_> {
     fn default() -> Self {
         Self {
             schemas: &NoSchemas,
             outputs: &[],
+            variables: &NO_VARIABLES,
+            config: None,
         }
     }
 }
