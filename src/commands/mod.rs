@@ -111,6 +111,7 @@ pub(crate) fn print_plan(
     let context = Context {
         schemas: &session.providers,
         outputs: &outputs,
+        ..Context::default()
     };
     let mut out = std::io::stdout().lock();
     engine::render::human::render_plan(plan, &context, &mut out, ui.style)
