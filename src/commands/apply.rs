@@ -9,7 +9,7 @@ use engine::plan::{Action, PlanMode};
 
 use crate::Status;
 use crate::cli::ApplyArgs;
-use crate::observer::LineObserver;
+use crate::observer::ProgressObserver;
 use crate::report::{CliError, Ui};
 use crate::session::Session;
 
@@ -62,7 +62,7 @@ pub(crate) async fn run(
         .iter()
         .filter(|c| c.action != Action::NoOp)
         .count();
-    let observer = LineObserver::new(ui.style, total);
+    let observer = ProgressObserver::new(ui.style, total);
     let ticker = observer.spawn_ticker();
     let interrupt = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let listener = listen_for_interrupt(interrupt.clone());
@@ -79,6 +79,7 @@ pub(crate) async fn run(
     })
     .await;
     ticker.abort();
+    observer.finish();
     listener.abort();
     let report = report.map_err(|e| crate::session::state_error(&e.to_string(), &e.source))?;
     let status = summarize(&report.outcomes, destroy)?;
