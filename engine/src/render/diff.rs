@@ -456,3 +456,6 @@ fn key_text(name: &str, quote: bool) -> String {
         serde_json::Value::String(name.to_string()).to_string()
     }
 }
+
+#[cfg(test)]
+mod tests;

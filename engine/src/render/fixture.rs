@@ -167,15 +167,21 @@ pub(crate) fn every_kind() -> Plan {
         ])),
     );
     replace.replace_paths = vec!["environment_id".into()];
+    let mut gone = population("e-1", "gone");
+    if let Value::Object(map) = &mut gone {
+        map.insert("tags".into(), strings(&["x", "y"]));
+        map.insert("password".into(), "hunter2".into());
+    }
     let mut delete = change(
         "pingone_population",
         "old",
         Action::Delete,
-        Some(population("e-1", "gone")),
+        Some(gone),
         None,
     );
     delete.reason = Some("not in configuration".into());
-    let create = change(
+    delete.sensitive = BTreeSet::from(["password".to_string()]);
+    let mut create = change(
         "pingone_population",
         "new",
         Action::Create,
@@ -187,8 +193,10 @@ pub(crate) fn every_kind() -> Plan {
             ("tags", strings(&["a", "b"])),
             ("policy", r#"{"allow":["read"]}"#.into()),
             ("notes", "first line\nsecond line".into()),
+            ("password", "hunter2".into()),
         ])),
     );
+    create.sensitive = BTreeSet::from(["password".to_string()]);
     let no_op = change(
         "pingone_population",
         "same",
