@@ -58,6 +58,7 @@ fn prior_state(plan: &Plan) -> state::State {
         prior.upsert(state::ResourceState {
             type_name: change.address.type_name.clone(),
             name: change.address.name.clone(),
+            index_key: change.address.key.clone(),
             provider: change.address.provider_name().to_string(),
             attributes,
             dependencies: Vec::new(),

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use super::diff::mark_attributes;
 use super::{Action, Plan, PlanMode};
-use crate::config::Config;
+use crate::config::{Config, Repetition, ResourceBlock};
 use crate::diagnostics::Diagnostics;
 use crate::eval::{Phase, Scope, evaluate};
 use crate::outputs::resource_values;
 use crate::providers::Providers;
-use crate::{ResourceAddress, Value};
+use crate::{InstanceKey, ResourceAddress, Value};
 
 /// The planned change of one output value.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,7 +40,7 @@ pub fn changes(
     providers: &Providers,
 ) -> Result<Vec<OutputChange>, Diagnostics> {
     let prior = resource_values(config, &plan.prior, providers);
-    let (planned, outside) = planned_values(prior.clone(), plan);
+    let (planned, outside) = planned_values(config, prior.clone(), plan);
     let mut found = Vec::new();
     let mut diagnostics = Diagnostics::new();
     for output in &config.outputs {
@@ -71,12 +71,14 @@ pub fn changes(
     }
 }
 
-/// Resource values as they will be after apply: the planned `after` of every change
-/// (with its sensitive attributes marked), the prior values elsewhere, and null for
-/// objects that neither exist nor are planned (left out by --target or --exclude).
-/// Also the same values with those objects unknown instead, to tell an output that
-/// only depends on them from a broken one.
+/// Resource values as they will be after apply: the planned `after` of every instance
+/// (with its sensitive attributes marked), gathered per resource block as references see
+/// them (a list for `count`, an object for `for_each`); the prior values elsewhere, and
+/// null for objects that neither exist nor are planned (left out by --target or
+/// --exclude). Also the same values with those objects unknown instead, to tell an
+/// output that only depends on them from a broken one.
 fn planned_values(
+    config: &Config,
     prior: BTreeMap<ResourceAddress, Value>,
     plan: &Plan,
 ) -> (
@@ -87,12 +89,19 @@ fn planned_values(
         return (prior.clone(), prior);
     }
     let mut outside = prior;
-    for change in &plan.changes {
-        let after = change.after.clone().unwrap_or(Value::Null);
-        outside.insert(
-            change.address.clone(),
-            mark_attributes(after, &change.sensitive),
-        );
+    for block in &config.resources {
+        let instances: Vec<(Option<&InstanceKey>, Value)> = plan
+            .changes
+            .iter()
+            .filter(|c| c.address.block() == block.address)
+            .map(|c| {
+                let after = c.after.clone().unwrap_or(Value::Null);
+                (c.address.key.as_ref(), mark_attributes(after, &c.sensitive))
+            })
+            .collect();
+        if !instances.is_empty() {
+            outside.insert(block.address.clone(), gathered(block, instances));
+        }
     }
     let planned = outside
         .iter()
@@ -105,6 +114,34 @@ fn planned_values(
         })
         .collect();
     (planned, outside)
+}
+
+/// One block's planned instances as a reference to the block sees them; instances to be
+/// deleted (null) are left out.
+fn gathered(block: &ResourceBlock, instances: Vec<(Option<&InstanceKey>, Value)>) -> Value {
+    let kept = instances.into_iter().filter(|(_, v)| !v.is_null());
+    match &block.repetition {
+        None => kept.map(|(_, v)| v).next().unwrap_or(Value::Null),
+        Some(Repetition::Count(_)) => {
+            let mut items = Vec::new();
+            for (key, value) in kept {
+                if let Some(InstanceKey::Int(i)) = key
+                    && let Ok(i) = usize::try_from(*i)
+                {
+                    items.resize(items.len().max(i + 1), Value::Unknown);
+                    items[i] = value;
+                }
+            }
+            Value::List(items)
+        }
+        Some(Repetition::ForEach(_)) => Value::Object(
+            kept.filter_map(|(key, value)| match key {
+                Some(InstanceKey::Str(k)) => Some((k.clone(), value)),
+                _ => None,
+            })
+            .collect(),
+        ),
+    }
 }
 
 /// Where outputs are evaluated at plan time (`timestamp()` is unknown).

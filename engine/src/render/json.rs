@@ -159,7 +159,7 @@ fn prior_state(plan: &Plan, context: &Context<'_>) -> Json {
         .resources
         .iter()
         .map(|r| {
-            let address = crate::ResourceAddress::new(&r.type_name, &r.name);
+            let address = crate::ResourceAddress::of_state(r);
             let names = sensitive_names(plan, context, &address);
             let value = Value::from_json(&r.attributes);
             match names {
@@ -486,6 +486,7 @@ mod tests {
         plan.prior.upsert(state::ResourceState {
             type_name: "pingone_application".into(),
             name: "portal".into(),
+            index_key: None,
             provider: "pingone".into(),
             attributes: serde_json::json!({"id": "app-1", "client_secret": "s3cr3t-old"}),
             dependencies: vec![],

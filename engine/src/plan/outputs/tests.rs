@@ -38,6 +38,7 @@ fn plan(mode: PlanMode) -> Plan {
     prior.upsert(state::ResourceState {
         type_name: "pingone_population".into(),
         name: "staff".into(),
+        index_key: None,
         provider: "pingone".into(),
         attributes: serde_json::json!({"id": "p-1", "name": "Old"}),
         dependencies: vec![],
@@ -124,4 +125,48 @@ fn outputs_of_objects_left_out_of_the_plan_do_not_change() {
     assert_eq!(found[0].name, "new_id");
     assert_eq!((found[0].action, &found[0].after), (Action::NoOp, &None));
     assert_eq!(found[1].action, Action::Update);
+}
+
+#[test]
+fn outputs_see_counted_and_keyed_instances_as_references_do() {
+    let config = load_str(
+        "main.tf",
+        r#"
+resource "pingone_population" "many" {
+  count = 2
+  name  = "p${count.index}"
+}
+resource "pingone_population" "keyed" {
+  for_each = toset(["a"])
+  name     = each.key
+}
+output "second" {
+  value = pingone_population.many[1].name
+}
+output "keyed" {
+  value = pingone_population.keyed["a"].name
+}
+"#,
+    )
+    .expect("config loads");
+    let instance = |name: &str, key: InstanceKey, value: &str| ResourceChange {
+        address: ResourceAddress::new("pingone_population", name).instance(Some(key)),
+        action: Action::Create,
+        before: None,
+        after: Some(obj(&[("id", Value::Unknown), ("name", value.into())])),
+        replace_paths: vec![],
+        sensitive: BTreeSet::new(),
+        reason: None,
+    };
+    let mut plan = plan(PlanMode::Normal);
+    plan.changes = vec![
+        instance("many", InstanceKey::Int(0), "p0"),
+        instance("many", InstanceKey::Int(1), "p1"),
+        instance("keyed", InstanceKey::Str("a".into()), "a"),
+    ];
+    let found =
+        changes(&config, &BTreeMap::new(), &plan, &Providers::default()).expect("evaluates");
+    assert_eq!(found[0].after, Some(Value::from("p1")));
+    assert_eq!(found[1].after, Some(Value::from("a")));
+    assert_eq!(found[0].action, Action::Create);
 }
