@@ -167,6 +167,14 @@ pub(crate) fn every_kind() -> Plan {
         ])),
     );
     replace.replace_paths = vec!["environment_id".into()];
+    let mut requested = change(
+        "pingone_group",
+        "crew",
+        Action::Replace,
+        Some(obj(&[("id", "g-1".into()), ("name", "Crew".into())])),
+        Some(obj(&[("id", Value::Unknown), ("name", "Crew".into())])),
+    );
+    requested.reason = Some("replacement requested with --replace".into());
     let mut gone = population("e-1", "gone");
     if let Value::Object(map) = &mut gone {
         map.insert("tags".into(), strings(&["x", "y"]));
@@ -237,7 +245,7 @@ pub(crate) fn every_kind() -> Plan {
         prior: state::State::new(),
         refresh_changed_state: true,
         drift: vec![drifted, vanished],
-        changes: vec![create, update, replace, delete, no_op],
+        changes: vec![create, update, replace, requested, delete, no_op],
         mode: PlanMode::Normal,
     }
 }

@@ -159,10 +159,12 @@ fn change_lines(change: &ResourceChange, context: &Context<'_>, out: &mut Vec<Pl
     title.bold = Some(2..2 + address.len());
     out.push(title);
     if let Some(reason) = change.reason.as_deref().filter(|_| !drifted && !deleted) {
-        out.push(PlanLine::text(
-            2,
-            format!("# (because {address} is {reason})"),
-        ));
+        // Delete reasons describe the object ("not in configuration"); others the cause.
+        let note = match change.action {
+            Action::Delete => format!("# (because {address} is {reason})"),
+            _ => format!("# ({reason})"),
+        };
+        out.push(PlanLine::text(2, note));
     }
     let header = format!(
         "resource \"{}\" \"{}\" {{",
