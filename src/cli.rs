@@ -289,6 +289,11 @@ pub(crate) struct OutputArgs {
     /// Set an input variable the outputs use: `--var name=value` (may repeat).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub(crate) vars: Vec<String>,
+
+    /// Read data sources from the embedded emulator (outputs that use a data
+    /// source read it live; they are never stored in state).
+    #[arg(long)]
+    pub(crate) emulator: bool,
 }
 
 #[derive(Debug, Args)]

@@ -66,7 +66,7 @@ async fn run(cli: Cli) -> Result<Status, report::CliError> {
         Command::Plan(args) => commands::plan::run(&dir, &ui, args).await,
         Command::Apply(args) => commands::apply::run(&dir, &ui, args, false).await,
         Command::Show(args) => commands::show::run(&ui, args),
-        Command::Output(args) => commands::output::run(&dir, args),
+        Command::Output(args) => commands::output::run(&dir, args).await,
         Command::Destroy(args) => commands::apply::run(&dir, &ui, args, true).await,
         Command::ForceUnlock(args) => commands::unlock::run(&dir, args),
         Command::State(command) => commands::state::run(&dir, command),

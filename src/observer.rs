@@ -207,7 +207,7 @@ fn verb(action: Action) -> (&'static str, &'static str) {
         Action::Update => ("Modifying...", "Modifications complete"),
         Action::Replace => ("Replacing...", "Replacement complete"),
         Action::Delete => ("Destroying...", "Destruction complete"),
-        Action::NoOp => ("Reading...", "Read complete"),
+        Action::NoOp | Action::Read => ("Reading...", "Read complete"),
     }
 }
 

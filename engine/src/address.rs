@@ -1,15 +1,28 @@
 //! Resource addresses: how configuration, plans and state name a resource
-//! (`type.name`) and one instance of a repeated resource (`type.name[0]`,
-//! `type.name["key"]`).
+//! (`type.name`), a data source (`data.type.name`) and one instance of a
+//! repeated one (`type.name[0]`, `type.name["key"]`).
 
 use std::fmt;
 use std::str::FromStr;
 
 pub use state::IndexKey as InstanceKey;
 
+/// Whether a block manages objects or only reads them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mode {
+    /// `resource`: created, updated and deleted by pingform, recorded in state.
+    #[default]
+    Managed,
+    /// `data`: read on every plan, never written and never stored in state
+    /// (a data source may return secrets).
+    Data,
+}
+
 /// The address of a resource block (no key) or of one of its instances.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ResourceAddress {
+    /// A resource or a data source.
+    pub mode: Mode,
     /// The resource type, such as `pingone_population`.
     pub type_name: String,
     /// The name given in the configuration, such as `staff`.
@@ -22,10 +35,24 @@ impl ResourceAddress {
     /// Builds the address of a resource block (or of its only instance).
     pub fn new(type_name: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
+            mode: Mode::Managed,
             type_name: type_name.into(),
             name: name.into(),
             key: None,
         }
+    }
+
+    /// Builds the address of a data source block.
+    pub fn data(type_name: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            mode: Mode::Data,
+            ..Self::new(type_name, name)
+        }
+    }
+
+    /// Whether this is a data source.
+    pub fn is_data(&self) -> bool {
+        self.mode == Mode::Data
     }
 
     /// The address of this resource's instance `key`.
@@ -39,6 +66,7 @@ impl ResourceAddress {
     /// The address of the resource block this instance belongs to.
     pub fn block(&self) -> Self {
         Self {
+            mode: self.mode,
             type_name: self.type_name.clone(),
             name: self.name.clone(),
             key: None,
@@ -47,7 +75,8 @@ impl ResourceAddress {
 
     /// Whether `self` names `other` or, having no key, any instance of it.
     pub fn contains(&self, other: &ResourceAddress) -> bool {
-        self.type_name == other.type_name
+        self.mode == other.mode
+            && self.type_name == other.type_name
             && self.name == other.name
             && (self.key.is_none() || self.key == other.key)
     }
@@ -62,6 +91,7 @@ impl ResourceAddress {
     /// The address of a stored object.
     pub fn of_state(resource: &state::ResourceState) -> Self {
         Self {
+            mode: Mode::Managed,
             type_name: resource.type_name.clone(),
             name: resource.name.clone(),
             key: resource.index_key.clone(),
@@ -76,6 +106,9 @@ impl ResourceAddress {
 
 impl fmt::Display for ResourceAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_data() {
+            f.write_str("data.")?;
+        }
         write!(f, "{}.{}", self.type_name, self.name)?;
         match &self.key {
             Some(key) => write!(f, "{key}"),
@@ -98,6 +131,10 @@ impl FromStr for ResourceAddress {
     /// Parses `type.name`, `type.name[0]` or `type.name["key"]`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let invalid = || AddressError(text.to_string());
+        let (mode, text) = match text.strip_prefix("data.") {
+            Some(rest) => (Mode::Data, rest),
+            None => (Mode::Managed, text),
+        };
         let (head, key) = match text.find('[') {
             Some(open) => (
                 &text[..open],
@@ -114,7 +151,11 @@ impl FromStr for ResourceAddress {
         if !is_name(type_name) || !is_name(name) {
             return Err(invalid());
         }
-        Ok(Self::new(type_name, name).instance(key))
+        let block = Self {
+            mode,
+            ..Self::new(type_name, name)
+        };
+        Ok(block.instance(key))
     }
 }
 
@@ -148,6 +189,8 @@ mod tests {
             "pingone_user.u[12]",
             r#"pingone_user.u["alice"]"#,
             r#"pingone_user.u["a \"quoted\" [key]"]"#,
+            "data.pingone_role.admin",
+            r#"data.pingone_role.admin["x"]"#,
         ] {
             let address: ResourceAddress = text.parse().unwrap();
             assert_eq!(address.to_string(), text);

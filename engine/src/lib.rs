@@ -28,5 +28,5 @@ pub mod recover;
 pub mod render;
 pub mod variables;
 
-pub use address::{InstanceKey, ResourceAddress};
+pub use address::{InstanceKey, Mode, ResourceAddress};
 pub use eval::value::Value;

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::eval::{Phase, Scope, evaluate};
 use crate::plan::diff::{mark_attributes, sensitive_attributes};
-use crate::plan::expand::stored;
+use crate::plan::expand::{read_so_far, stored};
 use crate::providers::Providers;
 use crate::{ResourceAddress, Value};
 
@@ -27,16 +27,21 @@ pub struct OutputValue {
 }
 
 /// The values of the configuration's resources as recorded in `state`, with the schema's
-/// sensitive attributes marked; resources not in state are unknown.
+/// sensitive attributes marked (resources not in state are unknown), and of its data
+/// sources as read (`data`, from a plan or an apply).
 pub fn resource_values(
     config: &Config,
     state: &state::State,
+    data: &BTreeMap<ResourceAddress, Value>,
     providers: &Providers,
 ) -> BTreeMap<ResourceAddress, Value> {
     config
         .resources
         .iter()
         .map(|r| {
+            if r.address.is_data() {
+                return (r.address.clone(), read_so_far(r, data));
+            }
             let schema = providers.resource_schema(&r.address.type_name);
             let value = stored(r, state, |value| match schema {
                 Some(schema) => mark_attributes(value, &sensitive_attributes(schema)),

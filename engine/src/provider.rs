@@ -124,6 +124,30 @@ pub struct ProviderSchema {
     pub provider: BlockSchema,
     /// Resource types by name, such as `pingone_population`.
     pub resources: BTreeMap<String, BlockSchema>,
+    /// Data source types by name, such as `pingone_role`: their arguments
+    /// (required or optional) and the attributes they read (computed).
+    pub data_sources: BTreeMap<String, BlockSchema>,
+}
+
+impl ProviderSchema {
+    /// The schema of a resource or data source type.
+    pub fn block(&self, mode: crate::Mode, type_name: &str) -> Option<&BlockSchema> {
+        match mode {
+            crate::Mode::Managed => self.resources.get(type_name),
+            crate::Mode::Data => self.data_sources.get(type_name),
+        }
+    }
+}
+
+/// A data source to read, with its evaluated (and wholly known) arguments.
+#[derive(Clone, Debug)]
+pub struct ReadDataRequest {
+    /// The data source type, such as `pingone_role`.
+    pub type_name: String,
+    /// The data source's address, for error messages.
+    pub address: String,
+    /// The arguments, as an object.
+    pub config: Value,
 }
 
 /// One object the engine manages, as a read request names it.
@@ -266,6 +290,20 @@ pub trait Provider: Send + Sync {
 
     /// Deletes an object. Deleting an object that is already gone succeeds.
     async fn delete(&self, request: DeleteRequest) -> Result<(), ProviderError>;
+
+    /// Reads a data source: every attribute of its schema, now known. The
+    /// default offers none.
+    async fn read_data(&self, request: ReadDataRequest) -> Result<Value, ProviderError> {
+        Err(ProviderError::new(
+            ProviderErrorKind::Configuration,
+            format!(
+                "{}: the provider `{}` has no data source `{}`",
+                request.address,
+                self.name(),
+                request.type_name
+            ),
+        ))
+    }
 
     /// Finds an object by its natural key. The default cannot.
     async fn find(&self, request: FindRequest) -> Result<Found, ProviderError> {

@@ -62,6 +62,12 @@ impl Providers {
         self.get(provider)?.schema().resources.get(type_name)
     }
 
+    /// The schema of the block at `address`: a resource type or a data source.
+    pub fn block_schema(&self, address: &crate::ResourceAddress) -> Option<&BlockSchema> {
+        let provider = self.get(address.provider_name())?;
+        provider.schema().block(address.mode, &address.type_name)
+    }
+
     /// Evaluates each provider's block (null when there is none) and hands it to
     /// the provider. Every registered provider is configured once.
     pub async fn configure(

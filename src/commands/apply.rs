@@ -84,14 +84,19 @@ pub(crate) async fn run(
     let report = report.map_err(|e| crate::session::state_error(&e.to_string(), &e.source))?;
     let status = summarize(&report.outcomes, destroy)?;
     if !destroy {
-        print_outputs(&session, &report.state)?;
+        print_outputs(&session, &report.state, &report.data)?;
     }
     Ok(status)
 }
 
 /// Prints the `output` values after a successful apply; sensitive ones as `<sensitive>`.
-fn print_outputs(session: &Session, state: &state::State) -> Result<(), CliError> {
-    let resources = engine::outputs::resource_values(&session.config, state, &session.providers);
+fn print_outputs(
+    session: &Session,
+    state: &state::State,
+    data: &std::collections::BTreeMap<engine::ResourceAddress, engine::Value>,
+) -> Result<(), CliError> {
+    let resources =
+        engine::outputs::resource_values(&session.config, state, data, &session.providers);
     let outputs =
         engine::outputs::evaluate_outputs(&session.config, &session.variables, &resources)
             .map_err(|diagnostics| CliError::Diagnostics {
@@ -195,7 +200,7 @@ fn summarize(
                     destroyed += 1;
                 }
                 Action::Delete => destroyed += 1,
-                Action::NoOp => {}
+                Action::NoOp | Action::Read => {}
             },
             Outcome::Failed { message } => failures.push(format!("  {address}: {message}")),
             Outcome::Skipped { because } => {

@@ -1,23 +1,34 @@
-//! `pingform output [NAME] [--json|--raw]`: output values from the state, without
-//! contacting PingOne. Sensitive values appear only with `--json` or `--raw`, never
-//! in the plain listing.
+//! `pingform output [NAME] [--json|--raw]`: output values from the state. Outputs
+//! that use a data source read it live (data, which may hold secrets, is never
+//! stored), so only those contact PingOne. Sensitive values appear only with
+//! `--json` or `--raw`, never in the plain listing.
 
 use std::path::Path;
 
+use std::collections::BTreeMap;
+
 use engine::outputs::{OutputValue, evaluate_outputs, resource_values};
+use engine::plan::PlanMode;
+use engine::{ResourceAddress, Value};
 
 use crate::Status;
 use crate::cli::{OutputArgs, RunArgs};
 use crate::report::CliError;
 use crate::session;
 
-pub(crate) fn run(dir: &Path, args: OutputArgs) -> Result<Status, CliError> {
+pub(crate) async fn run(dir: &Path, args: OutputArgs) -> Result<Status, CliError> {
     let run = RunArgs {
         vars: args.vars.clone(),
+        emulator: args.emulator,
         ..RunArgs::default()
     };
     let (config, variables, providers, state) = session::offline(dir, &run)?;
-    let resources = resource_values(&config, &state, &providers);
+    let data = if config.resources.iter().any(|r| r.address.is_data()) {
+        read_data(dir, &run).await?
+    } else {
+        BTreeMap::new()
+    };
+    let resources = resource_values(&config, &state, &data, &providers);
     let mut outputs = evaluate_outputs(&config, &variables, &resources).map_err(|diagnostics| {
         CliError::Diagnostics {
             sources: config.sources.clone(),
@@ -43,6 +54,17 @@ pub(crate) fn run(dir: &Path, args: OutputArgs) -> Result<Status, CliError> {
         }
     }
     Ok(Status::Success)
+}
+
+/// The data sources, read now through a plan that changes nothing.
+async fn read_data(
+    dir: &Path,
+    run: &RunArgs,
+) -> Result<BTreeMap<ResourceAddress, Value>, CliError> {
+    let session = session::Session::open(dir, run, "output").await?;
+    let selection = engine::plan::select::Selection::default();
+    let plan = super::make_plan(&session, PlanMode::Normal, false, &selection).await?;
+    Ok(plan.data)
 }
 
 fn shown(output: &OutputValue) -> String {

@@ -59,6 +59,8 @@ pub struct ApplyReport {
     pub state: state::State,
     /// Time spent persisting state (to see what share of an apply it takes).
     pub persisting: std::time::Duration,
+    /// The data source instances read (for outputs; never stored).
+    pub data: BTreeMap<ResourceAddress, Value>,
 }
 
 impl ApplyReport {
@@ -98,6 +100,7 @@ pub async fn apply(request: ApplyRequest<'_>) -> Result<ApplyReport, ApplyError>
         outcomes: run.outcomes,
         state: run.state,
         persisting: run.persisting,
+        data: run.data,
     })
 }
 

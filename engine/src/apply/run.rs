@@ -16,7 +16,9 @@ use crate::eval::{Repeat, Scope, evaluate_body};
 use crate::plan::diff::proposed;
 use crate::plan::expand;
 use crate::plan::{Action, ResourceChange};
-use crate::provider::{BlockSchema, CreateRequest, DeleteRequest, Provider, UpdateRequest};
+use crate::provider::{
+    BlockSchema, CreateRequest, DeleteRequest, Provider, ReadDataRequest, UpdateRequest,
+};
 use crate::{InstanceKey, ResourceAddress, Value};
 
 /// Deletes first (dependents before what they depend on), then everything else.
@@ -32,6 +34,7 @@ pub(super) enum Phase {
 enum Step {
     Deleted(Result<(), String>),
     Written(Result<Value, String>),
+    Read(Result<Value, String>),
 }
 
 /// A provider call under way.
@@ -59,6 +62,8 @@ pub(super) struct Run<'a> {
     pub(super) outcomes: Vec<(ResourceAddress, Action, Outcome)>,
     /// Time spent in the backend.
     pub(super) persisting: Duration,
+    /// Data source instances read, while planning or during this apply.
+    pub(super) data: BTreeMap<ResourceAddress, Value>,
 }
 
 impl<'a> Run<'a> {
@@ -83,6 +88,7 @@ impl<'a> Run<'a> {
             sent_write_only: BTreeMap::new(),
             outcomes: Vec::new(),
             persisting: Duration::ZERO,
+            data: request.plan.data.clone(),
         }
     }
 
@@ -210,6 +216,9 @@ impl<'a> Run<'a> {
         if matches!(change.action, Action::Delete | Action::Replace) {
             return Ok(self.delete_task(change));
         }
+        if change.action == Action::Read {
+            return Ok(self.read_task(change));
+        }
         self.write_task(change)
     }
 
@@ -241,7 +250,13 @@ impl<'a> Run<'a> {
                     self.succeed(change, id);
                 }
             }
-            Step::Deleted(Err(message)) | Step::Written(Err(message)) => {
+            Step::Read(Ok(value)) => {
+                self.data.insert(change.address.clone(), value);
+                self.succeed(change, None);
+            }
+            Step::Deleted(Err(message))
+            | Step::Written(Err(message))
+            | Step::Read(Err(message)) => {
                 self.record(change, change.action, Outcome::Failed { message });
             }
         }
@@ -272,6 +287,34 @@ impl<'a> Run<'a> {
         };
         Some(Box::pin(async move {
             let step = Step::Deleted(provider.delete(request).await.map_err(|e| e.message));
+            Done { address, step }
+        }))
+    }
+
+    /// Reads a data source whose arguments became known during this apply.
+    fn read_task(&mut self, change: &ResourceChange) -> Option<Task> {
+        let config = match self.evaluate(&change.address) {
+            Ok(config) => config,
+            Err(message) => {
+                self.record(change, change.action, Outcome::Failed { message });
+                return None;
+            }
+        };
+        let provider = match self.provider(&change.address) {
+            Ok(provider) => provider,
+            Err(message) => {
+                self.record(change, change.action, Outcome::Failed { message });
+                return None;
+            }
+        };
+        let address = change.address.clone();
+        let request = ReadDataRequest {
+            type_name: address.type_name.clone(),
+            address: address.to_string(),
+            config: config.unmark_deep().0,
+        };
+        Some(Box::pin(async move {
+            let step = Step::Read(provider.read_data(request).await.map_err(|e| e.message));
             Done { address, step }
         }))
     }
@@ -315,33 +358,12 @@ impl<'a> Run<'a> {
 
     fn prepare_write(&self, change: &ResourceChange) -> Result<(Arc<dyn Provider>, Write), String> {
         let address = &change.address;
-        let block = self
-            .blocks
-            .get(&address.block())
-            .ok_or("not in configuration")?;
         let schema = self
             .request
             .providers
             .resource_schema(&address.type_name)
             .ok_or("no provider offers this resource type")?;
-        let known = self.known_values(address);
-        let scope = Scope::new(self.request.variables, &known)
-            .with_config(self.request.config)
-            .with_phase(crate::eval::Phase::Apply);
-        let repeat = match &address.key {
-            None => None,
-            Some(InstanceKey::Int(i)) => Some(Repeat::Count(*i)),
-            Some(InstanceKey::Str(key)) => {
-                Some(expand::each_value(block, key, &scope).map_err(|d| d.summary)?)
-            }
-        };
-        let scope = scope.with_repeat(repeat.as_ref());
-        let config = evaluate_body(&block.body, &scope).map_err(|d| {
-            d.iter()
-                .map(|d| d.summary.clone())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
+        let config = self.evaluate(address)?;
         let provider = self.provider(address)?;
         let type_name = address.type_name.clone();
         let current = address
@@ -361,6 +383,33 @@ impl<'a> Run<'a> {
             }),
         };
         Ok((provider, write))
+    }
+
+    /// The arguments of the instance at `address`, evaluated with the values
+    /// now known of what it references.
+    fn evaluate(&self, address: &ResourceAddress) -> Result<Value, String> {
+        let block = self
+            .blocks
+            .get(&address.block())
+            .ok_or("not in configuration")?;
+        let known = self.known_values(address);
+        let scope = Scope::new(self.request.variables, &known)
+            .with_config(self.request.config)
+            .with_phase(crate::eval::Phase::Apply);
+        let repeat = match &address.key {
+            None => None,
+            Some(InstanceKey::Int(i)) => Some(Repeat::Count(*i)),
+            Some(InstanceKey::Str(key)) => {
+                Some(expand::each_value(block, key, &scope).map_err(|d| d.summary)?)
+            }
+        };
+        let scope = scope.with_repeat(repeat.as_ref());
+        evaluate_body(&block.body, &scope).map_err(|d| {
+            d.iter()
+                .map(|d| d.summary.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
     }
 
     /// Records a written object; false (and a failure) when the provider
@@ -510,9 +559,11 @@ impl<'a> Run<'a> {
             .dependencies(address)
             .into_iter()
             .map(|a| {
-                let value = self.blocks.get(&a).map_or(Value::Unknown, |block| {
-                    expand::stored(block, &self.state, |v| v)
-                });
+                let value = match self.blocks.get(&a) {
+                    Some(block) if a.is_data() => expand::read_so_far(block, &self.data),
+                    Some(block) => expand::stored(block, &self.state, |v| v),
+                    None => Value::Unknown,
+                };
                 (a, value)
             })
             .collect()
@@ -582,7 +633,10 @@ enum Write {
 fn in_phase(action: Action, phase: Phase) -> bool {
     match phase {
         Phase::Delete => action == Action::Delete,
-        Phase::Converge => matches!(action, Action::Create | Action::Update | Action::Replace),
+        Phase::Converge => matches!(
+            action,
+            Action::Create | Action::Update | Action::Replace | Action::Read
+        ),
     }
 }
 

@@ -11,8 +11,8 @@ use crate::config::load_dir;
 use crate::plan::{PlanMode, PlanRequest, plan};
 use crate::provider::{
     AttrType, AttributeSchema, BlockSchema, CreateRequest, DeleteRequest, Presence, Provider,
-    ProviderError, ProviderErrorKind, ProviderSchema, ReadManyRequest, ReadManyResponse,
-    UpdateRequest,
+    ProviderError, ProviderErrorKind, ProviderSchema, ReadDataRequest, ReadManyRequest,
+    ReadManyResponse, UpdateRequest,
 };
 use crate::provider::{FindRequest, Found};
 
@@ -45,10 +45,25 @@ impl MemoryProvider {
                 "note",
                 AttributeSchema::new(AttrType::String, Presence::Optional, ""),
             );
+        // Looks an object up by name; its `secret` is sensitive.
+        let lookup = BlockSchema::default()
+            .attr(
+                "name",
+                AttributeSchema::new(AttrType::String, Presence::Required, ""),
+            )
+            .attr(
+                "id",
+                AttributeSchema::new(AttrType::String, Presence::Computed, ""),
+            )
+            .attr(
+                "secret",
+                AttributeSchema::new(AttrType::String, Presence::Computed, "").sensitive(),
+            );
         Self {
             schema: ProviderSchema {
                 provider: BlockSchema::default(),
                 resources: BTreeMap::from([("mem_thing".to_string(), thing)]),
+                data_sources: BTreeMap::from([("mem_lookup".to_string(), lookup)]),
             },
             objects: Mutex::default(),
             next_id: Mutex::new(0),
@@ -152,6 +167,25 @@ impl Provider for MemoryProvider {
             .unwrap()
             .insert(id_of(&request.prior), value.clone());
         Ok(value)
+    }
+
+    async fn read_data(&self, request: ReadDataRequest) -> Result<Value, ProviderError> {
+        let name = request
+            .config
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let objects = self.objects.lock().unwrap();
+        let found = objects
+            .values()
+            .find(|o| o.get("name").and_then(Value::as_str) == Some(name))
+            .ok_or_else(|| {
+                ProviderError::new(ProviderErrorKind::Api, format!("no object named `{name}`"))
+            })?;
+        let mut attrs = request.config.as_object().cloned().unwrap_or_default();
+        attrs.insert("id".into(), Value::String(id_of(found)));
+        attrs.insert("secret".into(), Value::String(format!("secret of {name}")));
+        Ok(Value::Object(attrs))
     }
 
     async fn delete(&self, request: DeleteRequest) -> Result<(), ProviderError> {
@@ -698,5 +732,96 @@ resource "mem_thing" "b" {
             .as_deref()
             .unwrap()
             .contains("--target")
+    );
+}
+
+#[tokio::test]
+async fn data_sources_are_read_when_planning_or_during_apply_and_never_stored() {
+    const CONFIG: &str = r#"
+resource "mem_thing" "base" {
+  name = "base"
+}
+data "mem_lookup" "now" {
+  name       = "base"
+  depends_on = [mem_thing.base]
+}
+data "mem_lookup" "later" {
+  name = mem_thing.base.name
+}
+resource "mem_thing" "user" {
+  name   = "user"
+  parent = data.mem_lookup.later.id
+  note   = nonsensitive(data.mem_lookup.later.secret)
+}
+"#;
+    let f = Fixture::new();
+    f.write(CONFIG);
+    // Something `now` depends on will change, so it is read during apply.
+    let plan = f.plan_only().await.unwrap();
+    let deferred: Vec<_> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Read)
+        .collect();
+    assert_eq!(deferred.len(), 2, "{deferred:?}");
+    assert_eq!(
+        deferred[0].reason.as_deref(),
+        Some("it depends on a resource with changes pending")
+    );
+    // Nothing it depends on changes, and the object is not there: an error naming it.
+    f.write("data \"mem_lookup\" \"missing\" {\n  name = \"nobody\"\n}\n");
+    let error = f.plan_only().await.unwrap_err();
+    assert!(
+        format!("{error:?}").contains("Failed to read `data.mem_lookup.missing`"),
+        "{error:?}"
+    );
+    f.write(CONFIG);
+    let (_, log) = f.converge(PlanMode::Normal).await;
+    assert!(
+        log.contains(&"data.mem_lookup.later Read ok".to_string()),
+        "{log:?}"
+    );
+    assert!(
+        log.contains(&"data.mem_lookup.now Read ok".to_string()),
+        "{log:?}"
+    );
+    let objects = f.provider.objects.lock().unwrap().clone();
+    let user = objects
+        .values()
+        .find(|o| o.get("name").and_then(Value::as_str) == Some("user"))
+        .unwrap();
+    let base = objects
+        .values()
+        .find(|o| o.get("name").and_then(Value::as_str) == Some("base"))
+        .unwrap();
+    assert_eq!(user.get("parent"), base.get("id"));
+    assert_eq!(
+        user.get("note"),
+        Some(&Value::String("secret of base".into()))
+    );
+
+    // Now known at plan time: read while planning, nothing to do, nothing in state.
+    let plan = f.plan_only().await.unwrap();
+    assert!(!plan.has_changes(), "{:?}", plan.changes);
+    assert!(
+        plan.data
+            .contains_key(&ResourceAddress::data("mem_lookup", "later"))
+    );
+    assert!(
+        plan.data
+            .contains_key(&ResourceAddress::data("mem_lookup", "now"))
+    );
+    let stored = std::fs::read_to_string(f.dir.path().join("state.json")).unwrap();
+    let stored: serde_json::Value = serde_json::from_str(&stored).unwrap();
+    let types: Vec<_> = stored["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        ["mem_thing", "mem_thing"],
+        "data never reaches state"
     );
 }

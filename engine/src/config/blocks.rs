@@ -11,12 +11,13 @@ use super::model::{
     Attr, BackendBlock, Body, Config, Expr, Lifecycle, OutputBlock, ProviderBlock, Repetition,
     ResourceBlock, Validation, VariableBlock,
 };
-use crate::address::ResourceAddress;
+use crate::address::{Mode, ResourceAddress};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, did_you_mean};
 
 /// The top-level block types this version understands.
-const BLOCK_TYPES: [&str; 6] = [
+const BLOCK_TYPES: [&str; 7] = [
     "resource",
+    "data",
     "variable",
     "provider",
     "terraform",
@@ -25,7 +26,7 @@ const BLOCK_TYPES: [&str; 6] = [
 ];
 
 /// Block types Terraform has that pingform does not support yet.
-const LATER_BLOCK_TYPES: [&str; 6] = ["data", "module", "import", "moved", "removed", "check"];
+const LATER_BLOCK_TYPES: [&str; 5] = ["module", "import", "moved", "removed", "check"];
 
 /// Loads the blocks of one file into a [`Config`], reporting problems as it goes.
 pub(super) struct FileLoader<'a> {
@@ -65,7 +66,8 @@ impl<'a> FileLoader<'a> {
 
     fn block(&mut self, block: &Block) {
         match block.ident.as_str() {
-            "resource" => self.resource(block),
+            "resource" => self.resource(block, Mode::Managed),
+            "data" => self.resource(block, Mode::Data),
             "variable" => self.variable(block),
             "provider" => self.provider(block),
             "locals" => self.locals(block),
@@ -91,8 +93,8 @@ impl<'a> FileLoader<'a> {
         };
         let help = match did_you_mean(ident, BLOCK_TYPES).filter(|_| !later) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => "the supported block types are `resource`, `variable`, `provider`, `locals`, \
-                     `output` and `terraform`"
+            None => "the supported block types are `resource`, `data`, `variable`, `provider`, \
+                     `locals`, `output` and `terraform`"
                 .to_string(),
         };
         let diag = Diagnostic::error("Unsupported block type")
@@ -102,7 +104,8 @@ impl<'a> FileLoader<'a> {
         self.diags.push(diag);
     }
 
-    fn resource(&mut self, block: &Block) {
+    /// A `resource` or `data` block (they share their meta-arguments).
+    fn resource(&mut self, block: &Block, mode: Mode) {
         let Some(labels) = self.labels(block, &["type", "name"]) else {
             return;
         };
@@ -133,7 +136,10 @@ impl<'a> FileLoader<'a> {
             }
         }
         self.config.resources.push(ResourceBlock {
-            address: ResourceAddress::new(&labels[0], &labels[1]),
+            address: ResourceAddress {
+                mode,
+                ..ResourceAddress::new(&labels[0], &labels[1])
+            },
             body,
             depends_on,
             span: self.header_span(block),
@@ -569,14 +575,21 @@ fn resource_address(expr: &Expression) -> Option<ResourceAddress> {
     let Expression::Traversal(traversal) = expr else {
         return None;
     };
-    let (Expression::Variable(root), [op]) = (&traversal.expr, traversal.operators.as_slice())
-    else {
+    let Expression::Variable(root) = &traversal.expr else {
         return None;
     };
-    match op.value() {
-        TraversalOperator::GetAttr(name) if root.as_str() != "var" => {
-            Some(ResourceAddress::new(root.as_str(), name.as_str()))
-        }
+    let names: Option<Vec<&str>> = traversal
+        .operators
+        .iter()
+        .map(|op| match op.value() {
+            TraversalOperator::GetAttr(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    match (root.as_str(), names?.as_slice()) {
+        ("data", [type_name, name]) => Some(ResourceAddress::data(*type_name, *name)),
+        ("var" | "local" | "data", _) => None,
+        (type_name, [name]) => Some(ResourceAddress::new(type_name, *name)),
         _ => None,
     }
 }

@@ -21,12 +21,22 @@ pub(crate) fn schemas() -> BTreeMap<String, ProviderSchema> {
         .attr("id", attr(Presence::Computed))
         .attr("environment_id", attr(Presence::Required))
         .attr("name", attr(Presence::Required));
+    let role = BlockSchema::default()
+        .attr(
+            "name",
+            AttributeSchema::new(AttrType::String, Presence::Required, ""),
+        )
+        .attr(
+            "id",
+            AttributeSchema::new(AttrType::String, Presence::Computed, ""),
+        );
     let schema = ProviderSchema {
         provider,
         resources: BTreeMap::from([
             ("pingone_population".to_string(), population),
             ("pingone_group".to_string(), group),
         ]),
+        data_sources: BTreeMap::from([("pingone_role".to_string(), role)]),
     };
     BTreeMap::from([("pingone".to_string(), schema)])
 }

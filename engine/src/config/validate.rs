@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::model::{Body, Config, Expr, Repetition, ResourceBlock};
-use crate::address::ResourceAddress;
+use crate::address::{Mode, ResourceAddress};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, did_you_mean};
 use crate::eval::RepeatKind;
 use crate::eval::functions;
@@ -130,7 +130,12 @@ impl<'a> Validator<'a> {
     fn resources(&mut self) {
         for block in &self.config.resources {
             if let Some(schema) = self.resource_schema(&block.address, &block.span) {
-                self.body(&block.body, schema, &block.span, "resource");
+                let kind = if block.address.is_data() {
+                    "data source"
+                } else {
+                    "resource"
+                };
+                self.body(&block.body, schema, &block.span, kind);
             }
             for attr in block.body.attributes.values() {
                 self.expr(&attr.expr, Context::Resource(block));
@@ -253,23 +258,31 @@ impl<'a> Validator<'a> {
     ) -> Option<&'a BlockSchema> {
         let schemas = self.schemas;
         let provider = schemas.get(address.provider_name());
-        if let Some(schema) = provider.and_then(|p| p.resources.get(&address.type_name)) {
+        if let Some(schema) = provider.and_then(|p| p.block(address.mode, &address.type_name)) {
             return Some(schema);
         }
         let span = self.label_span(header, &address.type_name);
         let all_types = schemas
             .values()
-            .flat_map(|p| p.resources.keys().map(String::as_str));
-        let mut diag = Diagnostic::error("Unknown resource type")
-            .with_span(span, "no such resource type")
+            .flat_map(|p| match address.mode {
+                Mode::Managed => p.resources.keys(),
+                Mode::Data => p.data_sources.keys(),
+            })
+            .map(String::as_str);
+        let kind = match address.mode {
+            Mode::Managed => "resource type",
+            Mode::Data => "data source",
+        };
+        let mut diag = Diagnostic::error(format!("Unknown {kind}"))
+            .with_span(span, format!("no such {kind}"))
             .with_detail(match provider {
                 Some(_) => format!(
-                    "The provider `{}` does not have a resource type named `{}`.",
+                    "The provider `{}` does not have a {kind} named `{}`.",
                     address.provider_name(),
                     address.type_name
                 ),
                 None => format!(
-                    "No provider named `{}` is available for the resource type `{}` (a resource \
+                    "No provider named `{}` is available for the {kind} `{}` (a resource \
                      type begins with its provider's name); the available providers are {}.",
                     address.provider_name(),
                     address.type_name,
@@ -417,7 +430,7 @@ impl<'a> Validator<'a> {
         let schema = self
             .schemas
             .get(address.provider_name())
-            .and_then(|p| p.resources.get(&address.type_name))?;
+            .and_then(|p| p.block(address.mode, &address.type_name))?;
         (!schema.attributes.contains_key(&name)).then(|| {
             messages::unsupported_attribute(
                 &name,

@@ -85,7 +85,7 @@ pub(crate) enum Root<'a> {
     Variable(&'a str),
     /// `local.NAME`.
     LocalValue(&'a str),
-    /// `TYPE.NAME`.
+    /// `TYPE.NAME`, or `data.TYPE.NAME` (which uses one more operator).
     Resource(ResourceAddress),
     /// `count.ATTR` or `each.ATTR` (the root is `count` or `each`).
     Repeat(&'static str, &'a str),
@@ -93,26 +93,46 @@ pub(crate) enum Root<'a> {
     Invalid,
 }
 
-/// Resolves `root` followed by the traversal operator `first`, given the names bound by
+impl Root<'_> {
+    /// How many traversal operators the head uses: none for a `for` binding, two
+    /// for `data.TYPE.NAME`, one otherwise (an invalid head stops after one).
+    pub(crate) fn operators_used(&self) -> usize {
+        match self {
+            Root::Local => 0,
+            Root::Resource(address) if address.is_data() => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Resolves `root` followed by the traversal operators `ops`, given the names bound by
 /// enclosing `for` expressions.
 pub(crate) fn classify<'a>(
     root: &str,
-    first: Option<&'a TraversalOperator>,
+    ops: &'a [hcl_edit::Decorated<TraversalOperator>],
     is_local: impl Fn(&str) -> bool,
 ) -> Root<'a> {
     if is_local(root) {
         return Root::Local;
     }
-    let name = match first {
-        Some(TraversalOperator::GetAttr(name)) => name.as_str(),
-        _ => return Root::Invalid,
+    let attr = |i: usize| match ops.get(i).map(|op| op.value()) {
+        Some(TraversalOperator::GetAttr(name)) => Some(name.as_str()),
+        _ => None,
     };
+    let Some(name) = attr(0) else {
+        return Root::Invalid;
+    };
+    if root == "data" {
+        return attr(1).map_or(Root::Invalid, |data_name| {
+            Root::Resource(ResourceAddress::data(name, data_name))
+        });
+    }
     match root {
         "var" => Root::Variable(name),
         "local" => Root::LocalValue(name),
         "count" => Root::Repeat("count", name),
         "each" => Root::Repeat("each", name),
-        "data" | "module" | "self" | "path" | "terraform" => Root::Invalid,
+        "module" | "self" | "path" | "terraform" => Root::Invalid,
         _ => Root::Resource(ResourceAddress::new(root, name)),
     }
 }
@@ -210,11 +230,13 @@ impl Walker {
     fn traversal(&mut self, t: &Traversal) {
         let mut skip = 0;
         if let Expression::Variable(root) = &t.expr {
-            let first = t.operators.first();
-            let root_span = self.span(root);
-            let head_span = first.map_or(root_span.clone(), |op| root_span.to(&self.span(op)));
             let is_local = |n: &str| self.bound.iter().any(|b| b == n);
-            match classify(root.as_str(), first.map(|op| op.value()), is_local) {
+            let kind = classify(root.as_str(), &t.operators, is_local);
+            skip = kind.operators_used();
+            let root_span = self.span(root);
+            let last = t.operators.get(skip.max(1) - 1);
+            let head_span = last.map_or(root_span.clone(), |op| root_span.to(&self.span(op)));
+            match kind {
                 Root::Local => {}
                 Root::Variable(name) => {
                     self.found.push(Found::Variable {
@@ -229,7 +251,7 @@ impl Walker {
                     });
                 }
                 Root::Resource(address) => {
-                    let attr = match t.operators.get(1).map(|op| (op.value(), op)) {
+                    let attr = match t.operators.get(skip).map(|op| (op.value(), op)) {
                         Some((TraversalOperator::GetAttr(a), op)) => {
                             Some((a.as_str().to_string(), self.span(op)))
                         }
@@ -251,7 +273,8 @@ impl Walker {
                     span: head_span,
                 }),
             }
-            skip = 1;
+            // Operators not used by the head still have index expressions to walk.
+            skip = skip.max(1);
         } else {
             self.expr(&t.expr);
         }

@@ -27,43 +27,47 @@ impl Evaluator<'_> {
     }
 
     /// The value of the head and how many operators it used: `var.x` and `type.name`
-    /// use one, anything else none.
+    /// use one, `data.type.name` two, a `for` binding none.
     fn traversal_head(&mut self, t: &Traversal) -> Result<(Value, usize), Diagnostic> {
         let Expression::Variable(root) = &t.expr else {
             return Ok((self.eval(&t.expr)?, 0));
         };
-        let first = t.operators.first();
+        let root_kind = classify(root.as_str(), &t.operators, |n| self.local(n).is_some());
+        let used = root_kind.operators_used();
         let root_span = self.span(root);
-        let head_span = first.map_or(root_span.clone(), |op| root_span.to(&self.span(op)));
-        let root_kind = classify(root.as_str(), first.map(|op| op.value()), |n| {
-            self.local(n).is_some()
-        });
-        match root_kind {
-            Root::Local => Ok((self.variable_value(root.as_str()), 0)),
+        let last = t.operators.get(used.max(1) - 1);
+        let head_span = last.map_or(root_span.clone(), |op| root_span.to(&self.span(op)));
+        let value = match root_kind {
+            Root::Local => self.variable_value(root.as_str()),
             Root::Variable(name) => match self.scope.variables.get(name) {
-                Some(v) => Ok((v.clone(), 1)),
-                None => Err(messages::undeclared_variable(
-                    name,
-                    head_span,
-                    self.scope.variables.keys().map(String::as_str),
-                )),
+                Some(v) => v.clone(),
+                None => {
+                    return Err(messages::undeclared_variable(
+                        name,
+                        head_span,
+                        self.scope.variables.keys().map(String::as_str),
+                    ));
+                }
             },
             Root::Resource(address) => match self.scope.resources.get(&address) {
-                Some(v) => Ok((v.clone(), 1)),
-                None => Err(messages::undeclared_resource(
-                    &address,
-                    head_span,
-                    self.scope.resources.keys(),
-                )),
+                Some(v) => v.clone(),
+                None => {
+                    return Err(messages::undeclared_resource(
+                        &address,
+                        head_span,
+                        self.scope.resources.keys(),
+                    ));
+                }
             },
-            Root::LocalValue(name) => Ok((self.local_value(name, head_span)?, 1)),
+            Root::LocalValue(name) => self.local_value(name, head_span)?,
             Root::Repeat(root, attr) => {
                 let repeat = self.scope.repeat;
                 super::repeat::check(root, attr, head_span, repeat.map(|r| r.kind()))?;
-                Ok((repeat.map_or(Value::Unknown, |r| r.get(attr)), 1))
+                repeat.map_or(Value::Unknown, |r| r.get(attr))
             }
-            Root::Invalid => Err(messages::invalid_reference(root.as_str(), head_span)),
-        }
+            Root::Invalid => return Err(messages::invalid_reference(root.as_str(), head_span)),
+        };
+        Ok((value, used))
     }
 
     /// The value of `local.NAME`, evaluated now in the same scope.

@@ -57,30 +57,46 @@ pub fn aggregate(block: &ResourceBlock, instances: Vec<(Option<InstanceKey>, Val
 /// unknown), each object passed through `read`.
 pub fn stored(block: &ResourceBlock, state: &state::State, read: impl Fn(Value) -> Value) -> Value {
     let a = &block.address;
-    let value_of = |r: &state::ResourceState| read(Value::from_json(&r.attributes));
+    let instances = state
+        .instances(&a.type_name, &a.name)
+        .map(|r| (r.index_key.clone(), read(Value::from_json(&r.attributes))));
+    gather(block, instances)
+}
+
+/// The value of the data source `block` from the instances read so far.
+pub fn read_so_far(block: &ResourceBlock, data: &BTreeMap<crate::ResourceAddress, Value>) -> Value {
+    let instances = data
+        .range(block.address.clone()..)
+        .take_while(|(address, _)| block.address.contains(address))
+        .map(|(address, value)| (address.key.clone(), value.clone()));
+    gather(block, instances)
+}
+
+/// The block's value from the instances that exist: a list for `count` (a
+/// missing index unknown), a map for `for_each`, the object itself otherwise.
+fn gather(
+    block: &ResourceBlock,
+    instances: impl Iterator<Item = (Option<InstanceKey>, Value)>,
+) -> Value {
     match &block.repetition {
-        None => a.in_state(state).map_or(Value::Unknown, value_of),
+        None => instances
+            .filter(|(key, _)| key.is_none())
+            .map(|(_, v)| v)
+            .next()
+            .unwrap_or(Value::Unknown),
         Some(Repetition::Count(_)) => {
             let mut items = Vec::new();
-            for r in state.instances(&a.type_name, &a.name) {
-                if let Some(InstanceKey::Int(i)) = r.index_key
+            for (key, value) in instances {
+                if let Some(InstanceKey::Int(i)) = key
                     && let Ok(i) = usize::try_from(i)
                 {
                     items.resize(items.len().max(i + 1), Value::Unknown);
-                    items[i] = value_of(r);
+                    items[i] = value;
                 }
             }
             Value::List(items)
         }
-        Some(Repetition::ForEach(_)) => Value::Object(
-            state
-                .instances(&a.type_name, &a.name)
-                .filter_map(|r| match &r.index_key {
-                    Some(InstanceKey::Str(k)) => Some((k.clone(), value_of(r))),
-                    _ => None,
-                })
-                .collect(),
-        ),
+        Some(Repetition::ForEach(_)) => aggregate(block, instances.collect()),
     }
 }
 

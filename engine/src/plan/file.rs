@@ -114,6 +114,8 @@ pub enum SavedAction {
     Replace,
     /// Delete.
     Delete,
+    /// Read a data source during apply.
+    Read,
 }
 
 impl From<Action> for SavedAction {
@@ -124,6 +126,7 @@ impl From<Action> for SavedAction {
             Action::Update => SavedAction::Update,
             Action::Replace => SavedAction::Replace,
             Action::Delete => SavedAction::Delete,
+            Action::Read => SavedAction::Read,
         }
     }
 }
@@ -136,6 +139,7 @@ impl From<SavedAction> for Action {
             SavedAction::Update => Action::Update,
             SavedAction::Replace => Action::Replace,
             SavedAction::Delete => Action::Delete,
+            SavedAction::Read => Action::Read,
         }
     }
 }
@@ -409,6 +413,7 @@ impl PlanFile {
             drift: Vec::new(),
             changes,
             mode: self.mode(),
+            data: Default::default(),
         }
     }
 
@@ -591,6 +596,7 @@ mod tests {
             drift: Vec::new(),
             changes,
             mode: PlanMode::Normal,
+            data: Default::default(),
         }
     }
 

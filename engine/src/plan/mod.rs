@@ -2,6 +2,7 @@
 //! giving one action per resource. The plan is data; `render` draws it and
 //! `apply` carries it out.
 
+mod data;
 pub mod diff;
 pub mod drift;
 pub mod expand;
@@ -14,7 +15,7 @@ pub mod sealed;
 pub mod select;
 pub mod unmanaged;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use planner::{PlanError, PlanMode, PlanRequest, plan};
 
@@ -34,6 +35,8 @@ pub enum Action {
     Replace,
     /// Delete the object.
     Delete,
+    /// Read a data source during apply (its arguments are known only then).
+    Read,
 }
 
 impl Action {
@@ -45,6 +48,7 @@ impl Action {
             Action::Update => "~",
             Action::Replace => "-/+",
             Action::Delete => "-",
+            Action::Read => "<=",
         }
     }
 }
@@ -81,6 +85,9 @@ pub struct Plan {
     pub drift: Vec<ResourceChange>,
     /// Whether this plan destroys everything.
     pub mode: PlanMode,
+    /// The data source instances read while planning, by address (never stored
+    /// in state; apply and outputs use them).
+    pub data: BTreeMap<ResourceAddress, Value>,
 }
 
 /// How many resources a plan adds, changes and destroys.
@@ -100,7 +107,10 @@ impl Plan {
     pub fn has_changes(&self) -> bool {
         match self.mode {
             PlanMode::RefreshOnly => !self.drift.is_empty(),
-            _ => self.changes.iter().any(|c| c.action != Action::NoOp),
+            _ => self
+                .changes
+                .iter()
+                .any(|c| !matches!(c.action, Action::NoOp | Action::Read)),
         }
     }
 
@@ -109,7 +119,7 @@ impl Plan {
         let mut counts = Counts::default();
         for change in &self.changes {
             match change.action {
-                Action::NoOp => {}
+                Action::NoOp | Action::Read => {}
                 Action::Create => counts.add += 1,
                 Action::Update => counts.change += 1,
                 Action::Replace => {

@@ -39,7 +39,7 @@ pub fn changes(
     plan: &Plan,
     providers: &Providers,
 ) -> Result<Vec<OutputChange>, Diagnostics> {
-    let prior = resource_values(config, &plan.prior, providers);
+    let prior = resource_values(config, &plan.prior, &plan.data, providers);
     let (planned, outside) = planned_values(config, prior.clone(), plan);
     let mut found = Vec::new();
     let mut diagnostics = Diagnostics::new();

@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::diff::{decide, mark_attributes, proposed, sensitive_attributes, sensitive_in_config};
-use super::expand;
 use super::refresh::{RefreshError, refresh};
 use super::select::{self, Selection, SelectionError};
 use super::{Action, Plan, ResourceChange};
+use super::{data, expand};
 use crate::config::{Config, Repetition, ResourceBlock};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::eval::{Scope, evaluate_body};
@@ -68,9 +68,9 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
     } else {
         (request.prior.clone(), false)
     };
-    let mut changes = match request.mode {
-        PlanMode::Normal => plan_config(&request, &prior)?,
-        PlanMode::Destroy | PlanMode::RefreshOnly => Vec::new(),
+    let (mut changes, data) = match request.mode {
+        PlanMode::Normal => plan_config(&request, &prior).await?,
+        PlanMode::Destroy | PlanMode::RefreshOnly => Default::default(),
     };
     if request.mode != PlanMode::RefreshOnly {
         let orphans = plan_orphans(&request, &prior, &changes);
@@ -87,14 +87,16 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
         changes,
         drift,
         mode: request.mode,
+        data,
     })
 }
 
-/// Plans every instance of every configured resource, in dependency order.
-fn plan_config(
+/// Plans every instance of every configured resource, in dependency order,
+/// reading the data sources whose arguments are known.
+async fn plan_config(
     request: &PlanRequest<'_>,
     prior: &state::State,
-) -> Result<Vec<ResourceChange>, PlanError> {
+) -> Result<(Vec<ResourceChange>, BTreeMap<ResourceAddress, Value>), PlanError> {
     let blocks: BTreeMap<&ResourceAddress, &ResourceBlock> = request
         .config
         .resources
@@ -103,6 +105,9 @@ fn plan_config(
         .collect();
     let mut planned: BTreeMap<ResourceAddress, Value> = BTreeMap::new();
     let mut changes = Vec::new();
+    let mut data = BTreeMap::new();
+    // Blocks with an instance that will change: data sources that depend on them wait.
+    let mut pending: BTreeSet<ResourceAddress> = BTreeSet::new();
     let mut diagnostics = Diagnostics::default();
     for address in request.graph.order() {
         let Some(block) = blocks.get(&address) else {
@@ -115,24 +120,27 @@ fn plan_config(
                 for (key, repeat) in instances {
                     let scope = scope.with_repeat(repeat.as_ref());
                     let instance = address.instance(key.clone());
-                    let replace = request
-                        .selection
-                        .replace
+                    let waits = request
+                        .graph
+                        .dependencies(&address)
                         .iter()
-                        .any(|r| r.contains(&instance));
-                    let visible = match plan_resource(
-                        request.providers,
-                        block,
-                        instance,
-                        &scope,
-                        prior,
-                        replace,
-                    ) {
-                        Ok(change) => {
+                        .any(|d| pending.contains(d));
+                    let planned_instance =
+                        plan_instance(request, block, instance, &scope, prior, waits).await;
+                    let visible = match planned_instance {
+                        Ok(data::Planned::Change(change)) => {
+                            if change.action != Action::NoOp {
+                                pending.insert(address.clone());
+                            }
                             // Dependents see the schema's and the configuration's sensitive marks.
                             let visible = change.after.clone().unwrap_or(Value::Unknown);
-                            changes.push(change.clone());
-                            mark_attributes(visible, &change.sensitive)
+                            let visible = mark_attributes(visible, &change.sensitive);
+                            changes.push(change);
+                            visible
+                        }
+                        Ok(data::Planned::Read(value)) => {
+                            data.insert(address.instance(key.clone()), value.clone());
+                            value
                         }
                         Err(found) => {
                             // Dependents see an unknown value so that one error is not reported many times.
@@ -152,10 +160,32 @@ fn plan_config(
         planned.insert(address, value);
     }
     if diagnostics.is_empty() {
-        Ok(changes)
+        Ok((changes, data))
     } else {
         Err(PlanError::Invalid(diagnostics.deduplicated()))
     }
+}
+
+/// Plans one instance: a resource's change, or a data source read now or deferred.
+async fn plan_instance(
+    request: &PlanRequest<'_>,
+    block: &ResourceBlock,
+    instance: ResourceAddress,
+    scope: &Scope<'_>,
+    prior: &state::State,
+    dependency_pending: bool,
+) -> Result<data::Planned, Diagnostics> {
+    if instance.is_data() {
+        let providers = request.providers;
+        return data::plan_data(providers, block, instance, scope, dependency_pending).await;
+    }
+    let replace = request
+        .selection
+        .replace
+        .iter()
+        .any(|r| r.contains(&instance));
+    let change = plan_resource(request.providers, block, instance, scope, prior, replace)?;
+    Ok(data::Planned::Change(change))
 }
 
 fn plan_resource(

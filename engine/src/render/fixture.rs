@@ -175,6 +175,19 @@ pub(crate) fn every_kind() -> Plan {
         Some(obj(&[("id", Value::Unknown), ("name", "Crew".into())])),
     );
     requested.reason = Some("replacement requested with --replace".into());
+    let read = ResourceChange {
+        address: ResourceAddress::data("pingone_role", "admin"),
+        ..change(
+            "pingone_role",
+            "admin",
+            Action::Read,
+            None,
+            Some(obj(&[
+                ("id", Value::Unknown),
+                ("name", "Identity Data Admin".into()),
+            ])),
+        )
+    };
     let mut gone = population("e-1", "gone");
     if let Value::Object(map) = &mut gone {
         map.insert("tags".into(), strings(&["x", "y"]));
@@ -245,8 +258,9 @@ pub(crate) fn every_kind() -> Plan {
         prior: state::State::new(),
         refresh_changed_state: true,
         drift: vec![drifted, vanished],
-        changes: vec![create, update, replace, requested, delete, no_op],
+        changes: vec![read, create, update, replace, requested, delete, no_op],
         mode: PlanMode::Normal,
+        data: Default::default(),
     }
 }
 

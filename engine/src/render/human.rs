@@ -154,6 +154,7 @@ fn change_lines(change: &ResourceChange, context: &Context<'_>, out: &mut Vec<Pl
         Action::Replace => "must be replaced",
         Action::Delete => "will be destroyed",
         Action::NoOp => "is unchanged",
+        Action::Read => "will be read during apply",
     };
     let mut title = PlanLine::text(2, format!("# {address} {verb}"));
     title.bold = Some(2..2 + address.len());
@@ -167,8 +168,14 @@ fn change_lines(change: &ResourceChange, context: &Context<'_>, out: &mut Vec<Pl
         out.push(PlanLine::text(2, note));
     }
     let header = format!(
-        "resource \"{}\" \"{}\" {{",
-        change.address.type_name, change.address.name
+        "{} \"{}\" \"{}\" {{",
+        if change.address.is_data() {
+            "data"
+        } else {
+            "resource"
+        },
+        change.address.type_name,
+        change.address.name
     );
     out.push(PlanLine::marked(
         ATTRIBUTES - lines::STEP,
@@ -198,7 +205,7 @@ fn attribute_items(change: &ResourceChange, schema: Option<&BlockSchema>) -> Vec
     let mut kept = 0;
     for name in names {
         let (old, new) = match change.action {
-            Action::Create => (None, after.get(name)),
+            Action::Create | Action::Read => (None, after.get(name)),
             Action::Delete => (before.get(name), None),
             _ => (
                 before.get(name).filter(|v| !is_empty(v)),
@@ -275,6 +282,7 @@ mod tests {
             drift: Vec::new(),
             changes,
             mode: PlanMode::Normal,
+            data: Default::default(),
         };
         let mut out = Vec::new();
         render_plan(&plan, &Context::default(), &mut out, Style::default()).unwrap();
@@ -358,6 +366,7 @@ mod tests {
                 Some(existing("old")),
             )],
             mode: PlanMode::Normal,
+            data: Default::default(),
         };
         let mut out = Vec::new();
         render_plan(&plan, &Context::default(), &mut out, Style::default()).unwrap();

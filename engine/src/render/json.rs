@@ -61,6 +61,7 @@ fn actions(action: Action) -> Vec<&'static str> {
         Action::Update => vec!["update"],
         Action::Replace => vec!["delete", "create"],
         Action::Delete => vec!["delete"],
+        Action::Read => vec!["read"],
     }
 }
 
@@ -68,9 +69,15 @@ fn actions(action: Action) -> Vec<&'static str> {
 fn identity(address: &crate::ResourceAddress) -> Map<String, Json> {
     let mut body = Map::new();
     body.insert("address".into(), json!(address.to_string()));
-    body.insert("mode".into(), json!("managed"));
+    let mode = if address.is_data() { "data" } else { "managed" };
+    body.insert("mode".into(), json!(mode));
     body.insert("type".into(), json!(address.type_name));
     body.insert("name".into(), json!(address.name));
+    match &address.key {
+        Some(crate::InstanceKey::Int(i)) => body.insert("index".into(), json!(i)),
+        Some(crate::InstanceKey::Str(k)) => body.insert("index".into(), json!(k)),
+        None => None,
+    };
     body.insert("provider_name".into(), json!(address.provider_name()));
     body
 }
@@ -452,6 +459,7 @@ mod tests {
             drift: Vec::new(),
             changes,
             mode: PlanMode::Normal,
+            data: Default::default(),
         };
         let mut out = Vec::new();
         render_plan(&plan, &Context::default(), &mut out).unwrap();

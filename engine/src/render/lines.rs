@@ -14,6 +14,7 @@ pub(crate) const STEP: usize = 4;
 const GREEN: &str = "32";
 const YELLOW: &str = "33";
 const RED: &str = "31";
+const CYAN: &str = "36";
 const BOLD: &str = "1";
 
 /// One line of a rendered plan.
@@ -97,6 +98,7 @@ pub(crate) fn symbol_color(symbol: &str) -> &'static str {
         "+" => GREEN,
         "~" => YELLOW,
         "-" | "-/+" | "+/-" => RED,
+        "<=" => CYAN,
         _ => "",
     }
 }

@@ -39,6 +39,8 @@ impl PingOneProvider {
         let schema = ProviderSchema {
             provider: provider_block(),
             resources: registry.schemas(),
+            // Data sources come with their own module (see issue 5).
+            data_sources: Default::default(),
         };
         Self {
             overrides,

@@ -71,6 +71,7 @@ fn plan(mode: PlanMode) -> Plan {
             ),
         ],
         mode,
+        data: Default::default(),
     }
 }
 
