@@ -37,6 +37,9 @@ pub(crate) enum Command {
     Output(OutputArgs),
     /// Delete every object pingform manages here.
     Destroy(ApplyArgs),
+    /// Bring an existing PingOne object under management at ADDR, by its import ID
+    /// (such as `<environment_id>/<population_id>`).
+    Import(ImportArgs),
     /// Release the state lock held with ID, such as one a stuck run holds.
     ///
     /// With a local state file a dead run cannot hold the lock (the OS releases it), so
@@ -294,6 +297,20 @@ pub(crate) struct OutputArgs {
     /// source read it live; they are never stored in state).
     #[arg(long)]
     pub(crate) emulator: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The resource (or instance) to import to; its `resource` block must exist.
+    #[arg(value_name = "ADDR", value_parser = parse_address)]
+    pub(crate) address: engine::ResourceAddress,
+
+    /// The import ID, in the resource type's format (see the error for a wrong one).
+    #[arg(value_name = "ID")]
+    pub(crate) id: String,
+
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
 }
 
 #[derive(Debug, Args)]

@@ -68,6 +68,7 @@ async fn run(cli: Cli) -> Result<Status, report::CliError> {
         Command::Show(args) => commands::show::run(&ui, args),
         Command::Output(args) => commands::output::run(&dir, args).await,
         Command::Destroy(args) => commands::apply::run(&dir, &ui, args, true).await,
+        Command::Import(args) => commands::import::run(&dir, args).await,
         Command::ForceUnlock(args) => commands::unlock::run(&dir, args),
         Command::State(command) => commands::state::run(&dir, command),
         Command::Workspace(command) => commands::workspace::run(&dir, command),

@@ -107,9 +107,18 @@ impl AttributeSchema {
 pub struct BlockSchema {
     /// Attributes by name.
     pub attributes: BTreeMap<String, AttributeSchema>,
+    /// The attributes an import ID names, in order, joined by `/` (such as
+    /// `environment_id/id`); empty when the type cannot be imported.
+    pub import_id: Vec<String>,
 }
 
 impl BlockSchema {
+    /// Sets the import ID format: the attributes it names, in order.
+    pub fn import_id(mut self, attributes: &[&str]) -> Self {
+        self.import_id = attributes.iter().map(|a| a.to_string()).collect();
+        self
+    }
+
     /// Adds an attribute.
     pub fn attr(mut self, name: &str, schema: AttributeSchema) -> Self {
         self.attributes.insert(name.to_string(), schema);

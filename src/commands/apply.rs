@@ -60,7 +60,7 @@ pub(crate) async fn run(
     let total = plan
         .changes
         .iter()
-        .filter(|c| c.action != Action::NoOp)
+        .filter(|c| c.action != Action::NoOp || c.importing.is_some())
         .count();
     let observer = ProgressObserver::new(ui.style, total);
     let ticker = observer.spawn_ticker();
@@ -82,7 +82,13 @@ pub(crate) async fn run(
     observer.finish();
     listener.abort();
     let report = report.map_err(|e| crate::session::state_error(&e.to_string(), &e.source))?;
-    let status = summarize(&report.outcomes, destroy)?;
+    let imports: Vec<&engine::ResourceAddress> = plan
+        .changes
+        .iter()
+        .filter(|c| c.importing.is_some())
+        .map(|c| &c.address)
+        .collect();
+    let status = summarize(&report.outcomes, &imports, destroy)?;
     if !destroy {
         print_outputs(&session, &report.state, &report.data)?;
     }
@@ -186,11 +192,15 @@ fn confirm(destroy: bool) -> Result<(), CliError> {
 /// Prints the counts, and on failure what failed and what was skipped.
 fn summarize(
     outcomes: &[(engine::ResourceAddress, Action, Outcome)],
+    imports: &[&engine::ResourceAddress],
     destroy: bool,
 ) -> Result<Status, CliError> {
-    let (mut added, mut changed, mut destroyed) = (0, 0, 0);
+    let (mut added, mut changed, mut destroyed, mut imported) = (0, 0, 0, 0);
     let mut failures = Vec::new();
     for (address, action, outcome) in outcomes {
+        if matches!(outcome, Outcome::Succeeded { .. }) && imports.contains(&address) {
+            imported += 1;
+        }
         match outcome {
             Outcome::Succeeded { .. } => match action {
                 Action::Create => added += 1,
@@ -210,15 +220,16 @@ fn summarize(
         }
     }
     let what = if destroy { "Destroy" } else { "Apply" };
+    let imported = match imported {
+        0 => String::new(),
+        n => format!("{n} imported, "),
+    };
+    let counts = format!("{imported}{added} added, {changed} changed, {destroyed} destroyed");
     if failures.is_empty() {
-        println!(
-            "\n{what} complete! Resources: {added} added, {changed} changed, {destroyed} destroyed."
-        );
+        println!("\n{what} complete! Resources: {counts}.");
         return Ok(Status::Success);
     }
-    println!(
-        "\n{what} incomplete. Resources: {added} added, {changed} changed, {destroyed} destroyed."
-    );
+    println!("\n{what} incomplete. Resources: {counts}.");
     Err(CliError::msg(format!(
         "{} operation(s) did not complete:\n{}",
         failures.len(),

@@ -3,6 +3,7 @@
 pub(crate) mod apply;
 pub(crate) mod emulator;
 pub(crate) mod graph;
+pub(crate) mod import;
 pub(crate) mod output;
 pub(crate) mod plan;
 pub(crate) mod show;

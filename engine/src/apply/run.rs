@@ -97,7 +97,7 @@ impl<'a> Run<'a> {
         let nodes: Vec<ResourceAddress> = self
             .changes
             .values()
-            .filter(|c| in_phase(c.action, phase))
+            .filter(|c| in_phase(c, phase))
             .map(|c| c.address.clone())
             .collect();
         let mut walk = match phase {
@@ -213,6 +213,13 @@ impl<'a> Run<'a> {
         }
         self.request.observer.started(address, change.action);
         self.started.insert(address.clone(), Instant::now());
+        if change.importing.is_some() && address.in_state(&self.state).is_none() {
+            self.adopt_imported(change)?;
+            if change.action == Action::NoOp {
+                self.succeed(change, None);
+                return Ok(None);
+            }
+        }
         if matches!(change.action, Action::Delete | Action::Replace) {
             return Ok(self.delete_task(change));
         }
@@ -261,6 +268,26 @@ impl<'a> Run<'a> {
             }
         }
         Ok(None)
+    }
+
+    /// Records the object an `import` block read, before changing it.
+    fn adopt_imported(&mut self, change: &ResourceChange) -> Result<(), ApplyError> {
+        let address = &change.address;
+        let Some(attributes) = change.before.as_ref().and_then(Value::to_json) else {
+            return Ok(());
+        };
+        let resource = state::ResourceState {
+            type_name: address.type_name.clone(),
+            name: address.name.clone(),
+            index_key: address.key.clone(),
+            provider: address.provider_name().to_string(),
+            attributes,
+            dependencies: self.dependency_names(address),
+        };
+        self.commit(
+            state::Operation::Upsert { resource },
+            &format!("importing `{address}`"),
+        )
     }
 
     fn succeed(&mut self, change: &ResourceChange, id: Option<String>) {
@@ -630,9 +657,11 @@ enum Write {
     Update(UpdateRequest),
 }
 
-fn in_phase(action: Action, phase: Phase) -> bool {
+fn in_phase(change: &ResourceChange, phase: Phase) -> bool {
+    let action = change.action;
     match phase {
         Phase::Delete => action == Action::Delete,
+        Phase::Converge if change.importing.is_some() => true,
         Phase::Converge => matches!(
             action,
             Action::Create | Action::Update | Action::Replace | Action::Read

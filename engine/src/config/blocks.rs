@@ -15,9 +15,10 @@ use crate::address::{Mode, ResourceAddress};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, did_you_mean};
 
 /// The top-level block types this version understands.
-const BLOCK_TYPES: [&str; 7] = [
+const BLOCK_TYPES: [&str; 8] = [
     "resource",
     "data",
+    "import",
     "variable",
     "provider",
     "terraform",
@@ -26,12 +27,12 @@ const BLOCK_TYPES: [&str; 7] = [
 ];
 
 /// Block types Terraform has that pingform does not support yet.
-const LATER_BLOCK_TYPES: [&str; 5] = ["module", "import", "moved", "removed", "check"];
+const LATER_BLOCK_TYPES: [&str; 4] = ["module", "moved", "removed", "check"];
 
 /// Loads the blocks of one file into a [`Config`], reporting problems as it goes.
 pub(super) struct FileLoader<'a> {
-    file: FileId,
-    config: &'a mut Config,
+    pub(super) file: FileId,
+    pub(super) config: &'a mut Config,
     pub(super) diags: &'a mut Diagnostics,
 }
 
@@ -68,6 +69,7 @@ impl<'a> FileLoader<'a> {
         match block.ident.as_str() {
             "resource" => self.resource(block, Mode::Managed),
             "data" => self.resource(block, Mode::Data),
+            "import" => self.import(block),
             "variable" => self.variable(block),
             "provider" => self.provider(block),
             "locals" => self.locals(block),
@@ -93,8 +95,8 @@ impl<'a> FileLoader<'a> {
         };
         let help = match did_you_mean(ident, BLOCK_TYPES).filter(|_| !later) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => "the supported block types are `resource`, `data`, `variable`, `provider`, \
-                     `locals`, `output` and `terraform`"
+            None => "the supported block types are `resource`, `data`, `import`, `variable`, \
+                     `provider`, `locals`, `output` and `terraform`"
                 .to_string(),
         };
         let diag = Diagnostic::error("Unsupported block type")
@@ -352,7 +354,13 @@ impl<'a> FileLoader<'a> {
         });
     }
 
-    fn unexpected_argument(&mut self, attr: &Attribute, name: &str, place: &str, known: &[&str]) {
+    pub(super) fn unexpected_argument(
+        &mut self,
+        attr: &Attribute,
+        name: &str,
+        place: &str,
+        known: &[&str],
+    ) {
         let mut diag = Diagnostic::error("Unsupported argument")
             .with_span(self.span(&attr.key), "not expected here")
             .with_detail(format!(
@@ -364,7 +372,7 @@ impl<'a> FileLoader<'a> {
         self.diags.push(diag);
     }
 
-    fn unexpected_block(&mut self, block: &Block, place: &str) {
+    pub(super) fn unexpected_block(&mut self, block: &Block, place: &str) {
         let diag = Diagnostic::error("Unsupported block type")
             .with_span(self.span(&block.ident), "not expected here")
             .with_detail(format!(
@@ -561,7 +569,7 @@ impl<'a> FileLoader<'a> {
     }
 
     /// `resource "type" "name"`: the keyword and labels, without the body.
-    fn header_span(&self, block: &Block) -> Span {
+    pub(super) fn header_span(&self, block: &Block) -> Span {
         let start = self.span(&block.ident);
         match block.labels.last() {
             Some(label) => start.to(&self.span(label)),

@@ -5,6 +5,7 @@
 //! schemas. Expressions are kept unevaluated; evaluating them is the job of `eval`.
 
 mod blocks;
+mod import;
 mod lifecycle;
 mod load;
 mod model;
@@ -19,8 +20,8 @@ use std::path::PathBuf;
 
 pub use load::{load_dir, load_files, load_str};
 pub use model::{
-    Attr, BackendBlock, Body, Config, Expr, Lifecycle, OutputBlock, ProviderBlock, Repetition,
-    ResourceBlock, Validation, VariableBlock,
+    Attr, BackendBlock, Body, Config, Expr, ImportBlock, Lifecycle, OutputBlock, ProviderBlock,
+    Repetition, ResourceBlock, Validation, VariableBlock,
 };
 pub use validate::validate;
 

@@ -27,6 +27,8 @@ pub struct Config {
     pub locals: IndexMap<String, Attr>,
     /// `output` blocks, in file order.
     pub outputs: Vec<OutputBlock>,
+    /// `import` blocks, in file order.
+    pub imports: Vec<ImportBlock>,
     /// `terraform { backend "<kind>" { ... } }`: where state is kept, when not in
     /// the local file.
     pub backend: Option<BackendBlock>,
@@ -100,6 +102,17 @@ pub struct OutputBlock {
     /// The resources listed in `depends_on`, each with the span of its reference.
     pub depends_on: Vec<(ResourceAddress, Span)>,
     /// The block header, `output "name"`.
+    pub span: Span,
+}
+
+/// `import { to = ADDRESS, id = "..." }`.
+#[derive(Clone, Debug)]
+pub struct ImportBlock {
+    /// Where the object goes, with the span of the address.
+    pub to: (ResourceAddress, Span),
+    /// The import ID (an expression: it may use variables and locals).
+    pub id: Expr,
+    /// The block header, `import`.
     pub span: Span,
 }
 

@@ -30,6 +30,7 @@ pub fn validate(config: &Config, schemas: &BTreeMap<String, ProviderSchema>) -> 
     v.resources();
     v.variables();
     v.locals_and_outputs();
+    v.imports();
     v.diags
 }
 
@@ -150,6 +151,56 @@ impl<'a> Validator<'a> {
                     self.diags
                         .push(self.undeclared_resource(address, span.clone()));
                 }
+            }
+        }
+    }
+
+    /// Each `import` goes to a configured resource, once; its ID may use
+    /// anything declared.
+    fn imports(&mut self) {
+        let mut seen: BTreeMap<&ResourceAddress, &Span> = BTreeMap::new();
+        for import in &self.config.imports {
+            let (to, span) = &import.to;
+            self.expr(&import.id, Context::Anywhere);
+            if let Some(earlier) = seen.insert(to, span) {
+                let diag = Diagnostic::error("Duplicate import target")
+                    .with_span(span.clone(), "imported again here")
+                    .with_detail(format!(
+                        "`{to}` is already the target of the import at {}; an object can be \
+                         imported to one address only once.",
+                        self.config.sources.location(earlier)
+                    ));
+                self.diags.push(diag);
+            }
+            let Some(block) = self.config.resource(&to.block()) else {
+                let diag = self
+                    .undeclared_resource(&to.block(), span.clone())
+                    .with_help(format!(
+                        "add a `resource` block for `{}` so the imported object has a configuration",
+                        to.block()
+                    ));
+                self.diags.push(diag);
+                continue;
+            };
+            let keyed = to.key.is_some();
+            if keyed != block.repetition.is_some() {
+                let detail = if keyed {
+                    format!(
+                        "`{}` sets neither `count` nor `for_each`: import to `{}`.",
+                        block.address,
+                        to.block()
+                    )
+                } else {
+                    format!(
+                        "`{}` has several instances: import to one, such as `{}[0]` or `{}[\"key\"]`.",
+                        block.address, block.address, block.address
+                    )
+                };
+                self.diags.push(
+                    Diagnostic::error("Invalid import target")
+                        .with_span(span.clone(), "no such instance")
+                        .with_detail(detail),
+                );
             }
         }
     }

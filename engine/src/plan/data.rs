@@ -17,7 +17,7 @@ pub(super) enum Planned {
     /// A data source read now: its attributes.
     Read(Value),
     /// A change for apply: a resource's, or a data source read during apply.
-    Change(ResourceChange),
+    Change(Box<ResourceChange>),
 }
 
 /// Reads the data source instance `address`, or defers the read: when an
@@ -48,7 +48,8 @@ pub(super) async fn plan_data(
         None
     };
     if let Some(reason) = deferred {
-        return Ok(Planned::Change(ResourceChange {
+        return Ok(Planned::Change(Box::new(ResourceChange {
+            importing: None,
             after: Some(with_unknown_results(schema, config)),
             action: Action::Read,
             before: None,
@@ -56,7 +57,7 @@ pub(super) async fn plan_data(
             sensitive: sensitive_attributes(schema),
             reason: Some(reason.to_string()),
             address,
-        }));
+        })));
     }
     let value = read(providers, &address, config).await.map_err(|message| {
         Diagnostics(vec![

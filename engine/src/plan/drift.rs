@@ -42,6 +42,7 @@ pub fn detect(
                 (Action::Delete, DELETED)
             };
             Some(ResourceChange {
+                importing: None,
                 address,
                 action,
                 before: Some(Value::from_json(&old.attributes)),

@@ -394,6 +394,7 @@ impl PlanFile {
             .map(|c| {
                 let side = |json: &Json| (!json.is_null()).then(|| decode(json));
                 ResourceChange {
+                    importing: None,
                     address: c
                         .address
                         .parse()
@@ -579,6 +580,7 @@ mod tests {
 
     fn change(action: Action, before: Option<Value>, after: Option<Value>) -> ResourceChange {
         ResourceChange {
+            importing: None,
             address: ResourceAddress::new("pingone_population", "staff"),
             action,
             before,

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod drift;
 pub mod expand;
 pub mod file;
+pub mod import;
 pub mod outputs;
 mod planner;
 pub mod refresh;
@@ -70,6 +71,8 @@ pub struct ResourceChange {
     pub sensitive: BTreeSet<String>,
     /// Why a delete is planned, when not obvious ("not in configuration").
     pub reason: Option<String>,
+    /// The import ID, when the object is being imported (by an `import` block).
+    pub importing: Option<String>,
 }
 
 /// Everything a run will do, and the state it was planned against.
@@ -99,6 +102,8 @@ pub struct Counts {
     pub change: usize,
     /// Deletes, and the delete half of replaces.
     pub destroy: usize,
+    /// Objects imported (by `import` blocks).
+    pub import: usize,
 }
 
 impl Plan {
@@ -110,7 +115,7 @@ impl Plan {
             _ => self
                 .changes
                 .iter()
-                .any(|c| !matches!(c.action, Action::NoOp | Action::Read)),
+                .any(|c| c.importing.is_some() || !matches!(c.action, Action::NoOp | Action::Read)),
         }
     }
 
@@ -118,6 +123,9 @@ impl Plan {
     pub fn counts(&self) -> Counts {
         let mut counts = Counts::default();
         for change in &self.changes {
+            if change.importing.is_some() {
+                counts.import += 1;
+            }
             match change.action {
                 Action::NoOp | Action::Read => {}
                 Action::Create => counts.add += 1,

@@ -135,7 +135,7 @@ async fn plan_config(
                             // Dependents see the schema's and the configuration's sensitive marks.
                             let visible = change.after.clone().unwrap_or(Value::Unknown);
                             let visible = mark_attributes(visible, &change.sensitive);
-                            changes.push(change);
+                            changes.push(*change);
                             visible
                         }
                         Ok(data::Planned::Read(value)) => {
@@ -158,6 +158,19 @@ async fn plan_config(
             }
         };
         planned.insert(address, value);
+    }
+    for import in &request.config.imports {
+        let (to, span) = &import.to;
+        if !changes.iter().any(|c| &c.address == to) {
+            diagnostics.push(
+                Diagnostic::error("Configuration for import target does not exist")
+                    .with_span(span.clone(), "no such instance in the configuration")
+                    .with_detail(format!(
+                        "`{to}` is not among the instances the configuration declares, so the \
+                         imported object would have no configuration."
+                    )),
+            );
+        }
     }
     if diagnostics.is_empty() {
         Ok((changes, data))
@@ -184,8 +197,60 @@ async fn plan_instance(
         .replace
         .iter()
         .any(|r| r.contains(&instance));
-    let change = plan_resource(request.providers, block, instance, scope, prior, replace)?;
-    Ok(data::Planned::Change(change))
+    let imported = match request.config.imports.iter().find(|i| i.to.0 == instance) {
+        Some(import) if instance.in_state(prior).is_none() => {
+            Some(import_object(request.providers, &instance, import, scope).await?)
+        }
+        _ => None,
+    };
+    let change = plan_resource(
+        request.providers,
+        block,
+        instance,
+        scope,
+        prior,
+        replace,
+        imported,
+    )?;
+    Ok(data::Planned::Change(Box::new(change)))
+}
+
+/// Reads the object an `import` block names: its ID and attributes.
+async fn import_object(
+    providers: &Providers,
+    instance: &ResourceAddress,
+    import: &crate::config::ImportBlock,
+    scope: &Scope<'_>,
+) -> Result<(String, Value), Diagnostics> {
+    let error = |summary: &str, detail: String| {
+        Diagnostics(vec![
+            Diagnostic::error(summary)
+                .with_span(import.id.span(), "the import ID")
+                .with_detail(detail),
+        ])
+    };
+    let id = match crate::eval::evaluate(&import.id, scope).map_err(|d| Diagnostics(vec![d]))? {
+        Value::String(id) => id,
+        Value::Unknown => {
+            return Err(error(
+                "Invalid import ID",
+                "The import ID must be known when planning; it depends on a value known only after apply.".into(),
+            ));
+        }
+        other => {
+            return Err(error(
+                "Invalid import ID",
+                format!(
+                    "The import ID must be a string, not a {}.",
+                    other.type_name()
+                ),
+            ));
+        }
+    };
+    let value = super::import::read_imported(providers, instance, &id)
+        .await
+        .map_err(|e| error("Cannot import", e.to_string()))?;
+    Ok((id, value))
 }
 
 fn plan_resource(
@@ -195,6 +260,7 @@ fn plan_resource(
     scope: &Scope<'_>,
     prior: &state::State,
     force_replace: bool,
+    imported: Option<(String, Value)>,
 ) -> Result<ResourceChange, Diagnostics> {
     let schema = providers
         .resource_schema(&address.type_name)
@@ -210,9 +276,11 @@ fn plan_resource(
     let config = evaluate_body(&block.body, scope)?;
     let mut sensitive = sensitive_attributes(schema);
     sensitive.extend(sensitive_in_config(&config));
+    let (importing, imported) = imported.unzip();
     let before = address
         .in_state(prior)
-        .map(|r| Value::from_json(&r.attributes));
+        .map(|r| Value::from_json(&r.attributes))
+        .or(imported);
     let mut wanted = proposed(schema, &config, before.as_ref());
     if let Some(before) = &before {
         ignore_changes(block, schema, before, &mut wanted)?;
@@ -229,6 +297,7 @@ fn plan_resource(
         _ => wanted,
     };
     Ok(ResourceChange {
+        importing,
         address,
         action,
         before,
@@ -334,6 +403,7 @@ fn plan_orphans(
         .map(|r| (r, ResourceAddress::of_state(r)))
         .filter(|(_, address)| !declared.contains(address))
         .map(|(r, address)| ResourceChange {
+            importing: None,
             action: Action::Delete,
             before: Some(Value::from_json(&r.attributes)),
             after: None,

@@ -161,6 +161,7 @@ mod tests {
 
     fn change(name: &str, action: Action) -> ResourceChange {
         ResourceChange {
+            importing: None,
             address: a(name),
             action,
             before: Some(Value::Null),

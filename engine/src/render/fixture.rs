@@ -41,6 +41,7 @@ fn change(
         replace_paths: Vec::new(),
         sensitive: BTreeSet::new(),
         reason: None,
+        importing: None,
     }
 }
 
@@ -175,6 +176,14 @@ pub(crate) fn every_kind() -> Plan {
         Some(obj(&[("id", Value::Unknown), ("name", "Crew".into())])),
     );
     requested.reason = Some("replacement requested with --replace".into());
+    let mut imported = change(
+        "pingone_population",
+        "adopted",
+        Action::NoOp,
+        Some(population("e-1", "made by hand")),
+        Some(population("e-1", "made by hand")),
+    );
+    imported.importing = Some("e-1/p-1".into());
     let read = ResourceChange {
         address: ResourceAddress::data("pingone_role", "admin"),
         ..change(
@@ -258,7 +267,9 @@ pub(crate) fn every_kind() -> Plan {
         prior: state::State::new(),
         refresh_changed_state: true,
         drift: vec![drifted, vanished],
-        changes: vec![read, create, update, replace, requested, delete, no_op],
+        changes: vec![
+            read, imported, create, update, replace, requested, delete, no_op,
+        ],
         mode: PlanMode::Normal,
         data: Default::default(),
     }

@@ -50,7 +50,8 @@ pub(crate) fn plan_lines(plan: &Plan, context: &Context<'_>) -> Vec<PlanLine> {
         0,
         "pingform will perform the following actions:",
     ));
-    for change in plan.changes.iter().filter(|c| c.action != Action::NoOp) {
+    let shown = |c: &&ResourceChange| c.action != Action::NoOp || c.importing.is_some();
+    for change in plan.changes.iter().filter(shown) {
         out.push(PlanLine::text(0, ""));
         change_lines(change, context, &mut out);
     }
@@ -59,8 +60,14 @@ pub(crate) fn plan_lines(plan: &Plan, context: &Context<'_>) -> Vec<PlanLine> {
     out.push(PlanLine::bold_prefix(
         0,
         format!(
-            "Plan: {} to add, {} to change, {} to destroy.",
-            counts.add, counts.change, counts.destroy
+            "Plan: {}{} to add, {} to change, {} to destroy.",
+            match counts.import {
+                0 => String::new(),
+                n => format!("{n} to import, "),
+            },
+            counts.add,
+            counts.change,
+            counts.destroy
         ),
         "Plan:".len(),
     ));
@@ -153,12 +160,16 @@ fn change_lines(change: &ResourceChange, context: &Context<'_>, out: &mut Vec<Pl
         Action::Update => "will be updated in-place",
         Action::Replace => "must be replaced",
         Action::Delete => "will be destroyed",
+        Action::NoOp if change.importing.is_some() => "will be imported",
         Action::NoOp => "is unchanged",
         Action::Read => "will be read during apply",
     };
     let mut title = PlanLine::text(2, format!("# {address} {verb}"));
     title.bold = Some(2..2 + address.len());
     out.push(title);
+    if let Some(id) = &change.importing {
+        out.push(PlanLine::text(2, format!("# (imported from \"{id}\")")));
+    }
     if let Some(reason) = change.reason.as_deref().filter(|_| !drifted && !deleted) {
         // Delete reasons describe the object ("not in configuration"); others the cause.
         let note = match change.action {
@@ -265,6 +276,7 @@ mod tests {
         after: Option<Value>,
     ) -> ResourceChange {
         ResourceChange {
+            importing: None,
             address: ResourceAddress::new("pingone_population", name),
             action,
             before,

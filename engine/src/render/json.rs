@@ -103,6 +103,9 @@ fn resource_change(change: &ResourceChange) -> Json {
         let paths: Vec<Json> = change.replace_paths.iter().map(|p| json!([p])).collect();
         inner.insert("replace_paths".into(), Json::Array(paths));
     }
+    if let Some(id) = &change.importing {
+        inner.insert("importing".into(), json!({ "id": id }));
+    }
     let mut body = identity(&change.address);
     body.insert("change".into(), Json::Object(inner));
     if let Some(reason) = action_reason(change) {
@@ -422,6 +425,7 @@ mod tests {
         ]);
         let changes = vec![
             ResourceChange {
+                importing: None,
                 address: ResourceAddress::new("pingone_population", "new"),
                 action: Action::Create,
                 before: None,
@@ -431,6 +435,7 @@ mod tests {
                 reason: None,
             },
             ResourceChange {
+                importing: None,
                 address: ResourceAddress::new("pingone_application", "app"),
                 action: Action::Replace,
                 before: Some(before.clone()),
@@ -444,6 +449,7 @@ mod tests {
                 reason: None,
             },
             ResourceChange {
+                importing: None,
                 address: ResourceAddress::new("pingone_application", "old"),
                 action: Action::Delete,
                 before: Some(before),

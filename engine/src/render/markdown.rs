@@ -26,8 +26,14 @@ pub fn render_plan(
     }
     writeln!(
         out,
-        "**Plan:** {} to add, {} to change, {} to destroy.\n",
-        counts.add, counts.change, counts.destroy
+        "**Plan:** {}{} to add, {} to change, {} to destroy.\n",
+        match counts.import {
+            0 => String::new(),
+            n => format!("{n} to import, "),
+        },
+        counts.add,
+        counts.change,
+        counts.destroy
     )?;
     render_risks(risks, out)?;
     if !plan.drift.is_empty() {
@@ -120,6 +126,7 @@ mod tests {
             .into(),
         );
         let change = ResourceChange {
+            importing: None,
             address: ResourceAddress::new("pingone_population", "old"),
             action: Action::Delete,
             before: Some(before),

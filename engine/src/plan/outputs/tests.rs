@@ -51,6 +51,7 @@ fn plan(mode: PlanMode) -> Plan {
         replace_paths: vec![],
         sensitive: BTreeSet::new(),
         reason: None,
+        importing: None,
     };
     Plan {
         prior,
@@ -158,6 +159,7 @@ output "keyed" {
         replace_paths: vec![],
         sensitive: BTreeSet::new(),
         reason: None,
+        importing: None,
     };
     let mut plan = plan(PlanMode::Normal);
     plan.changes = vec![

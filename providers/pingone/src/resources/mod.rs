@@ -9,6 +9,7 @@ pub mod application_secret;
 pub(crate) mod common;
 pub mod environment;
 pub mod group;
+pub(crate) mod import_id;
 pub mod membership;
 pub mod population;
 pub mod population_default;
@@ -127,7 +128,10 @@ impl Registry {
     pub(crate) fn schemas(&self) -> BTreeMap<String, BlockSchema> {
         self.by_name
             .iter()
-            .map(|(name, r)| (name.to_string(), r.schema()))
+            .map(|(name, r)| {
+                let schema = r.schema().import_id(import_id::format(name));
+                (name.to_string(), schema)
+            })
             .collect()
     }
 }
