@@ -25,6 +25,8 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Check the configuration for errors, without contacting PingOne.
     Validate(ValidateArgs),
+    /// Rewrite configuration files in the canonical layout (as `terraform fmt`).
+    Fmt(FmtArgs),
     /// Write the resource dependency graph in Graphviz DOT (`pingform graph | dot -Tsvg`).
     Graph,
     /// Show what apply would change.
@@ -162,6 +164,23 @@ pub(crate) struct ValidateArgs {
     /// Print the result as JSON, in the shape of `terraform validate -json`.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FmtArgs {
+    /// Change nothing; list the files that are not formatted and exit 3 if there are any.
+    #[arg(long)]
+    pub(crate) check: bool,
+    /// Print the changes as a unified diff.
+    #[arg(long)]
+    pub(crate) diff: bool,
+    /// Also format the files in subdirectories.
+    #[arg(long)]
+    pub(crate) recursive: bool,
+    /// Files and directories to format (default: the current directory's `*.tf`,
+    /// `*.tfvars` and `*.hcl` files); `-` formats standard input to standard output.
+    #[arg(value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
 }
 
 /// Options shared by every command that talks to PingOne.

@@ -39,5 +39,6 @@ pub(crate) fn settings(running: &RunningEmulator) -> pingone::Settings {
         region_code: Some(c.region_code),
         api_url: Some(c.api_url),
         auth_url: Some(c.auth_url),
+        ..Default::default()
     }
 }

@@ -23,6 +23,8 @@ pub(crate) enum Status {
     Changes,
     /// The command already reported the failure (e.g. as JSON): exit 1, print nothing more.
     Failed,
+    /// `fmt --check` found files that are not formatted: exit 3, as Terraform does.
+    Unformatted,
 }
 
 fn main() -> ExitCode {
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Ok(Status::Success) => ExitCode::SUCCESS,
         Ok(Status::Changes) => ExitCode::from(2),
         Ok(Status::Failed) => ExitCode::from(1),
+        Ok(Status::Unformatted) => ExitCode::from(3),
         Err(error) => {
             report::error(&error);
             ExitCode::from(1)
@@ -62,6 +65,7 @@ async fn run(cli: Cli) -> Result<Status, report::CliError> {
     let dir = std::path::PathBuf::from(".");
     match cli.command {
         Command::Validate(args) => commands::validate::run(&dir, &ui, args).await,
+        Command::Fmt(args) => commands::fmt::run(&dir, args),
         Command::Graph => commands::graph::run(&dir),
         Command::Plan(args) => commands::plan::run(&dir, &ui, args).await,
         Command::Apply(args) => commands::apply::run(&dir, &ui, args, false).await,

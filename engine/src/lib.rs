@@ -19,9 +19,12 @@ pub mod apply;
 pub mod config;
 pub mod diagnostics;
 pub mod eval;
+pub mod format;
 pub mod graph;
 pub mod outputs;
 pub mod plan;
+#[cfg(test)]
+mod proptests;
 pub mod provider;
 pub mod providers;
 pub mod recover;

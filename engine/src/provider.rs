@@ -51,6 +51,13 @@ pub struct AttributeSchema {
     pub presence: Presence,
     /// Changing it replaces the object (PingOne cannot update it in place).
     pub force_new: bool,
+    /// Setting or removing it (null to a value, or back) replaces the object, while
+    /// changes inside it update in place: Terraform's `RequiresReplaceIfExistenceChanges`,
+    /// as for `pingone_application.saml_options`.
+    pub force_new_on_presence: bool,
+    /// Keys of an object attribute whose change replaces the object (such as
+    /// `oidc_options.type`); other keys update in place.
+    pub force_new_keys: Vec<&'static str>,
     /// Masked in plans and output.
     pub sensitive: bool,
     /// Sent to the provider on create but never read back (such as an initial password):
@@ -70,6 +77,8 @@ impl AttributeSchema {
             ty,
             presence,
             force_new: false,
+            force_new_on_presence: false,
+            force_new_keys: Vec::new(),
             sensitive: false,
             write_only: false,
             default: None,
@@ -80,6 +89,19 @@ impl AttributeSchema {
     /// Marks the attribute as forcing replacement when it changes.
     pub fn force_new(mut self) -> Self {
         self.force_new = true;
+        self
+    }
+
+    /// Marks the attribute as replacing the object when it is set or removed
+    /// (see [`AttributeSchema::force_new_on_presence`]).
+    pub fn force_new_on_presence(mut self) -> Self {
+        self.force_new_on_presence = true;
+        self
+    }
+
+    /// Marks keys of an object attribute as replacing the object when they change.
+    pub fn force_new_keys(mut self, keys: &[&'static str]) -> Self {
+        self.force_new_keys.extend_from_slice(keys);
         self
     }
 

@@ -2,6 +2,7 @@
 
 pub(crate) mod apply;
 pub(crate) mod emulator;
+pub(crate) mod fmt;
 pub(crate) mod graph;
 pub(crate) mod import;
 pub(crate) mod output;

@@ -43,7 +43,11 @@ pub fn load_files(
     for (path, name, text) in files {
         let file = config.sources.add(path, name, text);
         match hcl_edit::parser::parse_body(config.sources.text(file)) {
-            Ok(body) => FileLoader::new(file, &mut config, &mut diagnostics).load(&body),
+            Ok(mut body) => {
+                let text = config.sources.text(file);
+                super::legacy::check(&mut body, file, text, &mut diagnostics);
+                FileLoader::new(file, &mut config, &mut diagnostics).load(&body);
+            }
             Err(e) => diagnostics.push(parse_error(&e, file, config.sources.text(file))),
         }
     }
@@ -92,7 +96,7 @@ fn display_name(path: &Path) -> String {
 }
 
 /// A diagnostic for a syntax error, underlining at least one character at the error.
-fn parse_error(e: &ParseError, file: FileId, text: &str) -> Diagnostic {
+pub(crate) fn parse_error(e: &ParseError, file: FileId, text: &str) -> Diagnostic {
     let start = e.location().offset().min(text.len());
     let end = text[start..]
         .chars()

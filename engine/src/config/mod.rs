@@ -6,6 +6,7 @@
 
 mod blocks;
 mod import;
+mod legacy;
 mod lifecycle;
 mod load;
 mod model;
@@ -18,6 +19,7 @@ pub(crate) mod test_schema;
 
 use std::path::PathBuf;
 
+pub(crate) use load::parse_error as syntax_error;
 pub use load::{load_dir, load_files, load_str};
 pub use model::{
     Attr, BackendBlock, Body, Config, Expr, ImportBlock, Lifecycle, OutputBlock, ProviderBlock,

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::Value;
 use crate::plan::Action;
-use crate::provider::{AttrType, BlockSchema, Presence};
+use crate::provider::{AttrType, AttributeSchema, BlockSchema, Presence};
 
 /// The object the configuration asks for: configured values, defaults for
 /// unset optional attributes, and for computed ones the prior value (or
@@ -81,13 +81,39 @@ pub fn decide(
     }
     let forcing: Vec<String> = changed
         .into_iter()
-        .filter(|name| schema.attributes.get(name).is_some_and(|a| a.force_new))
+        .filter(|name| {
+            schema
+                .attributes
+                .get(name)
+                .is_some_and(|a| forces_replacement(a, prior.get(name), proposed.get(name)))
+        })
         .collect();
     if forcing.is_empty() {
         (Action::Update, forcing)
     } else {
         (Action::Replace, forcing)
     }
+}
+
+/// Whether a change of one attribute from `before` to `after` needs a new object.
+fn forces_replacement(
+    attr: &AttributeSchema,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> bool {
+    if attr.force_new {
+        return true;
+    }
+    let before = before.unwrap_or(&Value::Null);
+    let after = after.unwrap_or(&Value::Null);
+    if before.is_null() || after.is_null() {
+        return attr.force_new_on_presence && before.is_null() != after.is_null();
+    }
+    attr.force_new_keys.iter().any(|key| {
+        let was = before.get(key).unwrap_or(&Value::Null);
+        let now = after.get(key).unwrap_or(&Value::Null);
+        !(was.is_wholly_known() && now.is_wholly_known() && was == now)
+    })
 }
 
 /// The names of the schema's sensitive attributes.
@@ -149,7 +175,6 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::provider::AttributeSchema;
 
     fn schema() -> BlockSchema {
         BlockSchema::default()
@@ -271,6 +296,51 @@ mod tests {
         assert_eq!(
             decide(&schema(), Some(&prior()), &p),
             (Action::Replace, vec!["environment_id".to_string()])
+        );
+    }
+
+    #[test]
+    fn adding_or_removing_an_options_object_or_changing_its_key_replaces() {
+        let options = AttrType::Object(BTreeMap::from([
+            ("type".to_string(), AttrType::String),
+            ("url".to_string(), AttrType::String),
+        ]));
+        let schema = schema()
+            .attr(
+                "a_options",
+                AttributeSchema::new(options.clone(), Presence::Optional, "")
+                    .force_new_on_presence()
+                    .force_new_keys(&["type"]),
+            )
+            .attr(
+                "b_options",
+                AttributeSchema::new(options, Presence::Optional, "").force_new_on_presence(),
+            );
+        let a = |kind: &str, url: &str| obj(&[("type", kind.into()), ("url", url.into())]);
+        let state = |a_opts: Value, b_opts: Value| {
+            let Value::Object(mut map) = prior() else {
+                unreachable!("prior is an object")
+            };
+            map.insert("a_options".into(), a_opts);
+            map.insert("b_options".into(), b_opts);
+            Value::Object(map)
+        };
+        let before = state(a("WEB", "https://x"), Value::Null);
+        let decided = |after: Value| decide(&schema, Some(&before), &after);
+        assert_eq!(
+            decided(state(a("WEB", "https://y"), Value::Null)).0,
+            Action::Update
+        );
+        assert_eq!(
+            decided(state(a("NATIVE", "https://x"), Value::Null)),
+            (Action::Replace, vec!["a_options".to_string()])
+        );
+        assert_eq!(
+            decided(state(Value::Null, a("WEB", "https://x"))),
+            (
+                Action::Replace,
+                vec!["a_options".to_string(), "b_options".to_string()]
+            )
         );
     }
 

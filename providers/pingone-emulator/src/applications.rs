@@ -1,17 +1,24 @@
 //! Application rules (API.md §7): OIDC applications of type WORKER, WEB_APP, NATIVE_APP and
-//! SINGLE_PAGE_APP, and their secrets.
+//! SINGLE_PAGE_APP, SAML, WS-Fed and external-link applications, and secrets.
 //!
-//! - `name`, `type`, `protocol` (`OPENID_CONNECT`; the emulator supports no other protocol),
-//!   `tokenEndpointAuthMethod` and `grantTypes` are required; `enabled` defaults to false.
-//! - A WORKER's `grantTypes` must include `CLIENT_CREDENTIALS`; `AUTHORIZATION_CODE` and
-//!   `IMPLICIT` need `redirectUris`; a SINGLE_PAGE_APP authenticates with `NONE`.
+//! - `name`, `type` and `protocol` (`OPENID_CONNECT`, `SAML`, `WS_FED` or `EXTERNAL_LINK`)
+//!   are required; `enabled` defaults to false. The other rules depend on the protocol:
+//!   OIDC ones here, the others in [`protocols`].
+//! - OIDC: `tokenEndpointAuthMethod` and `grantTypes` are required; a WORKER's
+//!   `grantTypes` must include `CLIENT_CREDENTIALS`; `AUTHORIZATION_CODE` and `IMPLICIT`
+//!   need `redirectUris`; a SINGLE_PAGE_APP authenticates with `NONE`.
 //! - A redirect URI with `*` needs `allowWildcardInRedirectUris: true` (else a detail message
 //!   starting "Wildcards are not allowed in redirect URIs.").
+//! - A SAML application's `spEntityId` is unique within its environment (400
+//!   `UNIQUENESS_VIOLATION` with `existingId`).
+//! - `protocol` cannot change on PUT (the official provider replaces the application).
 //! - `assignActorRoles` (POST only, default true for workers as PingOne documents) gives a new
 //!   WORKER the creating actor's role assignments.
 //! - Secrets have 72 characters (PingOne's are at least 64). Regenerating may keep the previous
 //!   secret valid until `previous.expiresAt`, 1 minute to 30 days ahead; the token endpoint
 //!   accepts it until then.
+
+mod protocols;
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
@@ -23,7 +30,14 @@ use crate::model::{Application, PreviousSecret, TenantData, new_id, now};
 use crate::seed;
 
 const TYPES: &[&str] = &["WEB_APP", "NATIVE_APP", "SINGLE_PAGE_APP", "WORKER"];
-const PROTOCOLS: &[&str] = &["OPENID_CONNECT"];
+const PROTOCOLS: &[&str] = &["OPENID_CONNECT", "SAML", "WS_FED", "EXTERNAL_LINK"];
+/// Attributes every protocol keeps as sent.
+const COMMON_KEPT: &[&str] = &[
+    "loginPageUrl",
+    "accessControl",
+    "hiddenFromAppPortal",
+    "icon",
+];
 const AUTH_METHODS: &[&str] = &[
     "NONE",
     "CLIENT_SECRET_BASIC",
@@ -42,8 +56,8 @@ const GRANT_TYPES: &[&str] = &[
 ];
 const RESPONSE_TYPES: &[&str] = &["TOKEN", "ID_TOKEN", "CODE"];
 const PKCE: &[&str] = &["OPTIONAL", "REQUIRED", "S256_REQUIRED"];
-/// Writable attributes kept as sent, beyond the typed ones.
-const KEPT: &[&str] = &[
+/// OIDC attributes kept as sent, beyond the typed ones.
+const OIDC_KEPT: &[&str] = &[
     "responseTypes",
     "redirectUris",
     "postLogoutRedirectUris",
@@ -54,7 +68,6 @@ const KEPT: &[&str] = &[
     "refreshTokenRollingGracePeriodDuration",
     "additionalRefreshTokenReplayProtectionEnabled",
     "homePageUrl",
-    "loginPageUrl",
     "initiateLoginUri",
     "targetLinkUri",
     "jwks",
@@ -68,9 +81,6 @@ const KEPT: &[&str] = &[
     "tags",
     "mobile",
     "corsSettings",
-    "accessControl",
-    "hiddenFromAppPortal",
-    "icon",
     "requestScopesForMultipleResourcesEnabled",
     "requireSignedRequestObject",
     "supportUnsignedRequestObject",
@@ -99,12 +109,43 @@ impl ApplicationInput {
         let mut f = Fields::new(body);
         let name = f.required_string("name").unwrap_or_default();
         let kind = f.required_string("type");
-        check_enum(&mut f, "type", kind.as_deref(), TYPES);
         let protocol = f.required_string("protocol");
         check_enum(&mut f, "protocol", protocol.as_deref(), PROTOCOLS);
+        let protocol = protocol.unwrap_or_default();
+        let allowed = match protocols::types(&protocol) {
+            [] => TYPES,
+            other => other,
+        };
+        check_enum(&mut f, "type", kind.as_deref(), allowed);
+        let mut input = ApplicationInput {
+            name,
+            description: f.optional_string("description"),
+            enabled: f.optional_bool("enabled").unwrap_or(false),
+            kind: kind.unwrap_or_default(),
+            protocol,
+            auth_method: String::new(),
+            grant_types: Vec::new(),
+            assign_actor_roles: f.optional_bool("assignActorRoles").unwrap_or(true),
+            attributes: protocols::kept(body, COMMON_KEPT),
+        };
+        match input.protocol.as_str() {
+            "SAML" => input.attributes.extend(protocols::saml(&mut f, body)),
+            "WS_FED" => input.attributes.extend(protocols::wsfed(&mut f, body)),
+            "EXTERNAL_LINK" => input
+                .attributes
+                .extend(protocols::external_link(&mut f, body)),
+            // OIDC, and the rules reported when the protocol is missing or invalid.
+            _ => input.oidc(&mut f, body),
+        }
+        f.finish()?;
+        Ok(input)
+    }
+
+    /// The OIDC rules and attributes.
+    fn oidc(&mut self, f: &mut Fields<'_>, body: &Map<String, Value>) {
         let auth_method = f.required_string("tokenEndpointAuthMethod");
         check_enum(
-            &mut f,
+            f,
             "tokenEndpointAuthMethod",
             auth_method.as_deref(),
             AUTH_METHODS,
@@ -115,37 +156,19 @@ impl ApplicationInput {
                 Detail::new("REQUIRED_VALUE", "grantTypes is required.").target("grantTypes"),
             );
         }
-        let grant_types = grant_types.unwrap_or_default();
-        for g in &grant_types {
-            check_enum(&mut f, "grantTypes", Some(g), GRANT_TYPES);
+        self.grant_types = grant_types.unwrap_or_default();
+        for g in &self.grant_types {
+            check_enum(f, "grantTypes", Some(g), GRANT_TYPES);
         }
         let responses = f.optional_strings("responseTypes").unwrap_or_default();
         for r in &responses {
-            check_enum(&mut f, "responseTypes", Some(r), RESPONSE_TYPES);
+            check_enum(f, "responseTypes", Some(r), RESPONSE_TYPES);
         }
         let pkce = f.optional_string("pkceEnforcement");
-        check_enum(&mut f, "pkceEnforcement", pkce.as_deref(), PKCE);
-        let input = ApplicationInput {
-            name,
-            description: f.optional_string("description"),
-            enabled: f.optional_bool("enabled").unwrap_or(false),
-            kind: kind.unwrap_or_default(),
-            protocol: protocol.unwrap_or_default(),
-            auth_method: auth_method.unwrap_or_default(),
-            grant_types,
-            assign_actor_roles: f.optional_bool("assignActorRoles").unwrap_or(true),
-            attributes: KEPT
-                .iter()
-                .filter_map(|k| {
-                    body.get(*k)
-                        .filter(|v| !v.is_null())
-                        .map(|v| ((*k).to_owned(), v.clone()))
-                })
-                .collect(),
-        };
-        input.check_combinations(&mut f, &responses);
-        f.finish()?;
-        Ok(input)
+        check_enum(f, "pkceEnforcement", pkce.as_deref(), PKCE);
+        self.auth_method = auth_method.unwrap_or_default();
+        self.attributes.extend(protocols::kept(body, OIDC_KEPT));
+        self.check_combinations(f, &responses);
     }
 
     fn check_combinations(&self, f: &mut Fields<'_>, responses: &[String]) {
@@ -232,6 +255,7 @@ pub(crate) fn create(
     input: ApplicationInput,
     creator: &str,
 ) -> Result<Application, ApiError> {
+    check_unique_entity_id(data, env_id, &input, None)?;
     let secret = seed::new_secret().map_err(|_| ApiError::unexpected())?;
     let at = now();
     let app = Application {
@@ -280,10 +304,23 @@ pub(crate) fn replace(
     id: &str,
     input: ApplicationInput,
 ) -> Result<Application, ApiError> {
+    check_unique_entity_id(data, env_id, &input, Some(id))?;
     let app = data
         .applications
         .get_mut_in(env_id, id)
         .ok_or_else(|| not_found(env_id, id))?;
+    if app.protocol != input.protocol {
+        return Err(ApiError::invalid_data(vec![
+            Detail::new(
+                "INVALID_VALUE",
+                format!(
+                    "protocol cannot be changed from {} to {}; create a new application instead.",
+                    app.protocol, input.protocol
+                ),
+            )
+            .target("protocol"),
+        ]));
+    }
     app.name = input.name;
     app.description = input.description;
     app.enabled = input.enabled;
@@ -294,6 +331,40 @@ pub(crate) fn replace(
     app.attributes = input.attributes;
     app.updated_at = now();
     Ok(app.clone())
+}
+
+/// A SAML application's `spEntityId` must be unique within its environment.
+fn check_unique_entity_id(
+    data: &TenantData,
+    env_id: &str,
+    input: &ApplicationInput,
+    except: Option<&str>,
+) -> Result<(), ApiError> {
+    let entity = |attributes: &Map<String, Value>| {
+        attributes
+            .get("spEntityId")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let Some(wanted) = entity(&input.attributes).filter(|_| input.protocol == "SAML") else {
+        return Ok(());
+    };
+    let clash = data.applications.iter_in(env_id, None).find(|a| {
+        Some(a.id.as_str()) != except
+            && a.protocol == "SAML"
+            && entity(&a.attributes).as_deref() == Some(wanted.as_str())
+    });
+    match clash {
+        None => Ok(()),
+        Some(existing) => Err(ApiError::invalid_data(vec![
+            Detail::new(
+                "UNIQUENESS_VIOLATION",
+                format!("An application with spEntityId '{wanted}' already exists; spEntityId must be unique within an environment."),
+            )
+            .target("spEntityId")
+            .inner("existingId", json!(existing.id)),
+        ])),
+    }
 }
 
 /// Deletes an application, its role assignments and assignments scoped to it.

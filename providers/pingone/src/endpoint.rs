@@ -37,6 +37,36 @@ pub fn parse_base_url(what: &str, raw: &str) -> Result<Url, String> {
     }
 }
 
+/// Parses the proxy URL (`http_proxy`): `http://` or `https://` with a host. `what`
+/// names the setting and its source for the error message, which never shows a password.
+pub fn parse_proxy_url(what: &str, raw: &str) -> Result<Url, String> {
+    let shown = redact_userinfo(raw);
+    let url = Url::parse(raw).map_err(|e| {
+        format!("{what} {shown:?} is not a valid URL: {e}; give one such as http://proxy.example.com:8080")
+    })?;
+    if url.host().is_none() {
+        return Err(format!(
+            "{what} {shown:?} has no host name; give one such as http://proxy.example.com:8080"
+        ));
+    }
+    match url.scheme() {
+        "http" | "https" => Ok(url),
+        other => Err(format!(
+            "{what} {shown:?} has scheme {other:?}; only http:// and https:// proxies are supported"
+        )),
+    }
+}
+
+/// `raw` with any `user:password@` replaced by `***@`, for messages and Debug output.
+pub fn redact_userinfo(raw: &str) -> String {
+    match (raw.find("://"), raw.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}***{}", &raw[..scheme_end + 3], &raw[at..])
+        }
+        _ => raw.to_string(),
+    }
+}
+
 /// True when the URL's host is this machine: 127.0.0.0/8, ::1 or `localhost`.
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
@@ -112,6 +142,21 @@ mod tests {
                 .unwrap_err()
                 .contains("query")
         );
+    }
+
+    #[test]
+    fn proxies_are_http_urls_and_their_passwords_never_shown() {
+        assert!(parse_proxy_url("http_proxy", "http://127.0.0.1:3128").is_ok());
+        let err = parse_proxy_url("http_proxy", "socks5://u:hunter2@proxy:1080").unwrap_err();
+        assert!(err.contains("only http:// and https://"), "{err}");
+        assert!(
+            !err.contains("hunter2") && err.contains("***@proxy"),
+            "{err}"
+        );
+        let err = parse_proxy_url("http_proxy", "proxy.example.com:8080").unwrap_err();
+        assert!(err.contains("http://proxy.example.com:8080"), "{err}");
+        assert_eq!(redact_userinfo("http://a:b@h:1/x"), "http://***@h:1/x");
+        assert_eq!(redact_userinfo("http://h:1"), "http://h:1");
     }
 
     #[test]

@@ -4,6 +4,9 @@
 //! a nested object (`name.given` ↔ `name.given`). A table of [`Field`]s describes them
 //! once; [`to_json`] builds the request body part and [`from_json`] reads the answer back,
 //! so each resource file only writes the attributes with special rules.
+//!
+//! An API key may be a dotted path (`key.id`): the attribute `key_id` then lives in a
+//! nested object PingOne's JSON has and the schema flattens.
 
 use engine::Value;
 use serde_json::{Map, json};
@@ -25,6 +28,10 @@ pub(crate) enum Kind {
     StrMap,
     /// A nested object with its own fields.
     Obj(&'static [Field]),
+    /// A list of nested objects with the same fields.
+    Objs(&'static [Field]),
+    /// A set of IDs, sent as `[{"id": ...}]`.
+    Ids,
 }
 
 /// One attribute and where PingOne keeps it.
@@ -32,7 +39,7 @@ pub(crate) enum Kind {
 pub(crate) struct Field {
     /// The attribute name in the Terraform schema.
     pub tf: &'static str,
-    /// The JSON key in PingOne's object.
+    /// The JSON key in PingOne's object, or a dotted path into nested objects.
     pub api: &'static str,
     /// The value's kind.
     pub kind: Kind,
@@ -53,10 +60,30 @@ pub(crate) fn to_json(
 ) -> Result<(), String> {
     for f in fields {
         if let Some(json) = one_to_json(value.get(f.tf), f, unknown)? {
-            body.insert(f.api.to_string(), json);
+            insert_at(body, f.api, json);
         }
     }
     Ok(())
+}
+
+/// Inserts `json` at the dotted `path` of `body`, creating the objects on the way.
+fn insert_at(body: &mut Map<String, serde_json::Value>, path: &str, json: serde_json::Value) {
+    match path.split_once('.') {
+        None => {
+            body.insert(path.to_string(), json);
+        }
+        Some((head, rest)) => {
+            let inner = body
+                .entry(head.to_string())
+                .or_insert_with(|| serde_json::Value::Object(Map::new()));
+            if !inner.is_object() {
+                *inner = serde_json::Value::Object(Map::new());
+            }
+            if let serde_json::Value::Object(inner) = inner {
+                insert_at(inner, rest, json);
+            }
+        }
+    }
 }
 
 fn one_to_json(
@@ -103,6 +130,19 @@ fn one_to_json(
             to_json(value, inner, unknown, &mut out).map_err(|e| format!("{}.{e}", f.tf))?;
             serde_json::Value::Object(out)
         }
+        (Kind::Objs(inner), Value::List(items)) => {
+            let mut list = Vec::with_capacity(items.len());
+            for item in items {
+                let mut out = Map::new();
+                to_json(item, inner, unknown, &mut out).map_err(|e| format!("{}.{e}", f.tf))?;
+                list.push(serde_json::Value::Object(out));
+            }
+            serde_json::Value::Array(list)
+        }
+        (Kind::Ids, Value::List(items)) => {
+            let ids = strings(items, f.tf)?;
+            json!(ids.iter().map(|id| json!({ "id": id })).collect::<Vec<_>>())
+        }
         _ => return Err(wrong()),
     };
     Ok(Some(json))
@@ -130,6 +170,8 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Strings => "a set of strings",
         Kind::StrMap => "a map of strings",
         Kind::Obj(_) => "an object",
+        Kind::Objs(_) => "a list of objects",
+        Kind::Ids => "a set of IDs",
     }
 }
 
@@ -138,8 +180,13 @@ fn kind_name(kind: Kind) -> &'static str {
 pub(crate) fn from_json(json: &serde_json::Value, fields: &[Field]) -> Vec<(String, Value)> {
     fields
         .iter()
-        .map(|f| (f.tf.to_string(), one_from_json(json.get(f.api), f)))
+        .map(|f| (f.tf.to_string(), one_from_json(lookup(json, f.api), f)))
         .collect()
+}
+
+/// The value at a key or dotted path.
+fn lookup<'j>(json: &'j serde_json::Value, path: &str) -> Option<&'j serde_json::Value> {
+    path.split('.').try_fold(json, |at, key| at.get(key))
 }
 
 fn one_from_json(json: Option<&serde_json::Value>, f: &Field) -> Value {
@@ -170,6 +217,25 @@ fn one_from_json(json: Option<&serde_json::Value>, f: &Field) -> Value {
         },
         Kind::Obj(inner) if json.is_object() => object_from_pairs(from_json(json, inner)),
         Kind::Obj(_) => Value::Null,
+        Kind::Objs(inner) => match json.as_array() {
+            Some(items) => Value::List(
+                items
+                    .iter()
+                    .map(|item| object_from_pairs(from_json(item, inner)))
+                    .collect(),
+            ),
+            None => Value::Null,
+        },
+        Kind::Ids => match json.as_array() {
+            Some(items) => Value::List(
+                items
+                    .iter()
+                    .filter_map(|item| item.get("id")?.as_str())
+                    .map(Value::from)
+                    .collect(),
+            ),
+            None => Value::Null,
+        },
     }
 }
 
@@ -182,13 +248,19 @@ pub(crate) fn attr_type(kind: Kind) -> engine::provider::AttrType {
         Kind::Int => AttrType::Number,
         Kind::Strings => AttrType::Set(Box::new(AttrType::String)),
         Kind::StrMap => AttrType::Map(Box::new(AttrType::String)),
-        Kind::Obj(inner) => AttrType::Object(
-            inner
-                .iter()
-                .map(|f| (f.tf.to_string(), attr_type(f.kind)))
-                .collect(),
-        ),
+        Kind::Obj(inner) => object_type(inner),
+        Kind::Objs(inner) => AttrType::List(Box::new(object_type(inner))),
+        Kind::Ids => AttrType::Set(Box::new(AttrType::String)),
     }
+}
+
+fn object_type(fields: &[Field]) -> engine::provider::AttrType {
+    engine::provider::AttrType::Object(
+        fields
+            .iter()
+            .map(|f| (f.tf.to_string(), attr_type(f.kind)))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -242,6 +314,44 @@ mod tests {
         to_json(&v, FIELDS, IfUnknown::Omit, &mut body).unwrap();
         assert!(body.is_empty());
         assert!(to_json(&v, FIELDS, IfUnknown::Refuse, &mut body).is_err());
+    }
+
+    const KEY: &[Field] = &[
+        field("key_id", "key.id", Kind::Str),
+        field("algorithm", "algorithm", Kind::Str),
+    ];
+    const SERVER: &[Field] = &[field("vs_id", "vsId", Kind::Str)];
+    const NESTED: &[Field] = &[
+        field("signing", "idpSigning", Kind::Obj(KEY)),
+        field("certificate_ids", "certificates", Kind::Ids),
+        field("servers", "virtualServerIds", Kind::Objs(SERVER)),
+    ];
+
+    #[test]
+    fn dotted_paths_id_sets_and_object_lists_round_trip() {
+        let v = object([
+            (
+                "signing",
+                object([
+                    ("key_id", "k1".into()),
+                    ("algorithm", "SHA256withRSA".into()),
+                ]),
+            ),
+            ("certificate_ids", Value::List(vec!["c1".into()])),
+            (
+                "servers",
+                Value::List(vec![object([("vs_id", "vs1".into())])]),
+            ),
+        ]);
+        let mut body = Map::new();
+        to_json(&v, NESTED, IfUnknown::Refuse, &mut body).unwrap();
+        let body = serde_json::Value::Object(body);
+        assert_eq!(
+            body,
+            json!({"idpSigning": {"key": {"id": "k1"}, "algorithm": "SHA256withRSA"},
+                   "certificates": [{"id": "c1"}], "virtualServerIds": [{"vsId": "vs1"}]})
+        );
+        assert_eq!(object_from_pairs(from_json(&body, NESTED)), v);
     }
 
     #[test]

@@ -112,7 +112,7 @@ impl Provider for PingOneProvider {
         let client_config = sources.resolve(options)?;
         tracing::debug!(
             api_url = %client_config.api_url,
-            token_url = %client_config.token_url(),
+            token_url = ?client_config.token_url().map(|u| u.to_string()),
             "configured the pingone provider"
         );
         let client =

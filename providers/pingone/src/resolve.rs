@@ -7,12 +7,12 @@
 use engine::provider::ProviderError;
 use url::Url;
 
-use crate::client::{ClientConfig, ClientOptions};
-use crate::endpoint::parse_base_url;
+use crate::client::{Auth, ClientConfig, ClientOptions};
+use crate::endpoint::{parse_base_url, parse_proxy_url};
 use crate::region;
 use crate::settings::{
-    API_URL, AUTH_URL, CLIENT_ID, CLIENT_SECRET, ENVIRONMENT_ID, REGION_CODE, SettingName,
-    Settings, config_error,
+    API_ACCESS_TOKEN, API_URL, APPEND_USER_AGENT, AUTH_URL, CLIENT_ID, CLIENT_SECRET,
+    ENVIRONMENT_ID, HTTP_PROXY, REGION_CODE, SettingName, Settings, config_error,
 };
 
 /// The sources of settings, highest precedence first.
@@ -58,25 +58,88 @@ impl Sources<'_> {
     }
 
     /// The merged settings as a client configuration.
-    pub(crate) fn resolve(&self, options: ClientOptions) -> Result<ClientConfig, ProviderError> {
+    pub(crate) fn resolve(
+        &self,
+        mut options: ClientOptions,
+    ) -> Result<ClientConfig, ProviderError> {
+        let auth = self.auth()?;
+        let worker = matches!(auth, Auth::Worker { .. });
+        let (api_url, auth_url) = self.base_urls(worker)?;
+        let http_proxy = match self.pick(HTTP_PROXY, |s| s.http_proxy.clone()) {
+            Some(proxy) => {
+                Some(parse_proxy_url(&proxy.origin, &proxy.value).map_err(config_error)?)
+            }
+            None => None,
+        };
+        let layers = [self.overrides, self.block, self.env];
+        if let Some(force) = layers.iter().find_map(|s| s.population_force_delete) {
+            options.force_delete_population_users = force;
+        }
+        Ok(ClientConfig {
+            api_url,
+            auth_url,
+            auth,
+            http_proxy,
+            append_user_agent: self
+                .pick(APPEND_USER_AGENT, |s| s.append_user_agent.clone())
+                .map(|s| s.value),
+            options,
+        })
+    }
+
+    /// How to authenticate: a given `api_access_token`, or a worker's three credentials
+    /// (each from the first source that sets it). Both at once is refused, as by the
+    /// Terraform provider, except that overrides (`--emulator`) decide alone when they
+    /// set either, so a token in the environment does not spoil the emulator.
+    fn auth(&self) -> Result<Auth, ProviderError> {
+        let overrides = self.overrides;
+        let overrides_token = overrides.api_access_token.is_some();
+        let overrides_worker = overrides.client_id.is_some()
+            || overrides.client_secret.is_some()
+            || overrides.environment_id.is_some();
+        let token = match (overrides_token, overrides_worker) {
+            (false, true) => None,
+            _ => self.pick(API_ACCESS_TOKEN, |s| s.api_access_token.clone()),
+        };
+        let credential = match (overrides_token, overrides_worker) {
+            (true, false) => None,
+            _ => self.any_credential(),
+        };
+        match (token, credential) {
+            (Some(token), Some(credential)) => Err(config_error(format!(
+                "API access token cannot be set with client ID, client secret or environment ID: \
+                 {} and {} are both set; remove one of them",
+                token.origin, credential
+            ))),
+            (Some(token), None) => Ok(Auth::AccessToken(token.value)),
+            (None, _) => self.worker(),
+        }
+    }
+
+    /// Where the first of the worker's credentials that is set comes from.
+    fn any_credential(&self) -> Option<String> {
+        let id = self.pick(CLIENT_ID, |s| s.client_id.as_ref().map(drop));
+        let secret = self.pick(CLIENT_SECRET, |s| s.client_secret.as_ref().map(drop));
+        let env = self.pick(ENVIRONMENT_ID, |s| s.environment_id.as_ref().map(drop));
+        id.or(secret).or(env).map(|s| s.origin)
+    }
+
+    /// The worker's credentials, all three required.
+    fn worker(&self) -> Result<Auth, ProviderError> {
         let client_id = self.pick(CLIENT_ID, |s| s.client_id.clone());
         let client_secret = self.pick(CLIENT_SECRET, |s| s.client_secret.clone());
         let environment_id = self.pick(ENVIRONMENT_ID, |s| s.environment_id.clone());
         let (Some(client_id), Some(client_secret), Some(environment_id)) =
-            (client_id.as_ref(), client_secret, environment_id.as_ref())
+            (client_id, client_secret, environment_id)
         else {
             return Err(self.missing_credentials());
         };
-        check_uuid(client_id)?;
-        check_uuid(environment_id)?;
-        let (api_url, auth_url) = self.base_urls()?;
-        Ok(ClientConfig {
-            api_url,
-            auth_url,
-            environment_id: environment_id.value.clone(),
-            client_id: client_id.value.clone(),
+        check_uuid(&client_id)?;
+        check_uuid(&environment_id)?;
+        Ok(Auth::Worker {
+            environment_id: environment_id.value,
+            client_id: client_id.value,
             client_secret: client_secret.value,
-            options,
         })
     }
 
@@ -105,19 +168,27 @@ impl Sources<'_> {
             .collect();
         config_error(format!(
             "missing PingOne worker application credentials: {}; set them in the \
-             provider \"pingone\" block or as environment variables",
-            missing.join(", ")
+             provider \"pingone\" block or as environment variables (or give \
+             api_access_token / {} instead)",
+            missing.join(", "),
+            API_ACCESS_TOKEN.env_var
         ))
     }
 
     /// The API and auth base URLs: explicit URLs where given, else from the region.
-    fn base_urls(&self) -> Result<(Url, Url), ProviderError> {
+    /// Without a worker (`needs_auth` false) no token is requested, so a missing auth
+    /// URL is not an error and the API URL stands in for it.
+    fn base_urls(&self, needs_auth: bool) -> Result<(Url, Url), ProviderError> {
         let api = self.pick(API_URL, |s| s.api_url.clone());
         let auth = self.pick(AUTH_URL, |s| s.auth_url.clone());
-        let tld = self.region_domain(api.is_none() || auth.is_none())?;
+        let tld = self.region_domain(api.is_none() || (needs_auth && auth.is_none()))?;
         let api_url = base_url(api, tld.map(region::api_base))?;
         refuse_version_suffix(&api_url)?;
-        Ok((api_url, base_url(auth, tld.map(region::auth_base))?))
+        let auth_url = match (auth, tld) {
+            (None, None) => api_url.clone(),
+            (auth, tld) => base_url(auth, tld.map(region::auth_base))?,
+        };
+        Ok((api_url, auth_url))
     }
 
     /// The region's domain; an error if the code is invalid, or missing while `needed`.
@@ -192,179 +263,5 @@ fn is_uuid(s: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use engine::provider::ProviderErrorKind;
-    use secrecy::{ExposeSecret, SecretString as Secret};
-
-    use super::*;
-
-    const CID: &str = "11111111-2222-4333-8444-555555555555";
-    const ENV: &str = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
-
-    fn creds(region: Option<&str>) -> Settings {
-        Settings {
-            client_id: Some(CID.into()),
-            client_secret: Some(Secret::from("sec")),
-            environment_id: Some(ENV.into()),
-            region_code: region.map(str::to_string),
-            ..Settings::default()
-        }
-    }
-
-    fn resolve(
-        overrides: &Settings,
-        block: &Settings,
-        env: &Settings,
-    ) -> Result<ClientConfig, ProviderError> {
-        Sources {
-            overrides,
-            block,
-            env,
-        }
-        .resolve(ClientOptions::default())
-    }
-
-    #[test]
-    fn region_gives_both_base_urls_and_the_token_url() {
-        let none = Settings::default();
-        let c = resolve(&none, &creds(Some("AU")), &none).unwrap();
-        assert_eq!(c.api_url.as_str(), "https://api.pingone.com.au/");
-        assert_eq!(c.auth_url.as_str(), "https://auth.pingone.com.au/");
-        assert_eq!(
-            c.token_url().as_str(),
-            format!("https://auth.pingone.com.au/{ENV}/as/token")
-        );
-    }
-
-    #[test]
-    fn overrides_beat_block_beat_environment() {
-        let env = Settings {
-            client_secret: Some(Secret::from("from-env")),
-            api_url: Some("https://env.example.com".into()),
-            auth_url: Some("https://auth-env.example.com".into()),
-            ..creds(Some("EU"))
-        };
-        let block = Settings {
-            client_secret: Some(Secret::from("from-block")),
-            api_url: Some("https://block.example.com".into()),
-            ..Settings::default()
-        };
-        let overrides = Settings {
-            api_url: Some("http://127.0.0.1:7000".into()),
-            ..Settings::default()
-        };
-        let c = resolve(&overrides, &block, &env).unwrap();
-        assert_eq!(c.client_secret.expose_secret(), "from-block");
-        assert_eq!(c.api_url.as_str(), "http://127.0.0.1:7000/");
-        assert_eq!(c.auth_url.as_str(), "https://auth-env.example.com/");
-        assert_eq!(c.client_id, CID);
-    }
-
-    #[test]
-    fn explicit_urls_need_no_region() {
-        let s = Settings {
-            api_url: Some("http://localhost:1".into()),
-            auth_url: Some("http://localhost:2".into()),
-            ..creds(None)
-        };
-        let none = Settings::default();
-        assert!(resolve(&none, &s, &none).is_ok());
-        // With only one URL, the other still comes from the region.
-        let half = Settings {
-            auth_url: None,
-            ..s
-        };
-        let err = resolve(&none, &half, &none).unwrap_err();
-        assert!(err.message.contains("region_code"), "{}", err.message);
-        assert!(
-            err.message.contains("PINGONE_REGION_CODE"),
-            "{}",
-            err.message
-        );
-    }
-
-    #[test]
-    fn missing_credentials_name_attribute_and_variable() {
-        let none = Settings::default();
-        let partial = Settings {
-            client_id: Some(CID.into()),
-            ..Settings::default()
-        };
-        let err = resolve(&none, &partial, &none).unwrap_err();
-        assert_eq!(err.kind, ProviderErrorKind::Configuration);
-        let m = &err.message;
-        assert!(
-            m.contains("client_secret") && m.contains("PINGONE_CLIENT_SECRET"),
-            "{m}"
-        );
-        assert!(
-            m.contains("environment_id") && m.contains("PINGONE_ENVIRONMENT_ID"),
-            "{m}"
-        );
-        assert!(!m.contains("PINGONE_CLIENT_ID"), "{m}");
-    }
-
-    #[test]
-    fn invalid_region_lists_valid_codes_and_source() {
-        let none = Settings::default();
-        let err = resolve(&none, &none, &creds(Some("Europe"))).unwrap_err();
-        let m = &err.message;
-        assert!(m.contains("\"Europe\""), "{m}");
-        assert!(m.contains("PINGONE_REGION_CODE"), "{m}");
-        assert!(m.contains("NA, EU, CA, AP, AU, SG"), "{m}");
-    }
-
-    #[test]
-    fn plain_http_to_remote_hosts_is_refused() {
-        let none = Settings::default();
-        let s = Settings {
-            api_url: Some("http://api.example.com".into()),
-            ..creds(Some("NA"))
-        };
-        let err = resolve(&none, &s, &none).unwrap_err();
-        assert_eq!(err.kind, ProviderErrorKind::Configuration);
-        assert!(err.message.contains("plain http"), "{}", err.message);
-        assert!(
-            err.message.contains("provider \"pingone\" block"),
-            "{}",
-            err.message
-        );
-    }
-
-    #[test]
-    fn api_url_must_not_include_the_version() {
-        let none = Settings::default();
-        let s = Settings {
-            api_url: Some("https://api.pingone.eu/v1/".into()),
-            ..creds(Some("EU"))
-        };
-        let err = resolve(&none, &s, &none).unwrap_err();
-        assert!(err.message.contains("ends in /v1"), "{}", err.message);
-    }
-
-    #[test]
-    fn ids_must_be_uuids() {
-        let none = Settings::default();
-        let s = Settings {
-            environment_id: Some("my-env".into()),
-            ..creds(Some("NA"))
-        };
-        let err = resolve(&none, &s, &none).unwrap_err();
-        assert!(err.message.contains("environment_id") && err.message.contains("UUID"));
-        assert!(is_uuid("9C052A8A-1d3c-4a8b-9b1e-0a2b3c4d5e6f"));
-        assert!(!is_uuid("9c052a8a1d3c4a8b9b1e0a2b3c4d5e6f"));
-    }
-
-    #[test]
-    fn errors_never_contain_the_secret() {
-        let none = Settings::default();
-        let s = Settings {
-            client_secret: Some(Secret::from("TOPSECRET")),
-            region_code: Some("XX".into()),
-            ..creds(None)
-        };
-        let err = resolve(&none, &s, &none).unwrap_err();
-        assert!(!err.message.contains("TOPSECRET"));
-        assert!(!format!("{err:?}").contains("TOPSECRET"));
-    }
-}
+#[path = "resolve_tests.rs"]
+mod tests;

@@ -7,6 +7,7 @@
 //! in [`Facts`].
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use engine::Value;
@@ -21,6 +22,7 @@ const POWERFUL_ROLES: &[&str] = &["Organization Admin", "Environment Admin"];
 pub struct Facts {
     role_names: Mutex<HashMap<String, String>>,
     user_counts: Mutex<HashMap<String, u64>>,
+    force_delete_population_users: AtomicBool,
 }
 
 impl Facts {
@@ -40,6 +42,17 @@ impl Facts {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         counts.insert(population_id.to_string(), count);
+    }
+
+    /// Remembers whether deleting a population deletes its users first
+    /// (`global_options.population.contains_users_force_delete`).
+    pub fn remember_force_delete(&self, on: bool) {
+        self.force_delete_population_users
+            .store(on, Ordering::Relaxed);
+    }
+
+    fn force_delete(&self) -> bool {
+        self.force_delete_population_users.load(Ordering::Relaxed)
     }
 
     fn role_name(&self, id: &str) -> Option<String> {
@@ -111,6 +124,17 @@ fn population_delete(facts: &Facts, change: &RiskRequest<'_>) -> Vec<String> {
     let Some(id) = str_attr(change.before, "id") else {
         return Vec::new();
     };
+    if facts.force_delete() {
+        let count = match facts.user_count(id) {
+            Some(n) => format!(" ({n} when last read)"),
+            None => String::new(),
+        };
+        return vec![format!(
+            "{}: deletes every user in population {id}{count} before the population \
+             (global_options.population.contains_users_force_delete; SANDBOX environments only)",
+            crate::resources::population_users::NOTICE
+        )];
+    }
     match facts.user_count(id) {
         Some(n) if n > 0 => vec![format!(
             "deletes population {id}, which holds {n} user(s): PingOne refuses until they are moved or deleted"
@@ -179,6 +203,31 @@ mod tests {
             before,
             after,
         }
+    }
+
+    #[test]
+    fn force_deleting_population_users_is_a_data_protection_notice() {
+        let facts = Facts::default();
+        facts.remember_user_count("p1", 3);
+        let before = object([("id", "p1".into())]);
+        let delete = request("pingone_population", Action::Delete, Some(&before), None);
+        assert!(assess(&facts, &delete)[0].contains("holds 3 user(s)"));
+        facts.remember_force_delete(true);
+        let risks = assess(&facts, &delete);
+        assert_eq!(risks.len(), 1);
+        assert!(
+            risks[0].starts_with(
+                "Data protection notice: deletes every user in population p1 (3 when last read)"
+            ),
+            "{risks:?}"
+        );
+        let update = request(
+            "pingone_population",
+            Action::Update,
+            Some(&before),
+            Some(&before),
+        );
+        assert!(assess(&facts, &update).is_empty());
     }
 
     #[test]

@@ -13,6 +13,9 @@ pub fn provider_block() -> BlockSchema {
         ]
         .into(),
     );
+    let population =
+        AttrType::Object([("contains_users_force_delete".to_string(), AttrType::Bool)].into());
+    let global_options = AttrType::Object([("population".to_string(), population)].into());
     BlockSchema::default()
         .attr(
             "client_id",
@@ -47,6 +50,37 @@ pub fn provider_block() -> BlockSchema {
             ),
         )
         .attr(
+            "api_access_token",
+            string(
+                "A bearer token obtained elsewhere, instead of client_id, client_secret and \
+                 environment_id (PINGONE_API_ACCESS_TOKEN).",
+            )
+            .sensitive(),
+        )
+        .attr(
+            "http_proxy",
+            string(
+                "The proxy for every request, such as http://proxy.example.com:8080 \
+                 (else HTTPS_PROXY/HTTP_PROXY, honouring NO_PROXY).",
+            ),
+        )
+        .attr(
+            "append_user_agent",
+            string(
+                "Text appended to the User-Agent (PINGFORM_APPEND_USER_AGENT or \
+                 PINGONE_TF_APPEND_USER_AGENT).",
+            ),
+        )
+        .attr(
+            "global_options",
+            AttributeSchema::new(
+                global_options,
+                Presence::Optional,
+                "{ population = { contains_users_force_delete } }: deleting a population \
+                 deletes its users first (SANDBOX environments only).",
+            ),
+        )
+        .attr(
             "service_endpoints",
             AttributeSchema::new(
                 endpoints,
@@ -61,12 +95,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn all_attributes_optional_and_only_the_secret_sensitive() {
+    fn all_attributes_optional_and_only_the_secrets_sensitive() {
         let block = provider_block();
-        assert_eq!(block.attributes.len(), 8);
+        assert_eq!(block.attributes.len(), 12);
         for (name, attr) in &block.attributes {
             assert_eq!(attr.presence, Presence::Optional, "{name}");
-            assert_eq!(attr.sensitive, name == "client_secret", "{name}");
+            let secret = name == "client_secret" || name == "api_access_token";
+            assert_eq!(attr.sensitive, secret, "{name}");
         }
     }
 }

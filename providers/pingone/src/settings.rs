@@ -49,6 +49,25 @@ pub const AUTH_URL: SettingName = SettingName {
     attribute: "auth_url",
     env_var: "PINGONE_AUTH_URL",
 };
+/// A bearer token obtained elsewhere, instead of a worker's client credentials.
+pub const API_ACCESS_TOKEN: SettingName = SettingName {
+    attribute: "api_access_token",
+    env_var: "PINGONE_API_ACCESS_TOKEN",
+};
+/// The proxy every request goes through. Besides the attribute, `HTTPS_PROXY`,
+/// `HTTP_PROXY` and `NO_PROXY` are honoured as reqwest does (never for loopback URLs).
+pub const HTTP_PROXY: SettingName = SettingName {
+    attribute: "http_proxy",
+    env_var: "HTTPS_PROXY",
+};
+/// Text appended to the `User-Agent`; `PINGONE_TF_APPEND_USER_AGENT` (the Terraform
+/// provider's variable) is read when pingform's own is not set.
+pub const APPEND_USER_AGENT: SettingName = SettingName {
+    attribute: "append_user_agent",
+    env_var: "PINGFORM_APPEND_USER_AGENT",
+};
+/// The Terraform provider's variable for [`APPEND_USER_AGENT`], also accepted.
+pub const TF_APPEND_USER_AGENT_ENV: &str = "PINGONE_TF_APPEND_USER_AGENT";
 
 /// Connection settings from one source; `None` means "this source does not set it".
 #[derive(Clone, Default)]
@@ -65,6 +84,17 @@ pub struct Settings {
     pub api_url: Option<String>,
     /// The authorization base URL without `/<envId>/as/token`, such as `https://auth.pingone.eu`.
     pub auth_url: Option<String>,
+    /// A bearer token obtained elsewhere, used instead of client credentials. Never printed.
+    pub api_access_token: Option<SecretString>,
+    /// The proxy URL for every request, such as `http://proxy.example.com:8080`. Only
+    /// the provider block sets it; proxies in `HTTPS_PROXY`/`HTTP_PROXY` are applied by
+    /// the HTTP client itself (so it honours `NO_PROXY`).
+    pub http_proxy: Option<String>,
+    /// Text appended to `User-Agent: pingform/<version>`.
+    pub append_user_agent: Option<String>,
+    /// `global_options.population.contains_users_force_delete`: deleting a population
+    /// deletes its users first (SANDBOX environments only).
+    pub population_force_delete: Option<bool>,
 }
 
 /// Shows which settings are present, never the secret itself.
@@ -80,6 +110,19 @@ impl fmt::Debug for Settings {
             .field("region_code", &self.region_code)
             .field("api_url", &self.api_url)
             .field("auth_url", &self.auth_url)
+            .field(
+                "api_access_token",
+                &self.api_access_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "http_proxy",
+                &self
+                    .http_proxy
+                    .as_deref()
+                    .map(crate::endpoint::redact_userinfo),
+            )
+            .field("append_user_agent", &self.append_user_agent)
+            .field("population_force_delete", &self.population_force_delete)
             .finish()
     }
 }
@@ -101,6 +144,12 @@ impl Settings {
             region_code: read(REGION_CODE),
             api_url: read(API_URL),
             auth_url: read(AUTH_URL),
+            api_access_token: read(API_ACCESS_TOKEN).map(SecretString::from),
+            // HTTPS_PROXY and HTTP_PROXY are left to the HTTP client (see `http_proxy`).
+            http_proxy: None,
+            append_user_agent: read(APPEND_USER_AGENT)
+                .or_else(|| lookup(TF_APPEND_USER_AGENT_ENV).and_then(non_empty)),
+            population_force_delete: None,
         }
     }
 
@@ -125,8 +174,13 @@ impl Settings {
             region_code: string_attr(config, REGION_CODE.attribute)?,
             api_url: string_attr(config, API_URL.attribute)?,
             auth_url: string_attr(config, AUTH_URL.attribute)?,
+            api_access_token: string_attr(config, API_ACCESS_TOKEN.attribute)?
+                .map(SecretString::from),
+            http_proxy: string_attr(config, HTTP_PROXY.attribute)?,
+            append_user_agent: string_attr(config, APPEND_USER_AGENT.attribute)?,
+            population_force_delete: population_force_delete(config)?,
         };
-        if let Some(endpoints) = service_endpoints(config)? {
+        if let Some(endpoints) = single_object(config, "service_endpoints", ENDPOINTS_SHAPE)? {
             settings.apply_service_endpoints(endpoints)?;
         }
         Ok(settings)
@@ -152,26 +206,49 @@ impl Settings {
     }
 }
 
-/// The `service_endpoints` object, unwrapping the one-element list that block syntax yields.
-fn service_endpoints(config: &Value) -> Result<Option<&Value>, ProviderError> {
-    match config.get("service_endpoints") {
-        None | Some(Value::Null) => Ok(None),
-        Some(v @ Value::Object(_)) => Ok(Some(v)),
-        Some(Value::List(items)) if items.is_empty() => Ok(None),
-        Some(Value::List(items)) if items.len() == 1 => service_endpoints_item(&items[0]),
-        Some(Value::Unknown) => Err(unknown_error("service_endpoints")),
-        Some(other) => Err(config_error(format!(
-            "service_endpoints must be an object with api_hostname and auth_hostname, not a {}",
+const ENDPOINTS_SHAPE: &str = "an object with api_hostname and auth_hostname";
+
+/// The object attribute `name` of `parent`, unwrapping the one-element list that block
+/// syntax (`service_endpoints { ... }`) yields; `None` when absent, null or empty.
+fn single_object<'v>(
+    parent: &'v Value,
+    name: &str,
+    shape: &str,
+) -> Result<Option<&'v Value>, ProviderError> {
+    let item = match parent.get(name) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::List(items)) if items.is_empty() => return Ok(None),
+        Some(Value::List(items)) if items.len() == 1 => &items[0],
+        Some(Value::Unknown) => return Err(unknown_error(name)),
+        Some(other) => other,
+    };
+    match item {
+        Value::Object(_) => Ok(Some(item)),
+        other => Err(config_error(format!(
+            "{name} must be {shape}, not a {}",
             other.type_name()
         ))),
     }
 }
 
-fn service_endpoints_item(item: &Value) -> Result<Option<&Value>, ProviderError> {
-    match item {
-        Value::Object(_) => Ok(Some(item)),
-        other => Err(config_error(format!(
-            "service_endpoints must be an object with api_hostname and auth_hostname, not a {}",
+/// `global_options { population { contains_users_force_delete = ... } }`.
+fn population_force_delete(config: &Value) -> Result<Option<bool>, ProviderError> {
+    let shape = "an object such as { population = { contains_users_force_delete = true } }";
+    let Some(global) = single_object(config, "global_options", shape)? else {
+        return Ok(None);
+    };
+    let shape = "an object such as { contains_users_force_delete = true }";
+    let Some(population) = single_object(global, "population", shape)? else {
+        return Ok(None);
+    };
+    match population.get("contains_users_force_delete") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(Value::Unknown) => Err(unknown_error(
+            "global_options.population.contains_users_force_delete",
+        )),
+        Some(other) => Err(config_error(format!(
+            "global_options.population.contains_users_force_delete must be true or false, not a {}",
             other.type_name()
         ))),
     }
@@ -258,6 +335,56 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_token_and_user_agent_variables() {
+        let env: HashMap<&str, &str> = HashMap::from([
+            ("PINGONE_API_ACCESS_TOKEN", "tok"),
+            ("PINGONE_TF_APPEND_USER_AGENT", "from-tf"),
+        ]);
+        let s = Settings::from_lookup(|k| env.get(k).map(|v| v.to_string()));
+        assert_eq!(
+            s.api_access_token.as_ref().map(|x| x.expose_secret()),
+            Some("tok")
+        );
+        assert_eq!(s.append_user_agent.as_deref(), Some("from-tf"));
+        let ours = Settings::from_lookup(|k| match k {
+            "PINGFORM_APPEND_USER_AGENT" => Some("ours".into()),
+            "PINGONE_TF_APPEND_USER_AGENT" => Some("theirs".into()),
+            _ => None,
+        });
+        assert_eq!(ours.append_user_agent.as_deref(), Some("ours"));
+        assert!(!format!("{s:?}").contains("tok\""), "{s:?}");
+    }
+
+    #[test]
+    fn reads_global_options_in_attribute_and_block_syntax() {
+        let population = obj(&[("contains_users_force_delete", true.into())]);
+        let attribute = obj(&[("population", population.clone())]);
+        let block = obj(&[("population", Value::List(vec![population]))]);
+        for global in [attribute.clone(), Value::List(vec![block])] {
+            let s = Settings::from_provider_block(&obj(&[("global_options", global)])).unwrap();
+            assert_eq!(s.population_force_delete, Some(true));
+        }
+        let wrong = obj(&[(
+            "global_options",
+            obj(&[(
+                "population",
+                obj(&[("contains_users_force_delete", "yes".into())]),
+            )]),
+        )]);
+        let err = Settings::from_provider_block(&wrong).unwrap_err();
+        assert!(err.message.contains("true or false"), "{}", err.message);
+        let s = Settings::from_provider_block(&obj(&[
+            ("api_access_token", "tok".into()),
+            ("http_proxy", "http://127.0.0.1:3128".into()),
+            ("append_user_agent", "x/1".into()),
+        ]))
+        .unwrap();
+        assert!(s.api_access_token.is_some());
+        assert_eq!(s.http_proxy.as_deref(), Some("http://127.0.0.1:3128"));
+        assert_eq!(s.append_user_agent.as_deref(), Some("x/1"));
+    }
+
+    #[test]
     fn empty_variables_count_as_unset() {
         let s = Settings::from_lookup(|_| Some("  ".to_string()));
         assert!(s.client_id.is_none() && s.client_secret.is_none() && s.api_url.is_none());
@@ -267,10 +394,12 @@ mod tests {
     fn debug_never_shows_the_secret() {
         let s = Settings {
             client_secret: Some(SecretString::from("hunter2-very-secret")),
+            api_access_token: Some(SecretString::from("token-hunter3")),
+            http_proxy: Some("http://me:hunter4@proxy:3128".into()),
             ..Settings::default()
         };
         let shown = format!("{s:?}");
-        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("hunter"), "{shown}");
         assert!(shown.contains("[redacted]"), "{shown}");
     }
 

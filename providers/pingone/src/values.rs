@@ -154,7 +154,8 @@ pub(crate) fn with_attr(mut value: Value, name: &str, attr: Value) -> Value {
 /// The engine compares objects key by key and does not fill the keys a configuration
 /// leaves out of a nested object (`name = { given = "Ada" }`), so a live value with
 /// every key would differ forever. When `basis` (planned or prior) is an object, only
-/// its keys are kept, recursively; when it is null and PingOne's object holds nothing,
+/// its keys are kept, recursively (also in lists of objects of the same length); when it
+/// is null and PingOne's object holds nothing,
 /// the result is null; otherwise (unknown: not configured) the live value is kept.
 pub(crate) fn conform(live: Value, basis: Option<&Value>) -> Value {
     match (live, basis) {
@@ -170,6 +171,13 @@ pub(crate) fn conform(live: Value, basis: Option<&Value>) -> Value {
         (Value::Object(live), Some(Value::Null) | None) if live.values().all(Value::is_null) => {
             Value::Null
         }
+        // Lists of objects (`virtual_server_ids`): element by element, in order.
+        (Value::List(live), Some(Value::List(basis))) if live.len() == basis.len() => Value::List(
+            live.into_iter()
+                .zip(basis)
+                .map(|(v, b)| conform(v, Some(b)))
+                .collect(),
+        ),
         (live, _) => live,
     }
 }

@@ -49,6 +49,7 @@ fn overrides(c: &Credentials) -> Settings {
         region_code: Some(c.region_code.clone()),
         api_url: Some(c.api_url.clone()),
         auth_url: Some(c.auth_url.clone()),
+        ..Default::default()
     }
 }
 

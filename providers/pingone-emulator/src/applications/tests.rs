@@ -102,3 +102,75 @@ fn secrets_regenerate_keeping_the_previous_one_for_a_while() {
     delete_previous(&mut data, ENV, &id).expect("delete previous");
     assert!(delete_previous(&mut data, ENV, &id).is_err());
 }
+
+fn saml() -> Value {
+    json!({"name": "s", "enabled": true, "type": "WEB_APP", "protocol": "SAML",
+           "acsUrls": ["https://sp.example.com/acs"], "assertionDuration": 3600,
+           "spEntityId": "sp:entity", "assignActorRoles": false})
+}
+
+#[test]
+fn saml_requires_its_fields_and_fills_defaults() {
+    let t = targets(json!({"name": "s", "type": "WEB_APP", "protocol": "SAML"}));
+    for name in ["acsUrls", "assertionDuration", "spEntityId"] {
+        assert!(t.contains(&json!(name)), "{name}: {t:?}");
+    }
+    assert!(!t.contains(&json!("tokenEndpointAuthMethod")), "{t:?}");
+    let mut empty = saml();
+    empty["acsUrls"] = json!([]);
+    assert_eq!(targets(empty), vec![json!("acsUrls")]);
+    let mut worker = saml();
+    worker["type"] = json!("WORKER");
+    assert_eq!(targets(worker), vec![json!("type")]);
+    let mut window = saml();
+    window["sloWindow"] = json!(25);
+    window["idpSigning"] = json!({"algorithm": "SHA256withRSA"});
+    assert_eq!(
+        targets(window),
+        vec![json!("sloWindow"), json!("idpSigning.key.id")]
+    );
+    let input = ApplicationInput::parse(&body(saml())).expect("valid");
+    assert_eq!(input.attributes["assertionSigned"], json!(true));
+    assert_eq!(input.attributes["responseSigned"], json!(false));
+    assert_eq!(input.attributes["sloBinding"], json!("HTTP_POST"));
+    assert!(input.grant_types.is_empty() && input.auth_method.is_empty());
+}
+
+#[test]
+fn wsfed_and_external_links_require_their_fields() {
+    let t = targets(json!({"name": "w", "type": "WEB_APP", "protocol": "WS_FED"}));
+    for name in ["domainName", "replyUrl", "idpSigning"] {
+        assert!(t.contains(&json!(name)), "{name}: {t:?}");
+    }
+    let wsfed = json!({"name": "w", "type": "WEB_APP", "protocol": "WS_FED",
+        "domainName": "corp.example.com", "replyUrl": "https://login.example.com/srf",
+        "idpSigning": {"key": {"id": "k1"}, "algorithm": "SHA256withRSA"}});
+    let input = ApplicationInput::parse(&body(wsfed)).expect("valid");
+    assert_eq!(input.attributes["assertionDuration"], json!(300));
+    assert_eq!(
+        input.attributes["audienceRestriction"],
+        json!("urn:federation:MicrosoftOnline")
+    );
+    let link = json!({"name": "l", "type": "PORTAL_LINK_APP", "protocol": "EXTERNAL_LINK"});
+    assert_eq!(targets(link.clone()), vec![json!("homePageUrl")]);
+    let mut link = link;
+    link["homePageUrl"] = json!("https://portal.example.com");
+    assert!(ApplicationInput::parse(&body(link)).is_ok());
+}
+
+#[test]
+fn entity_ids_are_unique_and_protocols_fixed() {
+    let mut data = seed::tenant().expect("seed");
+    let creator = data.admin_application_id.clone();
+    let parse = |v: Value| ApplicationInput::parse(&body(v)).expect("input");
+    let first = create(&mut data, ENV, parse(saml()), &creator).expect("create");
+    let error = create(&mut data, ENV, parse(saml()), &creator).expect_err("duplicate");
+    assert_eq!(error.body()["details"][0]["code"], "UNIQUENESS_VIOLATION");
+    assert_eq!(
+        error.body()["details"][0]["innerError"]["existingId"],
+        json!(first.id)
+    );
+    replace(&mut data, ENV, &first.id, parse(saml())).expect("same entity id on itself");
+    let error = replace(&mut data, ENV, &first.id, parse(worker())).expect_err("protocol");
+    assert_eq!(error.body()["details"][0]["target"], "protocol");
+}

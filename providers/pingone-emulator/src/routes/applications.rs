@@ -36,18 +36,20 @@ fn app_href(url: &RequestUrl, app: &Application) -> String {
     ))
 }
 
-/// The JSON of an application (never its secret).
+/// The JSON of an application (never its secret); only OIDC applications have OAuth
+/// attributes and a secret link.
 fn application_json(app: &Application, url: &RequestUrl) -> Value {
     let href = app_href(url, app);
+    let oidc = app.protocol == "OPENID_CONNECT";
+    let mut links = json!({
+        "self": link(href.clone()),
+        "environment": link(url.at(&format!("/v1/environments/{}", app.environment_id))),
+    });
+    if let (true, Some(map)) = (oidc, links.as_object_mut()) {
+        map.insert("secret".into(), link(format!("{href}/secret")));
+    }
     let mut out = Map::new();
-    out.insert(
-        "_links".into(),
-        json!({
-            "self": link(href.clone()),
-            "environment": link(url.at(&format!("/v1/environments/{}", app.environment_id))),
-            "secret": link(format!("{href}/secret")),
-        }),
-    );
+    out.insert("_links".into(), links);
     out.insert("id".into(), json!(app.id));
     out.insert("environment".into(), json!({ "id": app.environment_id }));
     out.insert("name".into(), json!(app.name));
@@ -57,13 +59,15 @@ fn application_json(app: &Application, url: &RequestUrl) -> Value {
     out.insert("enabled".into(), json!(app.enabled));
     out.insert("type".into(), json!(app.kind));
     out.insert("protocol".into(), json!(app.protocol));
-    out.insert(
-        "tokenEndpointAuthMethod".into(),
-        json!(app.token_endpoint_auth_method),
-    );
-    out.insert("grantTypes".into(), json!(app.grant_types));
-    if app.kind != "WORKER" {
-        out.insert("pkceEnforcement".into(), json!("OPTIONAL"));
+    if oidc {
+        out.insert(
+            "tokenEndpointAuthMethod".into(),
+            json!(app.token_endpoint_auth_method),
+        );
+        out.insert("grantTypes".into(), json!(app.grant_types));
+        if app.kind != "WORKER" {
+            out.insert("pkceEnforcement".into(), json!("OPTIONAL"));
+        }
     }
     out.extend(app.attributes.clone());
     out.insert("createdAt".into(), json!(timestamp(app.created_at)));

@@ -200,6 +200,18 @@ pub enum ClientError {
         /// The OAuth `error_description`, when given.
         description: Option<String>,
     },
+    /// PingOne answered 401 to a request made with the `api_access_token` setting.
+    #[error(
+        "PingOne refused the api_access_token (PINGONE_API_ACCESS_TOKEN) with HTTP 401 for \
+         {method} {path}: the token is invalid or has expired; get a new token, or use a \
+         worker application's client_id, client_secret and environment_id instead"
+    )]
+    AccessTokenRejected {
+        /// The HTTP method of the refused request.
+        method: String,
+        /// The request's path.
+        path: String,
+    },
     /// The response was PingOne's but lacked something the provider needs.
     #[error("unexpected answer from PingOne at {url}: {problem}")]
     Unexpected {
@@ -273,7 +285,9 @@ impl ClientError {
                 ProviderErrorKind::Configuration
             }
             ClientError::TokenRefused { .. } => ProviderErrorKind::Connection,
-            ClientError::Setup(_) => ProviderErrorKind::Configuration,
+            ClientError::Setup(_) | ClientError::AccessTokenRejected { .. } => {
+                ProviderErrorKind::Configuration
+            }
         }
     }
 

@@ -47,6 +47,9 @@ pub struct ClientOptions {
     /// How long to keep retrying PingOne's eventual-consistency answers (permissions not
     /// yet propagated, a new environment's contents not yet visible).
     pub settle_window: Duration,
+    /// `global_options.population.contains_users_force_delete`: deleting a population
+    /// that holds users deletes them first, in SANDBOX environments only.
+    pub force_delete_population_users: bool,
 }
 
 impl Default for ClientOptions {
@@ -58,31 +61,84 @@ impl Default for ClientOptions {
             connect_timeout: Duration::from_secs(10),
             requests_per_second: None,
             settle_window: Duration::from_secs(120),
+            force_delete_population_users: false,
         }
     }
 }
 
-/// Everything needed to talk to one PingOne tenant.
+/// How the client proves who it is.
 #[derive(Clone, Debug)]
+pub enum Auth {
+    /// A worker application: client-credentials tokens from
+    /// `<auth_url>/<environment_id>/as/token`, cached and renewed.
+    Worker {
+        /// The environment hosting the worker application.
+        environment_id: String,
+        /// The worker application's client ID.
+        client_id: String,
+        /// The worker application's client secret.
+        client_secret: SecretString,
+    },
+    /// A bearer token obtained elsewhere (`api_access_token`): sent as is, never renewed.
+    AccessToken(SecretString),
+}
+
+/// Everything needed to talk to one PingOne tenant.
+#[derive(Clone)]
 pub struct ClientConfig {
     /// The API base, such as `https://api.pingone.eu`; requests go to `<api_url>/v1/...`.
     pub api_url: Url,
     /// The authorization base, such as `https://auth.pingone.eu`.
     pub auth_url: Url,
-    /// The environment hosting the worker application.
-    pub environment_id: String,
-    /// The worker application's client ID.
-    pub client_id: String,
-    /// The worker application's client secret.
-    pub client_secret: SecretString,
+    /// The worker's credentials or a given token.
+    pub auth: Auth,
+    /// The proxy every request goes through; `None` leaves `HTTPS_PROXY`/`HTTP_PROXY`
+    /// to the HTTP client (never for loopback URLs).
+    pub http_proxy: Option<Url>,
+    /// Text appended to the `User-Agent`, after a space.
+    pub append_user_agent: Option<String>,
     /// Retry, paging and timeout tunables.
     pub options: ClientOptions,
 }
 
+/// Shows the URLs and the kind of credentials, never a secret, a token or a proxy password.
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("api_url", &self.api_url.as_str())
+            .field("auth_url", &self.auth_url.as_str())
+            .field("auth", &self.auth)
+            .field(
+                "http_proxy",
+                &self
+                    .http_proxy
+                    .as_ref()
+                    .map(|u| crate::endpoint::redact_userinfo(u.as_str())),
+            )
+            .field("append_user_agent", &self.append_user_agent)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
 impl ClientConfig {
-    /// The token URL: `<auth_url>/<environment_id>/as/token`.
-    pub fn token_url(&self) -> Url {
-        join_segments(&self.auth_url, &[&self.environment_id, "as", "token"])
+    /// The token URL `<auth_url>/<environment_id>/as/token`; `None` with a given token.
+    pub fn token_url(&self) -> Option<Url> {
+        match &self.auth {
+            Auth::Worker { environment_id, .. } => Some(join_segments(
+                &self.auth_url,
+                &[environment_id, "as", "token"],
+            )),
+            Auth::AccessToken(_) => None,
+        }
+    }
+
+    /// The `User-Agent`: `pingform/<version>`, then the appended text if any.
+    pub fn user_agent(&self) -> String {
+        match self.append_user_agent.as_deref().map(str::trim) {
+            Some(extra) if !extra.is_empty() => format!("{USER_AGENT} {extra}"),
+            _ => USER_AGENT.to_string(),
+        }
     }
 }
 
@@ -95,8 +151,8 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     api_url: Url,
-    environment_id: String,
-    tokens: TokenSource,
+    environment_id: Option<String>,
+    tokens: Tokens,
     options: ClientOptions,
     limiter: Option<RateLimiter>,
     new_environments: NewEnvironments,
@@ -107,7 +163,7 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("api_url", &self.inner.api_url.as_str())
-            .field("token_url", &self.inner.tokens.url().as_str())
+            .field("tokens", &self.inner.tokens)
             .finish_non_exhaustive()
     }
 }
@@ -116,29 +172,47 @@ impl Client {
     /// Builds a client; no request is made until the first call.
     pub fn new(config: ClientConfig) -> Result<Self, ClientError> {
         let token_url = config.token_url();
-        let environment_id = config.environment_id.clone();
         let mut builder = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
+            .user_agent(config.user_agent())
             // A redirect would carry the bearer token elsewhere; report it instead.
             .redirect(reqwest::redirect::Policy::none())
             .timeout(config.options.request_timeout)
             .connect_timeout(config.options.connect_timeout);
-        if is_loopback(&config.api_url) && is_loopback(&token_url) {
+        let local = is_loopback(&config.api_url) && token_url.as_ref().is_none_or(is_loopback);
+        if let Some(proxy) = &config.http_proxy {
+            let proxy = reqwest::Proxy::all(proxy.as_str())
+                .map_err(|e| ClientError::Setup(e.to_string()))?;
+            builder = builder.proxy(proxy);
+        } else if local {
             // A local emulator is never behind the corporate proxy that HTTP_PROXY names.
             builder = builder.no_proxy();
         }
         let http = builder
             .build()
             .map_err(|e| ClientError::Setup(e.to_string()))?;
+        let (environment_id, tokens) = match config.auth {
+            Auth::Worker {
+                environment_id,
+                client_id,
+                client_secret,
+            } => {
+                let url = join_segments(&config.auth_url, &[&environment_id, "as", "token"]);
+                let source = TokenSource::new(url, client_id, client_secret);
+                (Some(environment_id), Tokens::Fetched(source))
+            }
+            Auth::AccessToken(token) => (None, Tokens::Given(token)),
+        };
+        let facts = crate::risks::Facts::default();
+        facts.remember_force_delete(config.options.force_delete_population_users);
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
                 api_url: config.api_url,
                 environment_id,
-                tokens: TokenSource::new(token_url, config.client_id, config.client_secret),
+                tokens,
                 limiter: config.options.requests_per_second.map(RateLimiter::new),
                 new_environments: NewEnvironments::default(),
-                facts: crate::risks::Facts::default(),
+                facts,
                 options: config.options,
             }),
         })
@@ -146,6 +220,7 @@ impl Client {
 
     /// Gets (and caches) a token now, so that wrong credentials or an
     /// unreachable auth URL are reported before planning, not halfway through.
+    /// A given token (`api_access_token`) is not checked here: its first use is.
     pub async fn authenticate(&self) -> Result<(), ClientError> {
         self.token().await.map(|_| ())
     }
@@ -155,9 +230,10 @@ impl Client {
         &self.inner.facts
     }
 
-    /// The environment hosting the worker application (it always exists).
-    pub fn environment_id(&self) -> &str {
-        &self.inner.environment_id
+    /// The environment hosting the worker application (it always exists); `None` when
+    /// the client uses a given token (`api_access_token`) and so knows no worker.
+    pub fn environment_id(&self) -> Option<&str> {
+        self.inner.environment_id.as_deref()
     }
 
     /// `<api_url>/v1/<segments...>`, each segment percent-encoded.
@@ -257,11 +333,25 @@ impl Client {
             let reply = self
                 .send_once(&method, &url, body, content_type, &token.value)
                 .await?;
-            if reply.status.as_u16() == 401 && !renewed {
-                // The token may have been revoked or expired early: get a fresh one, once.
-                renewed = true;
-                self.inner.tokens.invalidate(token.generation).await;
-                continue;
+            if reply.status.as_u16() == 401 {
+                match &self.inner.tokens {
+                    // A 401 under a deleted environment is not the token's fault (API.md
+                    // §8.1): only blame the token when PingOne refuses it everywhere.
+                    Tokens::Given(_) if self.token_refused(&token.value).await => {
+                        return Err(ClientError::AccessTokenRejected {
+                            method: method.to_string(),
+                            path: url.path().to_string(),
+                        });
+                    }
+                    Tokens::Given(_) => {}
+                    // The token may have been revoked or expired early: get a fresh one, once.
+                    Tokens::Fetched(source) if !renewed => {
+                        renewed = true;
+                        source.invalidate(token.generation).await;
+                        continue;
+                    }
+                    Tokens::Fetched(_) => {}
+                }
             }
             if reply.status.is_success() {
                 let json = reply.success_json(Endpoint::Api)?;
@@ -325,6 +415,23 @@ impl Client {
         }
     }
 
+    /// True when PingOne answers 401 to the given token on `GET /environments` too
+    /// (any valid token may list environments, even if it sees none). One unretried GET.
+    async fn token_refused(&self, token: &SecretString) -> bool {
+        let mut url = self.url(&["environments"]);
+        url.set_query(Some("limit=1"));
+        if let Some(limiter) = &self.inner.limiter {
+            limiter.acquire().await;
+        }
+        match self
+            .send_once(&Method::GET, &url, None, "application/json", token)
+            .await
+        {
+            Ok(reply) => reply.status.as_u16() == 401,
+            Err(_) => false,
+        }
+    }
+
     /// Remembers an environment this client just created: its contents may answer
     /// 403/404 for a few seconds (API.md §8.3). Forgets one it deleted.
     fn remember_new_environment(&self, method: &Method, url: &Url, json: &serde_json::Value) {
@@ -350,7 +457,13 @@ impl Client {
 
     async fn token(&self) -> Result<token::Token, ClientError> {
         let inner = &self.inner;
-        inner.tokens.get(&inner.http, &inner.options.retry).await
+        match &inner.tokens {
+            Tokens::Fetched(source) => source.get(&inner.http, &inner.options.retry).await,
+            Tokens::Given(value) => Ok(token::Token {
+                value: value.clone(),
+                generation: 0,
+            }),
+        }
     }
 
     async fn send_once(
@@ -386,9 +499,32 @@ impl Client {
         &self.inner.api_url
     }
 
+    /// The client's options, as configured.
+    pub fn options(&self) -> &ClientOptions {
+        &self.inner.options
+    }
+
     /// The `limit` to ask for on list calls.
     fn page_limit(&self) -> u32 {
         self.inner.options.page_limit
+    }
+}
+
+/// Where bearer tokens come from.
+enum Tokens {
+    /// Client-credentials grants of the worker application.
+    Fetched(TokenSource),
+    /// The `api_access_token` setting, used as is.
+    Given(SecretString),
+}
+
+/// Names the token URL, never a token.
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Tokens::Fetched(source) => write!(f, "client credentials at {}", source.url()),
+            Tokens::Given(_) => f.write_str("a given api_access_token [redacted]"),
+        }
     }
 }
 

@@ -1,19 +1,22 @@
 //! `pingone_application`: WORKER and OIDC web, native and single-page applications
-//! through `oidc_options` (TERRAFORM-PROVIDER.md §3.9; API.md §7).
+//! through `oidc_options`, SAML applications through `saml_options`, WS-Fed ones through
+//! `wsfed_options` and portal links through `external_link_options`
+//! (TERRAFORM-PROVIDER.md §3.9; API.md §7; the four kinds in [`super::application_options`]).
 //!
-//! PingOne's OIDC application is one flat JSON object: `oidc_options`' attributes are
-//! top-level keys there, and `oidc_options.type` is the application's `type`. Creates
-//! always send `assignActorRoles: false`, so a new application does not inherit the
-//! worker's admin roles (as the official provider does).
+//! PingOne's application is one flat JSON object: the options' attributes are top-level
+//! keys there, and `*_options.type` is the application's `type`. Creates always send
+//! `assignActorRoles: false`, so a new application does not inherit the worker's admin
+//! roles (as the official provider does).
 //!
-//! Not yet supported: `saml_options`, `wsfed_options`, `external_link_options`, and the
-//! `mobile_app`, `signing` and `certificate_based_authentication` parts of `oidc_options`.
+//! Not yet supported: the `mobile_app`, `signing` and `certificate_based_authentication`
+//! parts of `oidc_options`.
 
 use async_trait::async_trait;
 use engine::Value;
 use engine::provider::{BlockSchema, Found, ObjectRef, Presence, ProviderError};
 use serde_json::{Map, json};
 
+use super::application_options::{self as options, Protocol};
 use super::common::{
     api_shape_error, attr, boolean, create_in_environment, delete_in_environment, id_attr,
     link_attr, read_in_environment, replace_in_environment, string,
@@ -21,7 +24,7 @@ use super::common::{
 use super::{Resource, environment_gone, invalid};
 use crate::client::Client;
 use crate::fields::{Field, Kind, attr_type, field, from_json, to_json};
-use crate::values::{IfUnknown, conform, json_string, object_from_pairs, required_string};
+use crate::values::{IfUnknown, conform, is_set, json_string, object_from_pairs, required_string};
 
 /// The resource type's name.
 pub const TYPE_NAME: &str = "pingone_application";
@@ -31,93 +34,6 @@ const PLURAL: &str = "applications";
 const ICON: &[Field] = &[
     field("id", "id", Kind::Str),
     field("href", "href", Kind::Str),
-];
-const CORS: &[Field] = &[
-    field("behavior", "behavior", Kind::Str),
-    field("origins", "origins", Kind::Strings),
-];
-
-/// `oidc_options`' attributes and their top-level keys in PingOne's application.
-const OIDC: &[Field] = &[
-    field("type", "type", Kind::Str),
-    field("grant_types", "grantTypes", Kind::Strings),
-    field(
-        "token_endpoint_auth_method",
-        "tokenEndpointAuthMethod",
-        Kind::Str,
-    ),
-    field("response_types", "responseTypes", Kind::Strings),
-    field("redirect_uris", "redirectUris", Kind::Strings),
-    field(
-        "allow_wildcard_in_redirect_uris",
-        "allowWildcardInRedirectUris",
-        Kind::Bool,
-    ),
-    field(
-        "post_logout_redirect_uris",
-        "postLogoutRedirectUris",
-        Kind::Strings,
-    ),
-    field("home_page_url", "homePageUrl", Kind::Str),
-    field("initiate_login_uri", "initiateLoginUri", Kind::Str),
-    field("target_link_uri", "targetLinkUri", Kind::Str),
-    field("jwks", "jwks", Kind::Str),
-    field("jwks_url", "jwksUrl", Kind::Str),
-    field("pkce_enforcement", "pkceEnforcement", Kind::Str),
-    field("par_requirement", "parRequirement", Kind::Str),
-    field("par_timeout", "parTimeout", Kind::Int),
-    field("refresh_token_duration", "refreshTokenDuration", Kind::Int),
-    field(
-        "refresh_token_rolling_duration",
-        "refreshTokenRollingDuration",
-        Kind::Int,
-    ),
-    field(
-        "refresh_token_rolling_grace_period_duration",
-        "refreshTokenRollingGracePeriodDuration",
-        Kind::Int,
-    ),
-    field("refresh_token_type", "refreshTokenType", Kind::Str),
-    field(
-        "additional_refresh_token_replay_protection_enabled",
-        "additionalRefreshTokenReplayProtectionEnabled",
-        Kind::Bool,
-    ),
-    field(
-        "support_unsigned_request_object",
-        "supportUnsignedRequestObject",
-        Kind::Bool,
-    ),
-    field(
-        "require_signed_request_object",
-        "requireSignedRequestObject",
-        Kind::Bool,
-    ),
-    field("idp_signoff", "idpSignoff", Kind::Bool),
-    field("include_x5t", "includeX5t", Kind::Bool),
-    field(
-        "op_session_check_enabled",
-        "opSessionCheckEnabled",
-        Kind::Bool,
-    ),
-    field(
-        "request_scopes_for_multiple_resources_enabled",
-        "requestScopesForMultipleResourcesEnabled",
-        Kind::Bool,
-    ),
-    field("device_path_id", "devicePathId", Kind::Str),
-    field(
-        "device_custom_verification_uri",
-        "deviceCustomVerificationUri",
-        Kind::Str,
-    ),
-    field("device_timeout", "deviceTimeout", Kind::Int),
-    field(
-        "device_polling_interval",
-        "devicePollingInterval",
-        Kind::Int,
-    ),
-    field("cors_settings", "corsSettings", Kind::Obj(CORS)),
 ];
 
 const GROUP_OPTIONS: &[Field] = &[
@@ -140,7 +56,7 @@ const PLAIN: &[Field] = &[
 pub fn schema() -> BlockSchema {
     use Presence::{Optional, OptionalComputed, Required};
     let group_options = attr_type(Kind::Obj(GROUP_OPTIONS));
-    BlockSchema::default()
+    let schema = BlockSchema::default()
         .attr(
             "id",
             id_attr("The application's ID, which is also its OAuth client_id."),
@@ -197,30 +113,52 @@ pub fn schema() -> BlockSchema {
                 Optional,
                 "Group access control: { type = ALL_GROUPS | ANY_GROUP, groups }.",
             ),
-        )
-        .attr(
-            "oidc_options",
-            attr(
-                attr_type(Kind::Obj(OIDC)),
-                Optional,
-                "The OIDC settings: { type = WORKER | WEB_APP | ..., grant_types, ... }.",
-            ),
-        )
+        );
+    Protocol::ALL
+        .into_iter()
+        .fold(schema, |schema, p| schema.attr(p.attribute(), p.schema()))
 }
 
 /// The body of POST (`create` true: with `assignActorRoles: false`) and the full-replace PUT.
 pub fn to_body(planned: &Value, create: bool) -> Result<serde_json::Value, String> {
     required_string(planned, "name")?;
-    let oidc = match planned.get("oidc_options") {
-        Some(o @ Value::Object(_)) => o,
-        _ => return Err("oidc_options must be set; saml_options, wsfed_options and external_link_options are not supported yet".into()),
-    };
-    required_string(oidc, "type").map_err(|e| format!("oidc_options.{e}"))?;
-    required_string(oidc, "token_endpoint_auth_method").map_err(|e| format!("oidc_options.{e}"))?;
+    let (protocol, options) = options::chosen(planned)?;
+    check_conflicts(planned, protocol)?;
     let mut body = Map::new();
     to_json(planned, PLAIN, IfUnknown::Refuse, &mut body)?;
-    to_json(oidc, OIDC, IfUnknown::Omit, &mut body).map_err(|e| format!("oidc_options.{e}"))?;
-    body.insert("protocol".into(), json!("OPENID_CONNECT"));
+    options::to_body(protocol, options, &mut body)?;
+    if let Some(access) = access_control(planned)? {
+        body.insert("accessControl".into(), access);
+    }
+    if create && protocol == Protocol::Oidc {
+        body.insert("assignActorRoles".into(), json!(false));
+    }
+    Ok(serde_json::Value::Object(body))
+}
+
+/// The Terraform provider's ConflictsWith rules between top-level attributes and kinds.
+fn check_conflicts(planned: &Value, protocol: Protocol) -> Result<(), String> {
+    let conflicts: &[&str] = match protocol {
+        Protocol::Oidc => &[],
+        Protocol::Saml | Protocol::WsFed => &["tags"],
+        Protocol::ExternalLink => &["tags", "login_page_url", "access_control_role_type"],
+    };
+    // Unknown is not "set": an unconfigured optional-computed attribute is unknown.
+    let configured = |name: &&&str| {
+        let name: &str = name;
+        is_set(planned, name) && planned.get(name) != Some(&Value::Unknown)
+    };
+    match conflicts.iter().find(configured) {
+        Some(name) => Err(format!(
+            "{name} cannot be set with {}; remove one of them",
+            protocol.attribute()
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `accessControl` from `access_control_role_type` and `access_control_group_options`.
+fn access_control(planned: &Value) -> Result<Option<serde_json::Value>, String> {
     let mut access = Map::new();
     if let Some(Value::String(role)) = planned.get("access_control_role_type") {
         access.insert("role".into(), json!({ "type": role }));
@@ -232,13 +170,7 @@ pub fn to_body(planned: &Value, create: bool) -> Result<serde_json::Value, Strin
         let groups: Vec<_> = groups.iter().map(|id| json!({ "id": id })).collect();
         access.insert("group".into(), json!({ "type": kind, "groups": groups }));
     }
-    if !access.is_empty() {
-        body.insert("accessControl".into(), serde_json::Value::Object(access));
-    }
-    if create {
-        body.insert("assignActorRoles".into(), json!(false));
-    }
-    Ok(serde_json::Value::Object(body))
+    Ok((!access.is_empty()).then_some(serde_json::Value::Object(access)))
 }
 
 /// The application's attributes from PingOne's JSON, nested objects shaped like `basis`.
@@ -275,11 +207,8 @@ pub fn from_api(api: &serde_json::Value, basis: &Value) -> Result<Value, String>
             "access_control_group_options".to_string(),
             groups.unwrap_or(Value::Null),
         ),
-        (
-            "oidc_options".to_string(),
-            object_from_pairs(from_json(api, OIDC)),
-        ),
     ]);
+    pairs.extend(options::from_api(api));
     let shaped = pairs
         .into_iter()
         .map(|(k, v)| {

@@ -34,7 +34,9 @@ fn worker() -> Value {
 #[test]
 fn schema_matches_the_terraform_provider() {
     let s = schema();
-    assert_eq!(s.attributes.len(), 12);
+    assert_eq!(s.attributes.len(), 15);
+    assert!(s.attributes["oidc_options"].force_new_on_presence);
+    assert_eq!(s.attributes["oidc_options"].force_new_keys, ["type"]);
     assert_eq!(s.attributes["enabled"].default, Some(Value::Bool(false)));
     assert_eq!(
         s.attributes["hidden_from_app_portal"].default,

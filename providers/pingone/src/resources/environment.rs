@@ -479,16 +479,28 @@ async fn read_bom(
 }
 
 /// The region of the worker's own environment: an organization manages environments
-/// in one region only (API.md §1.1), so it is the right default.
+/// in one region only (API.md §1.1), so it is the right default. With a given token
+/// (no worker known), the region of the first environment the token can see.
 async fn provider_region(client: &Client, operation: &str) -> Result<String, ProviderError> {
-    let own = client
-        .get(&[PLURAL, client.environment_id()])
-        .await
-        .map_err(|e| e.to_provider_error(operation))?;
+    let failed = |e: crate::client::ClientError| e.to_provider_error(operation);
+    let own = match client.environment_id() {
+        Some(worker) => client.get(&[PLURAL, worker]).await.map_err(failed)?,
+        None => {
+            let page = client.get(&[PLURAL]).await.map_err(failed)?;
+            page.pointer("/_embedded/environments/0")
+                .cloned()
+                .unwrap_or_default()
+        }
+    };
     own.get("region")
         .and_then(serde_json::Value::as_str)
         .map(str::to_string)
-        .ok_or_else(|| api_shape_error(operation, "the worker's environment has no region".into()))
+        .ok_or_else(|| {
+            api_shape_error(
+                operation,
+                "no environment with a region to default to; set region".into(),
+            )
+        })
 }
 
 /// Deletion is asynchronous: PingOne answers 200 or 403 for a while before 404

@@ -5,6 +5,7 @@
 //! types (grouping by environment, "is the environment itself gone?") live here.
 
 pub mod application;
+pub(crate) mod application_options;
 pub mod application_secret;
 pub(crate) mod common;
 pub mod environment;
@@ -13,6 +14,7 @@ pub(crate) mod import_id;
 pub mod membership;
 pub mod population;
 pub mod population_default;
+pub(crate) mod population_users;
 pub mod role_assignment;
 pub mod user;
 
@@ -195,15 +197,25 @@ pub(crate) async fn environment_gone(
     }
 }
 
-/// Checks that the worker's own environment (which must exist) is found.
+/// Checks that the worker's own environment (which must exist) is found; with a given
+/// token (no worker known), that the list of environments is.
 async fn api_base_answers(client: &Client) -> Result<(), ClientError> {
-    let worker = client.environment_id();
-    match client.get(&["environments", worker]).await {
+    let (segments, what) = match client.environment_id() {
+        Some(worker) => (
+            vec!["environments", worker],
+            "even the worker application's own environment is not found",
+        ),
+        None => (
+            vec!["environments"],
+            "even the list of environments is not found",
+        ),
+    };
+    match client.get(&segments).await {
         Err(e) if e.is_not_found() => Err(ClientError::Unexpected {
-            url: client.url(&["environments", worker]).to_string(),
-            problem: "even the worker application's own environment is not found, so \
-                      api_url (PINGONE_API_URL) probably does not point at the PingOne API"
-                .to_string(),
+            url: client.url(&segments).to_string(),
+            problem: format!(
+                "{what}, so api_url (PINGONE_API_URL) probably does not point at the PingOne API"
+            ),
         }),
         _ => Ok(()),
     }

@@ -261,6 +261,7 @@ impl Resource for Population {
     ) -> Result<(), ProviderError> {
         let operation = format!("delete {address}");
         let (env, id) = location(prior).map_err(|e| invalid(&operation, e))?;
+        super::population_users::delete_users_first(client, &env, &id, &operation).await?;
         match client.delete(&["environments", &env, PLURAL, &id]).await {
             Ok(()) => Ok(()),
             Err(e) if e.is_not_found() => Ok(()),

@@ -11,6 +11,7 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use pingone::client::Auth;
 use pingone::{Client, ClientConfig, ClientOptions, RetryPolicy};
 use secrecy::SecretString;
 use url::Url;
@@ -151,9 +152,13 @@ impl Fake {
         ClientConfig {
             api_url: Url::parse(&self.base).unwrap(),
             auth_url: Url::parse(&self.base).unwrap(),
-            environment_id: ENV.into(),
-            client_id: CLIENT_ID.into(),
-            client_secret: SecretString::from(SECRET),
+            auth: Auth::Worker {
+                environment_id: ENV.into(),
+                client_id: CLIENT_ID.into(),
+                client_secret: SecretString::from(SECRET),
+            },
+            http_proxy: None,
+            append_user_agent: None,
             options: fast_options(),
         }
     }

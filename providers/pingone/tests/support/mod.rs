@@ -50,6 +50,7 @@ async fn start_with_options(options: ClientOptions) -> Harness {
         region_code: Some(c.region_code.clone()),
         api_url: Some(c.api_url.clone()),
         auth_url: Some(c.auth_url.clone()),
+        ..Default::default()
     };
     let provider = PingOneProvider::new(overrides)
         .with_environment(Settings::default())
