@@ -9,7 +9,7 @@ use engine::plan::{Action, PlanMode};
 
 use crate::Status;
 use crate::cli::ApplyArgs;
-use crate::observer::LineObserver;
+use crate::observer::ProgressObserver;
 use crate::report::{CliError, Ui};
 use crate::session::Session;
 
@@ -45,7 +45,7 @@ pub(crate) async fn run(
             .check_plan(&plan)
             .map_err(|e| CliError::from_error("the saved plan cannot be applied", &e))?;
     }
-    super::print_plan(&plan, ui)?;
+    super::print_plan(&session, &plan, ui)?;
     if !plan.has_changes() && !plan.refresh_changed_state {
         return Ok(Status::Success);
     }
@@ -62,7 +62,7 @@ pub(crate) async fn run(
         .iter()
         .filter(|c| c.action != Action::NoOp || c.importing.is_some())
         .count();
-    let observer = LineObserver::new(ui.style, total);
+    let observer = ProgressObserver::new(ui.style, total);
     let ticker = observer.spawn_ticker();
     let interrupt = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let listener = listen_for_interrupt(interrupt.clone());
@@ -80,6 +80,7 @@ pub(crate) async fn run(
     })
     .await;
     ticker.abort();
+    observer.finish();
     listener.abort();
     let report = report.map_err(|e| crate::session::state_error(&e.to_string(), &e.source))?;
     // What `benches/persist_share.rs` reads (with PINGFORM_LOG=pingform::persist=info).

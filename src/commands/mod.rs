@@ -13,8 +13,10 @@ pub(crate) mod unlock;
 pub(crate) mod validate;
 pub(crate) mod workspace;
 
+use engine::plan::outputs::OutputChange;
 use engine::plan::select::Selection;
 use engine::plan::{Plan, PlanError, PlanMode, PlanRequest};
+use engine::render::Context;
 
 use crate::cli::RunArgs;
 
@@ -84,9 +86,36 @@ pub(crate) async fn make_plan(
     })
 }
 
-/// Writes the plan to stdout.
-pub(crate) fn print_plan(plan: &Plan, ui: &crate::report::Ui) -> Result<(), CliError> {
+/// The changes the plan makes to the configuration's output values.
+pub(crate) fn output_changes(
+    session: &Session,
+    plan: &Plan,
+) -> Result<Vec<OutputChange>, CliError> {
+    engine::plan::outputs::changes(
+        &session.config,
+        &session.variables,
+        plan,
+        &session.providers,
+    )
+    .map_err(|diagnostics| CliError::Diagnostics {
+        sources: session.config.sources.clone(),
+        diagnostics,
+    })
+}
+
+/// Writes the plan to stdout, with the changes to outputs.
+pub(crate) fn print_plan(
+    session: &Session,
+    plan: &Plan,
+    ui: &crate::report::Ui,
+) -> Result<(), CliError> {
+    let outputs = output_changes(session, plan)?;
+    let context = Context {
+        schemas: &session.providers,
+        outputs: &outputs,
+        ..Context::default()
+    };
     let mut out = std::io::stdout().lock();
-    engine::render::human::render_plan(plan, &mut out, ui.style)
+    engine::render::human::render_plan(plan, &context, &mut out, ui.style)
         .map_err(|e| CliError::from_error("could not write the plan", &e))
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use engine::plan::Plan;
 use engine::plan::file::PlanFile;
 use engine::provider::UnmanagedObject;
+use engine::render::Context;
 
 use crate::Status;
 use crate::cli::PlanArgs;
@@ -70,8 +71,15 @@ fn print(
     unmanaged: Option<&[UnmanagedObject]>,
 ) -> Result<(), CliError> {
     let failed = |e: std::io::Error| CliError::from_error("could not write the plan", &e);
+    let outputs = super::output_changes(session, plan)?;
+    let context = Context {
+        schemas: &session.providers,
+        outputs: &outputs,
+        variables: &session.variables,
+        config: Some(&session.config),
+    };
     if args.json {
-        let mut doc = engine::render::json::plan_json(plan);
+        let mut doc = engine::render::json::plan_json(plan, &context);
         if let Some(found) = unmanaged {
             doc["pingform_unmanaged"] = found.iter().map(unmanaged_json).collect();
         }
@@ -79,13 +87,14 @@ fn print(
         println!("{text}");
         return Ok(());
     }
+    let mut out = std::io::stdout().lock();
     if args.markdown {
         let risks = engine::plan::risk::assess(plan, &session.providers);
-        let mut out = std::io::stdout().lock();
-        engine::render::markdown::render_plan(plan, &risks, &mut out).map_err(failed)?;
+        engine::render::markdown::render_plan(plan, &risks, &context, &mut out).map_err(failed)?;
     } else {
-        super::print_plan(plan, ui)?;
+        engine::render::human::render_plan(plan, &context, &mut out, ui.style).map_err(failed)?;
     }
+    drop(out);
     if let Some(found) = unmanaged {
         print_unmanaged(found);
     }

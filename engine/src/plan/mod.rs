@@ -8,6 +8,7 @@ pub mod drift;
 pub mod expand;
 pub mod file;
 pub mod import;
+pub mod outputs;
 mod planner;
 pub mod refresh;
 pub mod relocate;

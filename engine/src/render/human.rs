@@ -1,207 +1,225 @@
-//! The human-readable plan, in the shape Terraform users know:
-//! `+` create, `~` update in place, `-/+` replace, `-` destroy.
+//! The human-readable plan, in the shape Terraform users know: `+` create, `~` update in
+//! place, `-/+` replace, `-` destroy; unchanged attributes folded, collections and
+//! document strings diffed inside (see [`super::diff`]), then the output changes and a
+//! summary line.
 
 use std::io::{self, Write};
 
-use super::Style;
+use super::diff::{self, Item, Key, Marker, Noun};
+use super::lines::{self, PlanLine};
+use super::{Context, Style};
 use crate::Value;
+use crate::plan::outputs::OutputChange;
 use crate::plan::{Action, Plan, PlanMode, ResourceChange, drift};
-
-const GREEN: &str = "32";
-const YELLOW: &str = "33";
-const RED: &str = "31";
-const BOLD: &str = "1";
+use crate::provider::BlockSchema;
 
 /// Attributes always shown for an update, even when unchanged, so the reader knows which object it is.
 const IDENTIFYING: [&str; 2] = ["id", "name"];
 
-/// Writes the plan: drift first, apart; then each change and the summary line.
-pub fn render_plan(plan: &Plan, out: &mut dyn Write, style: Style) -> io::Result<()> {
-    render_drift(plan, out, style)?;
+/// Where a resource's attributes start: its header's text column plus one level.
+const ATTRIBUTES: usize = 8;
+
+/// Writes the plan: drift first, apart; then each change, the output changes and the summary line.
+pub fn render_plan(
+    plan: &Plan,
+    context: &Context<'_>,
+    out: &mut dyn Write,
+    style: Style,
+) -> io::Result<()> {
+    lines::write(&plan_lines(plan, context), out, style)
+}
+
+/// The plan as laid-out lines (shared with the Markdown renderer).
+pub(crate) fn plan_lines(plan: &Plan, context: &Context<'_>) -> Vec<PlanLine> {
+    let mut out = Vec::new();
+    drift_lines(plan, context, &mut out);
     if plan.mode == PlanMode::RefreshOnly {
-        return render_refresh_only_summary(plan, out, style);
+        refresh_only_summary(plan, &mut out);
+        return out;
     }
+    // Outputs are not stored: they change only through the objects they read.
     if !plan.has_changes() {
-        writeln!(
-            out,
-            "{} The live objects match the configuration, so no changes are needed.",
-            style.paint(BOLD, "No changes.")
-        )?;
-        return Ok(());
+        out.push(PlanLine::bold_prefix(
+            0,
+            "No changes. The live objects match the configuration, so no changes are needed.",
+            "No changes.".len(),
+        ));
+        return out;
     }
-    writeln!(out, "pingform will perform the following actions:")?;
-    render_relocations(plan, out, style)?;
+    out.push(PlanLine::text(
+        0,
+        "pingform will perform the following actions:",
+    ));
+    relocation_lines(plan, &mut out);
     let shown = |c: &&ResourceChange| c.action != Action::NoOp || c.importing.is_some();
     for change in plan.changes.iter().filter(shown) {
-        writeln!(out)?;
-        render_change(change, out, style)?;
+        out.push(PlanLine::text(0, ""));
+        change_lines(change, context, &mut out);
     }
     let counts = plan.counts();
-    let imports = match counts.import {
-        0 => String::new(),
-        n => format!("{n} to import, "),
-    };
-    writeln!(
-        out,
-        "\n{} {imports}{} to add, {} to change, {} to destroy.",
-        style.paint(BOLD, "Plan:"),
-        counts.add,
-        counts.change,
-        counts.destroy
-    )
+    out.push(PlanLine::text(0, ""));
+    out.push(PlanLine::bold_prefix(
+        0,
+        format!(
+            "Plan: {}{} to add, {} to change, {} to destroy.",
+            match counts.import {
+                0 => String::new(),
+                n => format!("{n} to import, "),
+            },
+            counts.add,
+            counts.change,
+            counts.destroy
+        ),
+        "Plan:".len(),
+    ));
+    output_lines(context.outputs, &mut out);
+    out
 }
 
 /// What `moved` and `removed` blocks do: no API call, only state.
-fn render_relocations(plan: &Plan, out: &mut dyn Write, style: Style) -> io::Result<()> {
+fn relocation_lines(plan: &Plan, out: &mut Vec<PlanLine>) {
     for (from, to) in &plan.relocations.moved {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "  # {} has moved to {}",
-            style.paint(BOLD, &from.to_string()),
-            style.paint(BOLD, &to.to_string())
-        )?;
+        out.push(PlanLine::text(0, ""));
+        out.push(PlanLine::text(2, format!("# {from} has moved to {to}")));
     }
     for address in &plan.relocations.forgotten {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "  # {} will no longer be managed by pingform (it stays in PingOne: `removed` with `destroy = false`)",
-            style.paint(BOLD, &address.to_string())
-        )?;
+        out.push(PlanLine::text(0, ""));
+        out.push(PlanLine::text(
+            2,
+            format!(
+                "# {address} will no longer be managed by pingform (it stays in PingOne: \
+                 `removed` with `destroy = false`)"
+            ),
+        ));
     }
-    Ok(())
 }
 
 /// Objects changed outside pingform, before the changes, so that a reviewer
 /// can tell hand edits from what the configuration asks for.
-fn render_drift(plan: &Plan, out: &mut dyn Write, style: Style) -> io::Result<()> {
+fn drift_lines(plan: &Plan, context: &Context<'_>, out: &mut Vec<PlanLine>) {
     if plan.drift.is_empty() {
-        return Ok(());
+        return;
     }
-    writeln!(
-        out,
-        "{}\n\npingform found these changes made outside pingform since the last apply:",
-        style.paint(BOLD, "Note: Objects have changed outside of pingform")
-    )?;
+    let title = "Note: Objects have changed outside of pingform";
+    out.push(PlanLine::bold_prefix(0, title, title.len()));
+    out.push(PlanLine::text(0, ""));
+    out.push(PlanLine::text(
+        0,
+        "pingform found these changes made outside pingform since the last apply:",
+    ));
     for drift in &plan.drift {
-        writeln!(out)?;
-        render_change(drift, out, style)?;
+        out.push(PlanLine::text(0, ""));
+        change_lines(drift, context, out);
     }
     let advice = if plan.mode == PlanMode::RefreshOnly {
         "This is a refresh-only plan: applying it records these changes in state and changes no object."
     } else {
         "Unless the configuration was changed to match, the actions below undo these changes."
     };
-    writeln!(out, "\n{advice}\n")?;
-    writeln!(out, "{}\n", "─".repeat(77))
+    out.push(PlanLine::text(0, ""));
+    out.push(PlanLine::text(0, advice));
+    out.push(PlanLine::text(0, ""));
+    out.push(PlanLine::text(0, "─".repeat(77)));
+    out.push(PlanLine::text(0, ""));
 }
 
-fn render_refresh_only_summary(plan: &Plan, out: &mut dyn Write, style: Style) -> io::Result<()> {
+fn refresh_only_summary(plan: &Plan, out: &mut Vec<PlanLine>) {
     if plan.drift.is_empty() {
-        return writeln!(
-            out,
-            "{} No objects have changed outside of pingform.",
-            style.paint(BOLD, "No changes.")
-        );
+        out.push(PlanLine::bold_prefix(
+            0,
+            "No changes. No objects have changed outside of pingform.",
+            "No changes.".len(),
+        ));
+    } else {
+        out.push(PlanLine::bold_prefix(
+            0,
+            format!(
+                "Drift: {} object(s) changed outside pingform.",
+                plan.drift.len()
+            ),
+            "Drift:".len(),
+        ));
     }
-    writeln!(
-        out,
-        "{} {} object(s) changed outside pingform.",
-        style.paint(BOLD, "Drift:"),
-        plan.drift.len()
-    )
 }
 
-fn render_change(change: &ResourceChange, out: &mut dyn Write, style: Style) -> io::Result<()> {
-    let address = &change.address;
+/// `Changes to Outputs:` with each changed output (sensitive ones masked).
+fn output_lines(outputs: &[OutputChange], out: &mut Vec<PlanLine>) {
+    let changed: Vec<&OutputChange> = outputs
+        .iter()
+        .filter(|o| o.action != Action::NoOp)
+        .collect();
+    if changed.is_empty() {
+        return;
+    }
+    out.push(PlanLine::text(0, ""));
+    out.push(PlanLine::text(0, "Changes to Outputs:"));
+    let items: Vec<Item> = changed
+        .iter()
+        .map(|o| {
+            Item::Entry(diff::entry(
+                Key::Named(o.name.clone()),
+                o.before.as_ref(),
+                o.after.as_ref(),
+                None,
+                o.sensitive,
+            ))
+        })
+        .collect();
+    lines::layout(&items, 4, out);
+}
+
+fn change_lines(change: &ResourceChange, context: &Context<'_>, out: &mut Vec<PlanLine>) {
+    let address = change.address.to_string();
     let drifted = change.reason.as_deref() == Some(drift::CHANGED);
     let deleted = change.reason.as_deref() == Some(drift::DELETED);
-    let (verb, color) = match change.action {
-        Action::Update if drifted => ("has changed", YELLOW),
-        Action::Delete if deleted => ("has been deleted", RED),
-        Action::Create => ("will be created", GREEN),
-        Action::Update => ("will be updated in-place", YELLOW),
-        Action::Replace => ("must be replaced", RED),
-        Action::Delete => ("will be destroyed", RED),
-        Action::NoOp if change.importing.is_some() => ("will be imported", GREEN),
-        Action::NoOp => ("is unchanged", ""),
-        Action::Read => ("will be read during apply", BOLD),
+    let verb = match change.action {
+        Action::Update if drifted => "has changed",
+        Action::Delete if deleted => "has been deleted",
+        Action::Create => "will be created",
+        Action::Update => "will be updated in-place",
+        Action::Replace => "must be replaced",
+        Action::Delete => "will be destroyed",
+        Action::NoOp if change.importing.is_some() => "will be imported",
+        Action::NoOp => "is unchanged",
+        Action::Read => "will be read during apply",
     };
-    writeln!(
-        out,
-        "  # {} {verb}",
-        style.paint(BOLD, &address.to_string())
-    )?;
+    let mut title = PlanLine::text(2, format!("# {address} {verb}"));
+    title.bold = Some(2..2 + address.len());
+    out.push(title);
     if let Some(id) = &change.importing {
-        writeln!(out, "  # (imported from \"{id}\")")?;
+        out.push(PlanLine::text(2, format!("# (imported from \"{id}\")")));
     }
     if let Some(reason) = change.reason.as_deref().filter(|_| !drifted && !deleted) {
-        writeln!(out, "  # (because {address} is {reason})")?;
+        // Delete reasons describe the object ("not in configuration"); others the cause.
+        let note = match change.action {
+            Action::Delete => format!("# (because {address} is {reason})"),
+            _ => format!("# ({reason})"),
+        };
+        out.push(PlanLine::text(2, note));
     }
-    let symbol = format!("{:>3}", change.action.symbol());
-    writeln!(
-        out,
-        "{} {} \"{}\" \"{}\" {{",
-        style.paint(color, &symbol),
-        if address.is_data() {
+    let header = format!(
+        "{} \"{}\" \"{}\" {{",
+        if change.address.is_data() {
             "data"
         } else {
             "resource"
         },
-        address.type_name,
-        address.name
-    )?;
-    let lines = attribute_lines(change);
-    let width = lines.iter().map(|l| l.name.len()).max().unwrap_or(0);
-    let mut hidden = 0;
-    for line in &lines {
-        if line.symbol == Some(' ') && !IDENTIFYING.contains(&line.name.as_str()) {
-            hidden += 1;
-            continue;
-        }
-        let symbol = line.symbol.unwrap_or(' ').to_string();
-        let painted = style.paint(symbol_color(line.symbol), &symbol);
-        let suffix = if line.forces {
-            " # forces replacement"
-        } else {
-            ""
-        };
-        writeln!(
-            out,
-            "      {painted} {:<width$} = {}{suffix}",
-            line.name, line.text
-        )?;
-    }
-    if hidden > 0 {
-        let noun = if hidden == 1 {
-            "attribute"
-        } else {
-            "attributes"
-        };
-        writeln!(out, "        # ({hidden} unchanged {noun} hidden)")?;
-    }
-    writeln!(out, "    }}")
+        change.address.type_name,
+        change.address.name
+    );
+    out.push(PlanLine::marked(
+        ATTRIBUTES - lines::STEP,
+        change.action.symbol(),
+        header,
+    ));
+    let schema = context.schemas.resource_schema(&change.address.type_name);
+    lines::layout(&attribute_items(change, schema), ATTRIBUTES, out);
+    out.push(PlanLine::text(ATTRIBUTES - lines::STEP, "}"));
 }
 
-fn symbol_color(symbol: Option<char>) -> &'static str {
-    match symbol {
-        Some('+') => GREEN,
-        Some('~') => YELLOW,
-        Some('-') => RED,
-        _ => "",
-    }
-}
-
-/// One attribute as drawn: its marker (`+`, `~`, `-`, or ' ' for unchanged), name and value text.
-struct Line {
-    symbol: Option<char>,
-    name: String,
-    text: String,
-    forces: bool,
-}
-
-fn attribute_lines(change: &ResourceChange) -> Vec<Line> {
+/// Every attribute of the object with its change; unchanged ones folded into one count
+/// (except those that identify the object).
+fn attribute_items(change: &ResourceChange, schema: Option<&BlockSchema>) -> Vec<Item> {
     let empty = Value::Object(Default::default());
     let before = change.before.as_ref().unwrap_or(&empty);
     let after = change.after.as_ref().unwrap_or(&empty);
@@ -213,38 +231,52 @@ fn attribute_lines(change: &ResourceChange) -> Vec<Line> {
         .collect();
     names.sort();
     names.dedup();
-    names
-        .into_iter()
-        .filter_map(|name| {
-            let show = |v: &Value| {
-                if change.sensitive.contains(name) && !v.is_null() {
-                    "(sensitive value)".to_string()
-                } else {
-                    v.to_string()
-                }
-            };
-            let old = before.get(name).unwrap_or(&Value::Null);
-            let new = after.get(name).unwrap_or(&Value::Null);
-            let (symbol, text) = match change.action {
-                Action::Create => (!new.is_null()).then(|| ('+', show(new)))?,
-                Action::Delete => {
-                    (!old.is_null()).then(|| ('-', format!("{} -> null", show(old))))?
-                }
-                _ if old == new && new.is_wholly_known() => {
-                    (!new.is_null()).then(|| (' ', show(new)))?
-                }
-                _ if old.is_null() => ('+', show(new)),
-                _ if new.is_null() => ('-', format!("{} -> null", show(old))),
-                _ => ('~', format!("{} -> {}", show(old), show(new))),
-            };
-            Some(Line {
-                symbol: Some(symbol),
-                name: name.clone(),
-                text,
-                forces: change.replace_paths.contains(name),
-            })
-        })
-        .collect()
+    let mut items = Vec::new();
+    let mut kept = 0;
+    for name in names {
+        let (old, new) = match change.action {
+            Action::Create | Action::Read => (None, after.get(name)),
+            Action::Delete => (before.get(name), None),
+            _ => (
+                before.get(name).filter(|v| !is_empty(v)),
+                after.get(name).filter(|v| !is_empty(v)),
+            ),
+        };
+        if old.is_none_or(|v| matches!(v, Value::Null))
+            && new.is_none_or(|v| matches!(v, Value::Null))
+        {
+            continue;
+        }
+        let ty = schema
+            .and_then(|s| s.attributes.get(name.as_str()))
+            .map(|a| &a.ty);
+        let mut entry = diff::entry(
+            Key::Named(name.clone()),
+            old,
+            new,
+            ty,
+            change.sensitive.contains(name.as_str()),
+        );
+        entry.forces = change.replace_paths.contains(name);
+        if entry.marker == Marker::Keep && !IDENTIFYING.contains(&name.as_str()) {
+            kept += 1;
+        } else {
+            items.push(Item::Entry(entry));
+        }
+    }
+    diff::fold(&mut items, kept, Noun::Attribute);
+    items
+}
+
+/// Empty collections and null mean the same to PingOne, so an update from one to the
+/// other is no change (as the planner decides).
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::List(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -254,15 +286,7 @@ mod tests {
     use super::*;
     use crate::ResourceAddress;
     use crate::plan::PlanMode;
-
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
+    use crate::render::fixture::obj;
 
     fn change(
         action: Action,
@@ -293,7 +317,7 @@ mod tests {
             relocations: Default::default(),
         };
         let mut out = Vec::new();
-        render_plan(&plan, &mut out, Style::default()).unwrap();
+        render_plan(&plan, &Context::default(), &mut out, Style::default()).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -378,7 +402,7 @@ mod tests {
             relocations: Default::default(),
         };
         let mut out = Vec::new();
-        render_plan(&plan, &mut out, Style::default()).unwrap();
+        render_plan(&plan, &Context::default(), &mut out, Style::default()).unwrap();
         insta::assert_snapshot!(String::from_utf8(out).unwrap());
     }
 
@@ -405,5 +429,58 @@ mod tests {
         let text = render(vec![c]);
         assert!(text.contains("(sensitive value)"));
         assert!(!text.contains("hunter2"));
+    }
+
+    #[test]
+    fn renders_every_kind_of_change() {
+        use crate::render::fixture;
+        let schemas = fixture::schemas();
+        let outputs = fixture::outputs();
+        let context = Context {
+            schemas: &schemas,
+            outputs: &outputs,
+            ..Context::default()
+        };
+        let mut out = Vec::new();
+        render_plan(&fixture::every_kind(), &context, &mut out, Style::default()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        fixture::assert_no_secret(&text);
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn colours_markers_only_when_asked() {
+        use crate::render::fixture;
+        let plan = fixture::every_kind();
+        let mut plain = Vec::new();
+        render_plan(&plan, &Context::default(), &mut plain, Style::default()).unwrap();
+        assert!(!plain.contains(&0x1b), "no escape codes without colour");
+        let mut coloured = Vec::new();
+        render_plan(
+            &plan,
+            &Context::default(),
+            &mut coloured,
+            Style { color: true },
+        )
+        .unwrap();
+        let coloured = String::from_utf8(coloured).unwrap();
+        assert!(coloured.contains("\x1b[32m+\x1b[0m resource"), "{coloured}");
+        assert!(coloured.contains("\x1b[31m# forces replacement\x1b[0m"));
+    }
+
+    #[test]
+    fn sets_without_a_schema_are_diffed_as_lists() {
+        let c = change(
+            Action::Update,
+            "s",
+            Some(obj(&[("tags", Value::List(vec!["a".into(), "b".into()]))])),
+            Some(obj(&[("tags", Value::List(vec!["b".into(), "a".into()]))])),
+        );
+        let text = render(vec![c]);
+        assert!(
+            text.contains("~ tags = ["),
+            "a reordered list is a change: {text}"
+        );
+        assert!(text.contains("+ \"") && text.contains("- \""), "{text}");
     }
 }

@@ -1,37 +1,57 @@
-//! The plan as JSON in the shape of Terraform's `terraform show -json` plan
-//! (`format_version`, `resource_changes[].change.{actions, before, after,
-//! after_unknown, before_sensitive, after_sensitive}`), so tools that read
-//! Terraform plans read ours. Unlike Terraform, sensitive values are never
-//! written: they become `null`, with `true` in the matching `*_sensitive` tree.
+//! The plan as JSON in the shape of Terraform's `terraform show -json` plan, so tools that
+//! read Terraform plans read ours: `format_version`, `terraform_version` (pingform's),
+//! `variables`, `planned_values`, `resource_drift`, `resource_changes` (each
+//! `change.{actions, before, after, after_unknown, before_sensitive, after_sensitive,
+//! replace_paths}`), `output_changes`, `prior_state`, `configuration` (resources and
+//! outputs, without expressions), `timestamp`, `applyable`, `complete` and `errored`.
+//!
+//! Unlike Terraform, sensitive values are never written: they become `null`, with `true`
+//! in the matching `*_sensitive` tree (and a sensitive variable's value is `null`).
 
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use serde_json::{Map, Value as Json, json};
 
+use super::Context;
 use crate::Value;
+use crate::plan::diff::sensitive_attributes;
+use crate::plan::outputs::OutputChange;
 use crate::plan::{Action, Plan, ResourceChange};
 
 /// The Terraform plan-JSON format version this output follows.
 pub const FORMAT_VERSION: &str = "1.2";
 
+/// The format version of the `prior_state` document (Terraform's state JSON).
+const STATE_FORMAT_VERSION: &str = "1.0";
+
 /// Writes the plan as one JSON document.
-pub fn render_plan(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &plan_json(plan))?;
+pub fn render_plan(plan: &Plan, context: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &plan_json(plan, context))?;
     writeln!(out)
 }
 
 /// The plan as a JSON value.
-pub fn plan_json(plan: &Plan) -> Json {
-    json!({
+pub fn plan_json(plan: &Plan, context: &Context<'_>) -> Json {
+    let mut doc = json!({
         "format_version": FORMAT_VERSION,
+        "terraform_version": env!("CARGO_PKG_VERSION"),
         "pingform_version": env!("CARGO_PKG_VERSION"),
-        "applyable": plan.has_changes(),
-        "complete": true,
-        "errored": false,
-        "resource_changes": plan.changes.iter().map(resource_change).collect::<Vec<_>>(),
+        "variables": variables(context),
+        "planned_values": planned_values(plan, context),
         "resource_drift": plan.drift.iter().map(resource_change).collect::<Vec<_>>(),
-        "output_changes": {},
-    })
+        "resource_changes": plan.changes.iter().map(resource_change).collect::<Vec<_>>(),
+        "output_changes": output_changes(context.outputs),
+        "prior_state": prior_state(plan, context),
+    });
+    if let Some(configuration) = configuration(context) {
+        doc["configuration"] = configuration;
+    }
+    doc["timestamp"] = json!(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    doc["applyable"] = json!(plan.has_changes());
+    doc["complete"] = json!(true);
+    doc["errored"] = json!(false);
+    doc
 }
 
 fn actions(action: Action) -> Vec<&'static str> {
@@ -45,8 +65,8 @@ fn actions(action: Action) -> Vec<&'static str> {
     }
 }
 
-fn resource_change(change: &ResourceChange) -> Json {
-    let address = &change.address;
+/// `address`, `mode`, `type`, `name` and `provider_name` of a resource.
+fn identity(address: &crate::ResourceAddress) -> Map<String, Json> {
     let mut body = Map::new();
     body.insert("address".into(), json!(address.to_string()));
     let mode = if address.is_data() { "data" } else { "managed" };
@@ -59,18 +79,23 @@ fn resource_change(change: &ResourceChange) -> Json {
         None => None,
     };
     body.insert("provider_name".into(), json!(address.provider_name()));
-    let side = |v: &Option<Value>| v.as_ref().map(|v| masked(v, change, true));
+    body
+}
+
+fn resource_change(change: &ResourceChange) -> Json {
+    let names = &change.sensitive;
+    let side = |v: &Option<Value>| v.as_ref().map_or(Json::Null, |v| masked(v, names, true));
     let sensitive = |v: &Option<Value>| {
         v.as_ref()
-            .map_or(json!(false), |v| sensitivity(v, change, true))
+            .map_or(json!(false), |v| sensitivity(v, names, true))
     };
     let mut inner = Map::new();
     inner.insert("actions".into(), json!(actions(change.action)));
-    inner.insert("before".into(), side(&change.before).unwrap_or(Json::Null));
-    inner.insert("after".into(), side(&change.after).unwrap_or(Json::Null));
+    inner.insert("before".into(), side(&change.before));
+    inner.insert("after".into(), side(&change.after));
     inner.insert(
         "after_unknown".into(),
-        change.after.as_ref().map_or(json!(false), unknowns),
+        change.after.as_ref().map_or(json!({}), unknowns),
     );
     inner.insert("before_sensitive".into(), sensitive(&change.before));
     inner.insert("after_sensitive".into(), sensitive(&change.after));
@@ -81,6 +106,7 @@ fn resource_change(change: &ResourceChange) -> Json {
     if let Some(id) = &change.importing {
         inner.insert("importing".into(), json!({ "id": id }));
     }
+    let mut body = identity(&change.address);
     body.insert("change".into(), Json::Object(inner));
     if let Some(reason) = action_reason(change) {
         body.insert("action_reason".into(), json!(reason));
@@ -92,64 +118,271 @@ fn resource_change(change: &ResourceChange) -> Json {
 fn action_reason(change: &ResourceChange) -> Option<&'static str> {
     match (change.action, change.reason.as_deref()) {
         (Action::Delete, Some("not in configuration")) => Some("delete_because_no_resource_config"),
+        (Action::Replace, _) if change.replace_paths.is_empty() && change.reason.is_some() => {
+            Some("replace_by_request")
+        }
         (Action::Replace, _) => Some("replace_because_cannot_update"),
         _ => None,
     }
 }
 
-/// Is the top-level attribute `name` sensitive by schema?
-fn schema_sensitive(change: &ResourceChange, name: &str) -> bool {
-    change.sensitive.contains(name)
+/// `{"NAME": {"value": ...}}`; sensitive values as `null`.
+fn variables(context: &Context<'_>) -> Json {
+    let variables: Map<String, Json> = context
+        .variables
+        .iter()
+        .map(|(name, value)| {
+            let value = if value.contains_sensitive() {
+                Json::Null
+            } else {
+                value.to_json().unwrap_or(Json::Null)
+            };
+            (name.clone(), json!({ "value": value }))
+        })
+        .collect();
+    Json::Object(variables)
 }
 
-/// The value with sensitive parts and unknowns replaced by `null`.
-fn masked(value: &Value, change: &ResourceChange, top: bool) -> Json {
+/// The objects and outputs as they will be after apply. Unknown values are left out, as
+/// Terraform does (`resource_changes[].change.after_unknown` says where they are).
+fn planned_values(plan: &Plan, context: &Context<'_>) -> Json {
+    let resources: Vec<Json> = plan
+        .changes
+        .iter()
+        .filter_map(|change| {
+            let after = change.after.as_ref()?;
+            Some(resource_values(&change.address, after, &change.sensitive))
+        })
+        .collect();
+    let outputs: Map<String, Json> = context
+        .outputs
+        .iter()
+        .filter_map(|o| Some((o.name.clone(), output_value(o.after.as_ref()?, o.sensitive))))
+        .collect();
+    json!({ "outputs": outputs, "root_module": { "resources": resources } })
+}
+
+/// The refreshed state the plan was made against, in Terraform's state-JSON shape.
+fn prior_state(plan: &Plan, context: &Context<'_>) -> Json {
+    let resources: Vec<Json> = plan
+        .prior
+        .resources
+        .iter()
+        .map(|r| {
+            let address = crate::ResourceAddress::of_state(r);
+            let names = sensitive_names(plan, context, &address);
+            let value = Value::from_json(&r.attributes);
+            match names {
+                Some(names) => resource_values(&address, &value, &names),
+                // Which attributes are secret is unknown: show none of them.
+                None => resource_values(
+                    &address,
+                    &Value::Object(Default::default()),
+                    &BTreeSet::new(),
+                ),
+            }
+        })
+        .collect();
+    let outputs: Map<String, Json> = context
+        .outputs
+        .iter()
+        .filter_map(|o| {
+            Some((
+                o.name.clone(),
+                output_value(o.before.as_ref()?, o.sensitive),
+            ))
+        })
+        .collect();
+    json!({
+        "format_version": STATE_FORMAT_VERSION,
+        "terraform_version": env!("CARGO_PKG_VERSION"),
+        "values": { "outputs": outputs, "root_module": { "resources": resources } },
+    })
+}
+
+/// The sensitive attributes of `address`: from its planned change, else from its schema.
+fn sensitive_names(
+    plan: &Plan,
+    context: &Context<'_>,
+    address: &crate::ResourceAddress,
+) -> Option<BTreeSet<String>> {
+    let from_plan = plan
+        .changes
+        .iter()
+        .chain(&plan.drift)
+        .find(|c| &c.address == address)
+        .map(|c| c.sensitive.clone());
+    from_plan.or_else(|| {
+        context
+            .schemas
+            .resource_schema(&address.type_name)
+            .map(sensitive_attributes)
+    })
+}
+
+/// One resource in `planned_values` or `prior_state`.
+fn resource_values(
+    address: &crate::ResourceAddress,
+    value: &Value,
+    names: &BTreeSet<String>,
+) -> Json {
+    let mut body = identity(address);
+    body.insert("schema_version".into(), json!(0));
+    body.insert("values".into(), known(masked(value, names, true), value));
+    let sensitive = sensitivity(value, names, true);
+    body.insert(
+        "sensitive_values".into(),
+        if sensitive == json!(false) {
+            json!({})
+        } else {
+            sensitive
+        },
+    );
+    Json::Object(body)
+}
+
+/// `masked` with the attributes that are unknown in `value` left out.
+fn known(masked: Json, value: &Value) -> Json {
+    match (masked, value.unmarked()) {
+        (Json::Object(map), Value::Object(values)) => Json::Object(
+            map.into_iter()
+                .filter(|(k, _)| !values.get(k).is_some_and(Value::is_unknown))
+                .collect(),
+        ),
+        (other, _) => other,
+    }
+}
+
+fn output_value(value: &Value, sensitive: bool) -> Json {
+    let mut body = Map::new();
+    body.insert("sensitive".into(), json!(sensitive));
+    if value.is_wholly_known() {
+        let shown = if sensitive {
+            Json::Null
+        } else {
+            value.to_json().unwrap_or(Json::Null)
+        };
+        body.insert("value".into(), shown);
+    }
+    Json::Object(body)
+}
+
+/// `{"NAME": {"actions", "before", "after", "after_unknown", "before_sensitive",
+/// "after_sensitive"}}`; a sensitive output's values are `null`.
+fn output_changes(outputs: &[OutputChange]) -> Json {
+    let changes: Map<String, Json> = outputs
+        .iter()
+        .map(|o| {
+            let side = |v: &Option<Value>| match v {
+                Some(v) if !o.sensitive => masked(v, &BTreeSet::new(), false),
+                _ => Json::Null,
+            };
+            let change = json!({
+                "actions": actions(o.action),
+                "before": side(&o.before),
+                "after": side(&o.after),
+                "after_unknown": o.after.as_ref().map_or(json!(false), unknowns),
+                "before_sensitive": o.sensitive && o.before.is_some(),
+                "after_sensitive": o.sensitive && o.after.is_some(),
+            });
+            (o.name.clone(), change)
+        })
+        .collect();
+    Json::Object(changes)
+}
+
+/// The configuration's providers, resources and outputs (expressions are not rendered).
+fn configuration(context: &Context<'_>) -> Option<Json> {
+    let config = context.config?;
+    let providers: Map<String, Json> = config
+        .resources
+        .iter()
+        .map(|r| r.address.provider_name().to_string())
+        .chain(config.providers.iter().map(|p| p.name.clone()))
+        .map(|name| (name.clone(), json!({ "name": name })))
+        .collect();
+    let resources: Vec<Json> = config
+        .resources
+        .iter()
+        .map(|r| {
+            let mut body = identity(&r.address);
+            body.remove("provider_name");
+            body.insert(
+                "provider_config_key".into(),
+                json!(r.address.provider_name()),
+            );
+            body.insert("schema_version".into(), json!(0));
+            if !r.depends_on.is_empty() {
+                let on: Vec<String> = r.depends_on.iter().map(|(a, _)| a.to_string()).collect();
+                body.insert("depends_on".into(), json!(on));
+            }
+            Json::Object(body)
+        })
+        .collect();
+    let outputs: Map<String, Json> = config
+        .outputs
+        .iter()
+        .map(|o| {
+            let mut body = Map::new();
+            if o.sensitive {
+                body.insert("sensitive".into(), json!(true));
+            }
+            if let Some(description) = &o.description {
+                body.insert("description".into(), json!(description));
+            }
+            (o.name.clone(), Json::Object(body))
+        })
+        .collect();
+    Some(json!({
+        "provider_config": providers,
+        "root_module": { "resources": resources, "outputs": outputs },
+    }))
+}
+
+/// The value with sensitive parts and unknowns replaced by `null`. At the top level,
+/// the attributes in `names` are sensitive too.
+fn masked(value: &Value, names: &BTreeSet<String>, top: bool) -> Json {
     match value {
         Value::Sensitive(_) | Value::Unknown => Json::Null,
         Value::Object(map) => Json::Object(
             map.iter()
                 .map(|(k, v)| {
-                    let hidden = top && schema_sensitive(change, k) && !v.is_null();
-                    (
-                        k.clone(),
-                        if hidden {
-                            Json::Null
-                        } else {
-                            masked(v, change, false)
-                        },
-                    )
+                    let hidden = top && names.contains(k) && !v.is_null();
+                    let shown = if hidden {
+                        Json::Null
+                    } else {
+                        masked(v, names, false)
+                    };
+                    (k.clone(), shown)
                 })
                 .collect(),
         ),
-        Value::List(items) => Json::Array(items.iter().map(|v| masked(v, change, false)).collect()),
+        Value::List(items) => Json::Array(items.iter().map(|v| masked(v, names, false)).collect()),
         other => other.to_json().unwrap_or(Json::Null),
     }
 }
 
 /// `true` where the value is sensitive, mirroring its shape (Terraform's convention:
 /// objects and lists keep their shape, non-sensitive leaves are omitted or `false`).
-fn sensitivity(value: &Value, change: &ResourceChange, top: bool) -> Json {
+fn sensitivity(value: &Value, names: &BTreeSet<String>, top: bool) -> Json {
     match value {
         Value::Sensitive(_) => json!(true),
         Value::Object(map) => Json::Object(
             map.iter()
                 .filter_map(|(k, v)| {
-                    let marked = if top && schema_sensitive(change, k) && !v.is_null() {
+                    let marked = if top && names.contains(k) && !v.is_null() {
                         json!(true)
                     } else {
-                        sensitivity(v, change, false)
+                        sensitivity(v, names, false)
                     };
                     (marked != json!(false) && marked != json!({}) && marked != json!([]))
                         .then(|| (k.clone(), marked))
                 })
                 .collect(),
         ),
-        Value::List(items) => Json::Array(
-            items
-                .iter()
-                .map(|v| sensitivity(v, change, false))
-                .collect(),
-        ),
+        Value::List(items) => {
+            Json::Array(items.iter().map(|v| sensitivity(v, names, false)).collect())
+        }
         _ => json!(false),
     }
 }
@@ -179,15 +412,7 @@ mod tests {
     use super::*;
     use crate::ResourceAddress;
     use crate::plan::PlanMode;
-
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
+    use crate::render::fixture::obj;
 
     #[test]
     fn create_update_replace_delete_in_terraform_shape() {
@@ -244,10 +469,62 @@ mod tests {
             relocations: Default::default(),
         };
         let mut out = Vec::new();
-        render_plan(&plan, &mut out).unwrap();
+        render_plan(&plan, &Context::default(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(!text.contains("s3cr3t-value"), "no secret in JSON");
-        let text = text.replace(env!("CARGO_PKG_VERSION"), "[version]");
-        insta::assert_snapshot!(text);
+        insta::assert_snapshot!(stable(&text));
+    }
+
+    /// The text with what changes from run to run or release to release replaced.
+    fn stable(text: &str) -> String {
+        let timestamp = regex::Regex::new(r#""timestamp": "[^"]+""#).expect("valid pattern");
+        let text = timestamp.replace(text, r#""timestamp": "[timestamp]""#);
+        text.replace(env!("CARGO_PKG_VERSION"), "[version]")
+    }
+
+    #[test]
+    fn every_kind_of_change_with_outputs_variables_and_configuration() {
+        use crate::render::fixture;
+        let config = crate::config::load_str(
+            "main.tf",
+            "resource \"pingone_population\" \"new\" {\n  name = \"New\"\n}\n\
+             output \"secret\" {\n  value     = \"x\"\n  sensitive = true\n}\n",
+        )
+        .expect("config loads");
+        let schemas = fixture::schemas();
+        let outputs = fixture::outputs();
+        let variables = std::collections::BTreeMap::from([
+            ("region".to_string(), Value::from("EU")),
+            ("pw".to_string(), Value::sensitive("hunter2".into())),
+        ]);
+        let mut plan = fixture::every_kind();
+        plan.prior.upsert(state::ResourceState {
+            type_name: "pingone_application".into(),
+            name: "portal".into(),
+            index_key: None,
+            provider: "pingone".into(),
+            attributes: serde_json::json!({"id": "app-1", "client_secret": "s3cr3t-old"}),
+            dependencies: vec![],
+        });
+        let context = Context {
+            schemas: &schemas,
+            outputs: &outputs,
+            variables: &variables,
+            config: Some(&config),
+        };
+        let mut out = Vec::new();
+        render_plan(&plan, &context, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        fixture::assert_no_secret(&text);
+        let doc: Json = serde_json::from_str(&text).expect("valid JSON");
+        for key in [
+            "planned_values",
+            "prior_state",
+            "configuration",
+            "output_changes",
+        ] {
+            assert!(doc.get(key).is_some(), "{key} missing");
+        }
+        insta::assert_snapshot!(stable(&text));
     }
 }

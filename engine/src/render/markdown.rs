@@ -3,12 +3,18 @@
 
 use std::io::{self, Write};
 
-use super::Style;
+use super::Context;
+use super::lines::PlanLine;
 use crate::plan::Plan;
 use crate::plan::risk::Risk;
 
 /// Writes the comment.
-pub fn render_plan(plan: &Plan, risks: &[Risk], out: &mut dyn Write) -> io::Result<()> {
+pub fn render_plan(
+    plan: &Plan,
+    risks: &[Risk],
+    context: &Context<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let counts = plan.counts();
     writeln!(out, "## pingform plan\n")?;
     if !plan.has_changes() {
@@ -42,12 +48,9 @@ pub fn render_plan(plan: &Plan, risks: &[Risk], out: &mut dyn Write) -> io::Resu
         }
         writeln!(out)?;
     }
-    let mut text = Vec::new();
-    super::human::render_plan(plan, &mut text, Style::default())?;
-    let text = String::from_utf8_lossy(&text);
     writeln!(out, "<details><summary>Show the plan</summary>\n\n```diff")?;
-    for line in text.lines() {
-        writeln!(out, "{}", diff_line(line))?;
+    for line in super::human::plan_lines(plan, context) {
+        writeln!(out, "{}", diff_line(&line))?;
     }
     writeln!(out, "```\n\n</details>")
 }
@@ -63,22 +66,28 @@ fn render_risks(risks: &[Risk], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-/// Moves a plan line's `+`/`-`/`~` marker to the first column so GitHub colours it.
-fn diff_line(line: &str) -> String {
-    let trimmed = line.trim_start();
-    let indent = line.len() - trimmed.len();
-    let marker = match trimmed.chars().next() {
-        Some('+') => '+',
-        Some('-') => '-',
-        Some('~') => '!',
-        _ => return line.replace("```", "` ` `"),
+/// A plan line with its `+`/`-`/`~` marker moved to the first column, where GitHub's
+/// `diff` highlighting looks for it (`~` becomes `!`); the text keeps its column.
+fn diff_line(line: &PlanLine) -> String {
+    let first = match line.symbol {
+        Some("+") => '+',
+        Some("-") => '-',
+        Some("~") => '!',
+        _ => return fence_safe(&line.plain()),
     };
-    format!(
-        "{marker}{}{}",
-        " ".repeat(indent.saturating_sub(1)),
-        &trimmed[1..]
-    )
-    .replace("```", "` ` `")
+    let bare = PlanLine {
+        symbol: None,
+        ..line.clone()
+    };
+    match bare.plain().strip_prefix(' ') {
+        Some(rest) => fence_safe(&format!("{first}{rest}")),
+        None => fence_safe(&line.plain()),
+    }
+}
+
+/// Keeps a value holding a code fence from closing the diff block.
+fn fence_safe(text: &str) -> String {
+    text.replace("```", "` ` `")
 }
 
 /// Keeps configuration text from being read as Markdown.
@@ -132,14 +141,36 @@ mod tests {
             message: "will be destroyed (not in configuration)".into(),
         }];
         let mut out = Vec::new();
-        render_plan(&plan(vec![change]), &risks, &mut out).unwrap();
+        render_plan(&plan(vec![change]), &risks, &Context::default(), &mut out).unwrap();
         insta::assert_snapshot!(String::from_utf8(out).unwrap());
     }
 
     #[test]
     fn no_changes() {
         let mut out = Vec::new();
-        render_plan(&plan(vec![]), &[], &mut out).unwrap();
+        render_plan(&plan(vec![]), &[], &Context::default(), &mut out).unwrap();
         assert!(String::from_utf8(out).unwrap().contains("**No changes.**"));
+    }
+
+    #[test]
+    fn every_kind_of_change() {
+        use crate::render::fixture;
+        let schemas = fixture::schemas();
+        let outputs = fixture::outputs();
+        let context = Context {
+            schemas: &schemas,
+            outputs: &outputs,
+            ..Context::default()
+        };
+        let plan = fixture::every_kind();
+        let risks = vec![Risk {
+            address: ResourceAddress::new("pingone_population", "old"),
+            message: "will be destroyed (not in configuration)".into(),
+        }];
+        let mut out = Vec::new();
+        render_plan(&plan, &risks, &context, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        fixture::assert_no_secret(&text);
+        insta::assert_snapshot!(text);
     }
 }

@@ -23,6 +23,7 @@ fn object(name: &str) -> ResourceState {
     ResourceState {
         type_name: "pingone_user".into(),
         name: name.into(),
+        index_key: None,
         provider: "pingone".into(),
         attributes: serde_json::json!({"id": name, "email": format!("{name}@example.com")}),
         dependencies: vec![],

@@ -1,0 +1,190 @@
+//! Output changes: each `output` block's value before the plan (evaluated against the
+//! refreshed prior state) and after it (against the planned values, unknowns and all),
+//! for the plan's "Changes to Outputs" and the JSON plan's `output_changes`.
+
+use std::collections::BTreeMap;
+
+use super::diff::mark_attributes;
+use super::{Action, Plan, PlanMode};
+use crate::config::{Config, Repetition, ResourceBlock};
+use crate::diagnostics::Diagnostics;
+use crate::eval::{Phase, Scope, evaluate};
+use crate::outputs::resource_values;
+use crate::providers::Providers;
+use crate::{InstanceKey, ResourceAddress, Value};
+
+/// The planned change of one output value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutputChange {
+    /// The output's name.
+    pub name: String,
+    /// `Create`, `Update`, `Delete` or `NoOp`.
+    pub action: Action,
+    /// The value now; `None` when the output has no value yet.
+    pub before: Option<Value>,
+    /// The value after apply (may hold unknowns); `None` when it will have none.
+    pub after: Option<Value>,
+    /// Whether the value is hidden (`sensitive = true`, or it holds sensitive values).
+    pub sensitive: bool,
+}
+
+/// The change of every output of `config` that `plan` makes, in file order.
+///
+/// An output that cannot be evaluated before the plan (it refers to an object not yet
+/// created) has no `before`; one that cannot be evaluated after it is an error, as it
+/// would be at apply.
+pub fn changes(
+    config: &Config,
+    variables: &BTreeMap<String, Value>,
+    plan: &Plan,
+    providers: &Providers,
+) -> Result<Vec<OutputChange>, Diagnostics> {
+    let prior = resource_values(config, &plan.prior, &plan.data, providers);
+    let (planned, outside) = planned_values(config, prior.clone(), plan);
+    let mut found = Vec::new();
+    let mut diagnostics = Diagnostics::new();
+    for output in &config.outputs {
+        let before = evaluate(&output.value, &scope(config, variables, &prior))
+            .ok()
+            .filter(Value::is_wholly_known);
+        let after = match plan.mode {
+            PlanMode::Destroy => Ok(Value::Null),
+            _ => evaluate(&output.value, &scope(config, variables, &planned)),
+        };
+        let after = match after {
+            Ok(v) => v,
+            // An output of objects left out of the plan (--target, --exclude) keeps its value.
+            Err(_) if evaluate(&output.value, &scope(config, variables, &outside)).is_ok() => {
+                before.clone().unwrap_or(Value::Null)
+            }
+            Err(d) => {
+                diagnostics.push(d);
+                continue;
+            }
+        };
+        found.push(change(&output.name, output.sensitive, before, after));
+    }
+    if diagnostics.is_empty() {
+        Ok(found)
+    } else {
+        Err(diagnostics)
+    }
+}
+
+/// Resource values as they will be after apply: the planned `after` of every instance
+/// (with its sensitive attributes marked), gathered per resource block as references see
+/// them (a list for `count`, an object for `for_each`); the prior values elsewhere, and
+/// null for objects that neither exist nor are planned (left out by --target or
+/// --exclude). Also the same values with those objects unknown instead, to tell an
+/// output that only depends on them from a broken one.
+fn planned_values(
+    config: &Config,
+    prior: BTreeMap<ResourceAddress, Value>,
+    plan: &Plan,
+) -> (
+    BTreeMap<ResourceAddress, Value>,
+    BTreeMap<ResourceAddress, Value>,
+) {
+    if plan.mode == PlanMode::RefreshOnly {
+        return (prior.clone(), prior);
+    }
+    let mut outside = prior;
+    for block in &config.resources {
+        let instances: Vec<(Option<&InstanceKey>, Value)> = plan
+            .changes
+            .iter()
+            .filter(|c| c.address.block() == block.address)
+            .map(|c| {
+                let after = c.after.clone().unwrap_or(Value::Null);
+                (c.address.key.as_ref(), mark_attributes(after, &c.sensitive))
+            })
+            .collect();
+        if !instances.is_empty() {
+            outside.insert(block.address.clone(), gathered(block, instances));
+        }
+    }
+    let planned = outside
+        .iter()
+        .map(|(address, value)| {
+            let value = match value {
+                Value::Unknown => Value::Null,
+                other => other.clone(),
+            };
+            (address.clone(), value)
+        })
+        .collect();
+    (planned, outside)
+}
+
+/// One block's planned instances as a reference to the block sees them; instances to be
+/// deleted (null) are left out.
+fn gathered(block: &ResourceBlock, instances: Vec<(Option<&InstanceKey>, Value)>) -> Value {
+    let kept = instances.into_iter().filter(|(_, v)| !v.is_null());
+    match &block.repetition {
+        None => kept.map(|(_, v)| v).next().unwrap_or(Value::Null),
+        Some(Repetition::Count(_)) => {
+            let mut items = Vec::new();
+            for (key, value) in kept {
+                if let Some(InstanceKey::Int(i)) = key
+                    && let Ok(i) = usize::try_from(*i)
+                {
+                    items.resize(items.len().max(i + 1), Value::Unknown);
+                    items[i] = value;
+                }
+            }
+            Value::List(items)
+        }
+        Some(Repetition::ForEach(_)) => Value::Object(
+            kept.filter_map(|(key, value)| match key {
+                Some(InstanceKey::Str(k)) => Some((k.clone(), value)),
+                _ => None,
+            })
+            .collect(),
+        ),
+    }
+}
+
+/// Where outputs are evaluated at plan time (`timestamp()` is unknown).
+fn scope<'a>(
+    config: &'a Config,
+    variables: &'a BTreeMap<String, Value>,
+    resources: &'a BTreeMap<ResourceAddress, Value>,
+) -> Scope<'a> {
+    Scope::new(variables, resources)
+        .with_config(config)
+        .with_phase(Phase::Plan)
+}
+
+fn change(
+    name: &str,
+    declared_sensitive: bool,
+    before: Option<Value>,
+    after: Value,
+) -> OutputChange {
+    let (before, marked_before) = match before {
+        Some(v) => {
+            let (v, marked) = v.unmark_deep();
+            (Some(v).filter(|v| !v.is_null()), marked)
+        }
+        None => (None, false),
+    };
+    let (after, marked_after) = after.unmark_deep();
+    let after = Some(after).filter(|v| !v.is_null());
+    let action = match (&before, &after) {
+        (None, None) => Action::NoOp,
+        (None, Some(_)) => Action::Create,
+        (Some(_), None) => Action::Delete,
+        (Some(a), Some(b)) if a == b && b.is_wholly_known() => Action::NoOp,
+        (Some(_), Some(_)) => Action::Update,
+    };
+    OutputChange {
+        name: name.to_string(),
+        action,
+        before,
+        after,
+        sensitive: declared_sensitive || marked_before || marked_after,
+    }
+}
+
+#[cfg(test)]
+mod tests;
