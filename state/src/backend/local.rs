@@ -187,10 +187,14 @@ impl Backend for LocalBackend {
 
     fn recover(&self) -> Result<Option<State>, Error> {
         let (state, replayed) = self.load_counting()?;
-        if let Some(state) = &state
-            && replayed > 0
-        {
-            self.store(state)?;
+        match &state {
+            Some(state) if replayed > 0 => self.store(state)?,
+            // A run killed after its final snapshot but before removing the journal
+            // leaves records the snapshot already holds: drop them now (under the lock).
+            _ if self.check_lock().is_ok() && self.journal_path().exists() => {
+                fs::remove_file(self.journal_path()).map_err(|e| self.write_err(e))?;
+            }
+            _ => {}
         }
         Ok(state)
     }
