@@ -131,19 +131,51 @@ pub fn set_faults(served: &Served, faults: serde_json::Value) {
 
 /// The request counters' total (`GET /__emulator/counters`).
 pub fn request_total(served: &Served) -> u64 {
-    let url = format!("{}/__emulator/counters", served.credentials.api_url);
+    counters(served)["total"].as_u64().unwrap_or_default()
+}
+
+/// How many `method` requests the emulator counted on the route template `route`, such as
+/// `/v1/environments/{env_id}/users/{user_id}`.
+pub fn route_count(served: &Served, method: &str, route: &str) -> u64 {
+    counters(served)["counts"]
+        .as_array()
+        .and_then(|all| {
+            all.iter()
+                .find(|c| c["method"] == method && c["route"] == route)
+        })
+        .and_then(|c| c["count"].as_u64())
+        .unwrap_or_default()
+}
+
+/// Sets the emulator's request counters back to zero.
+pub fn reset_counters(served: &Served) {
+    admin(served, reqwest::Method::POST, "counters/reset");
+}
+
+fn counters(served: &Served) -> serde_json::Value {
+    admin(served, reqwest::Method::GET, "counters")
+}
+
+/// Sends `method` to `/__emulator/<path>`; returns the JSON answer (`Null` when empty).
+fn admin(served: &Served, method: reqwest::Method, path: &str) -> serde_json::Value {
+    let url = format!("{}/__emulator/{path}", served.credentials.api_url);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let counters: serde_json::Value = reqwest::get(&url)
+        let response = reqwest::Client::new()
+            .request(method, &url)
+            .send()
             .await
-            .expect("GET /__emulator/counters")
-            .json()
-            .await
-            .expect("counters JSON");
-        counters["total"].as_u64().unwrap_or_default()
+            .expect("admin request");
+        assert!(
+            response.status().is_success(),
+            "{url}: {}",
+            response.status()
+        );
+        let text = response.text().await.expect("admin answer");
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
     })
 }
 

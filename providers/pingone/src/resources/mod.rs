@@ -10,6 +10,7 @@ pub(crate) mod common;
 pub mod environment;
 pub mod group;
 pub mod membership;
+pub mod per_object;
 pub mod population;
 pub mod population_default;
 pub mod role_assignment;
