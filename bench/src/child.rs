@@ -1,0 +1,128 @@
+//! Running a measured program (`pingform`, `terraform`) as a child process: its wall time,
+//! exit code, and peak memory (maximum resident set size, as GNU `time` reports it from the
+//! kernel's accounting of the finished child, so no peak is missed between samples).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::error::BenchError;
+
+/// GNU time, which reports a finished child's maximum RSS (`%M`, KiB).
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// One finished run.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Measured {
+    /// Wall time from start to exit.
+    #[serde(serialize_with = "seconds")]
+    pub(crate) wall: Duration,
+    /// Peak resident memory in MiB; `None` when GNU time is not installed.
+    pub(crate) peak_rss_mib: Option<f64>,
+    /// The exit code (`None` when killed by a signal).
+    pub(crate) code: Option<i32>,
+    /// Standard error, whole (logs included when asked for).
+    #[serde(skip)]
+    pub(crate) stderr: String,
+}
+
+/// Serialises a duration as seconds.
+pub(crate) fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+/// A program to run and measure.
+pub(crate) struct Program {
+    /// The executable.
+    pub(crate) path: PathBuf,
+    /// Its arguments.
+    pub(crate) args: Vec<String>,
+    /// Its working directory.
+    pub(crate) dir: PathBuf,
+    /// Extra environment variables.
+    pub(crate) env: Vec<(String, String)>,
+}
+
+impl Program {
+    /// `path args...` in `dir`.
+    pub(crate) fn new(path: &Path, args: &[&str], dir: &Path) -> Program {
+        Program {
+            path: path.to_owned(),
+            args: args.iter().map(|a| a.to_string()).collect(),
+            dir: dir.to_owned(),
+            env: Vec::new(),
+        }
+    }
+
+    /// Adds an environment variable.
+    pub(crate) fn env(mut self, key: &str, value: impl Into<String>) -> Program {
+        self.env.push((key.to_string(), value.into()));
+        self
+    }
+
+    /// Runs it to the end (standard output discarded) and measures it. Blocking: call it
+    /// from `spawn_blocking` when an emulator serves on the same runtime.
+    pub(crate) fn run(&self) -> Result<Measured, BenchError> {
+        let rss_file = tempfile::NamedTempFile::new().map_err(BenchError::io(
+            "create a temporary file",
+            std::env::temp_dir(),
+        ))?;
+        let timed = Path::new(GNU_TIME).exists();
+        let mut command = if timed {
+            let mut c = Command::new(GNU_TIME);
+            c.arg("-f").arg("%M").arg("-o").arg(rss_file.path());
+            c.arg(&self.path);
+            c
+        } else {
+            Command::new(&self.path)
+        };
+        command
+            .args(&self.args)
+            .current_dir(&self.dir)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let started = Instant::now();
+        let output = command.output().map_err(|source| BenchError::Spawn {
+            program: self.path.display().to_string(),
+            source,
+        })?;
+        let wall = started.elapsed();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let peak_rss_mib = if timed {
+            std::fs::read_to_string(rss_file.path())
+                .ok()
+                .and_then(|t| t.lines().last().and_then(|l| l.trim().parse::<f64>().ok()))
+                .map(|kib| kib / 1024.0)
+        } else {
+            None
+        };
+        Ok(Measured {
+            wall,
+            peak_rss_mib,
+            code: output.status.code(),
+            stderr: stderr.into_owned(),
+        })
+    }
+
+    /// Like [`Program::run`], failing unless the exit code is one of `ok_codes`.
+    pub(crate) fn run_expecting(&self, ok_codes: &[i32]) -> Result<Measured, BenchError> {
+        let measured = self.run()?;
+        match measured.code {
+            Some(code) if ok_codes.contains(&code) => Ok(measured),
+            code => Err(BenchError::Run {
+                args: self.args.join(" "),
+                code,
+                stderr: tail(&measured.stderr, 30),
+            }),
+        }
+    }
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
