@@ -2,6 +2,8 @@
 //! exit code, and peak memory (maximum resident set size, as GNU `time` reports it from the
 //! kernel's accounting of the finished child, so no peak is missed between samples).
 
+use std::io::Read as _;
+use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -23,6 +25,8 @@ pub(crate) struct Measured {
     pub(crate) peak_rss_mib: Option<f64>,
     /// The exit code (`None` when killed by a signal).
     pub(crate) code: Option<i32>,
+    /// Whether it was stopped for taking longer than its timeout.
+    pub(crate) timed_out: bool,
     /// Standard error, whole (logs included when asked for).
     #[serde(skip)]
     pub(crate) stderr: String,
@@ -43,6 +47,8 @@ pub(crate) struct Program {
     pub(crate) dir: PathBuf,
     /// Extra environment variables.
     pub(crate) env: Vec<(String, String)>,
+    /// Stop it after this long.
+    pub(crate) timeout: Option<Duration>,
 }
 
 impl Program {
@@ -53,12 +59,19 @@ impl Program {
             args: args.iter().map(|a| a.to_string()).collect(),
             dir: dir.to_owned(),
             env: Vec::new(),
+            timeout: None,
         }
     }
 
     /// Adds an environment variable.
     pub(crate) fn env(mut self, key: &str, value: impl Into<String>) -> Program {
         self.env.push((key.to_string(), value.into()));
+        self
+    }
+
+    /// Stops it (and records `timed_out`) if it runs longer than `limit`.
+    pub(crate) fn timeout(mut self, limit: Duration) -> Program {
+        self.timeout = Some(limit);
         self
     }
 
@@ -85,13 +98,43 @@ impl Program {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
+        // Its own process group, so that a timeout stops GNU time and the program alike.
+        command.process_group(0);
         let started = Instant::now();
-        let output = command.output().map_err(|source| BenchError::Spawn {
+        let mut child = command.spawn().map_err(|source| BenchError::Spawn {
             program: self.path.display().to_string(),
             source,
         })?;
+        let mut pipe = child.stderr.take();
+        // Read standard error as it comes, so a chatty child never blocks on a full pipe.
+        let reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(pipe) = pipe.as_mut() {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        });
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Some(status),
+                Ok(None) if self.timeout.is_some_and(|t| started.elapsed() >= t) => {
+                    let _ = Command::new("kill")
+                        .args(["-KILL", &format!("-{}", child.id())])
+                        .status();
+                    let _ = child.wait();
+                    break None;
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                Err(source) => {
+                    return Err(BenchError::Spawn {
+                        program: self.path.display().to_string(),
+                        source,
+                    });
+                }
+            }
+        };
         let wall = started.elapsed();
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = reader.join().unwrap_or_default();
         let peak_rss_mib = if timed {
             std::fs::read_to_string(rss_file.path())
                 .ok()
@@ -103,8 +146,9 @@ impl Program {
         Ok(Measured {
             wall,
             peak_rss_mib,
-            code: output.status.code(),
-            stderr: stderr.into_owned(),
+            code: status.and_then(|s| s.code()),
+            timed_out: status.is_none(),
+            stderr,
         })
     }
 

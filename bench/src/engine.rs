@@ -13,6 +13,9 @@ use crate::child::{Measured, Program};
 use crate::error::BenchError;
 use crate::tenant::Tenant;
 
+/// How long a `terraform plan` may take before it is stopped and reported as such.
+const TERRAFORM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(180);
+
 /// One measured engine-only plan.
 #[derive(Debug, Serialize)]
 pub(crate) struct EngineRun {
@@ -76,8 +79,10 @@ pub(crate) async fn run(
                 ],
                 dir.path(),
             )
-            .env("TF_IN_AUTOMATION", "1");
-            let run = blocking(move || program.run_expecting(&[0])).await?;
+            .env("TF_IN_AUTOMATION", "1")
+            .timeout(TERRAFORM_TIMEOUT);
+            // Terraform's figure is a comparison: a failure or timeout is reported, not fatal.
+            let run = blocking(move || program.run()).await?;
             runs.push(EngineRun {
                 tool: "terraform",
                 resources,

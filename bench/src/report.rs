@@ -30,7 +30,17 @@ pub(crate) struct Report {
 }
 
 fn secs(m: &Measured) -> String {
-    format!("{:.2} s", m.wall.as_secs_f64())
+    if m.timed_out {
+        format!("stopped after {:.0} s", m.wall.as_secs_f64())
+    } else if !matches!(m.code, Some(0 | 2)) {
+        format!(
+            "failed (exit {:?}) after {:.2} s",
+            m.code,
+            m.wall.as_secs_f64()
+        )
+    } else {
+        format!("{:.2} s", m.wall.as_secs_f64())
+    }
 }
 
 fn memory(m: &Measured) -> String {
