@@ -119,7 +119,7 @@ impl Program {
                 Ok(Some(status)) => break Some(status),
                 Ok(None) if self.timeout.is_some_and(|t| started.elapsed() >= t) => {
                     let _ = Command::new("kill")
-                        .args(["-KILL", &format!("-{}", child.id())])
+                        .args(["-s", "KILL", "--", &format!("-{}", child.id())])
                         .status();
                     let _ = child.wait();
                     break None;
