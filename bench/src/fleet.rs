@@ -77,6 +77,9 @@ pub(crate) async fn seed(tenant: &Tenant, fleet: Fleet) -> Result<Seeded, BenchE
                 "username": user_name(i),
                 "email": format!("u{i:05}@example.com"),
                 "population": { "id": population },
+                // What `pingform apply` sends for a user whose `mfa_enabled` is left at its
+                // default (true); the emulator, like PingOne, defaults it to false.
+                "mfaEnabled": true,
             });
             (format!("environments/{env}/users"), body)
         })
