@@ -1,8 +1,10 @@
 //! Crash safety, for real: SIGKILL `pingform apply` (and `destroy`) at many
 //! different moments against a served emulator, run it again, and check that
-//! exactly the configured populations exist, once each, in PingOne and in state.
+//! exactly the configured populations exist, once each, in PingOne and in state; and the
+//! same at random moments of an apply of populations, groups and users together.
 
 mod common;
+mod drill_support;
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -122,4 +124,69 @@ fn killing_apply_and_destroy_at_any_moment_never_duplicates_or_forgets_objects()
         "{killed_with_partial_state} of {rounds} kills landed with a partly recorded apply, \
          {adopted} between a create and its record (span {span:?})"
     );
+}
+
+/// A small xorshift generator: the kill moments differ from run to run, and the seed
+/// printed on failure replays them.
+struct Moments(u64);
+
+impl Moments {
+    fn from_clock() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_nanos() as u64);
+        Moments(nanos | 1)
+    }
+
+    /// A moment in `0..=span`.
+    fn next(&mut self, span: Duration) -> Duration {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        span.mul_f64((self.0 % 1001) as f64 / 1000.0)
+    }
+}
+
+#[test]
+fn killing_a_mixed_apply_at_random_moments_never_duplicates_users_or_groups() {
+    use drill_support::{Shape, expected_addresses, expected_names, live_names, write_config};
+    const SHAPE: Shape = Shape {
+        populations: 3,
+        groups: 15,
+        users: 30,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path();
+    write_config(path, SHAPE, "kill");
+    let data = tempfile::tempdir().unwrap();
+    let served = serve(&data.path().join("tenant.json"));
+    let apply = ["apply", "--auto-approve"];
+    let destroy = ["destroy", "--auto-approve"];
+    let span = measure(&served, path, &apply);
+    assert_eq!(run(&mut served.pingform(path, &destroy)).code, 0);
+
+    let mut moments = Moments::from_clock();
+    let seed = moments.0;
+    for round in 0..6 {
+        // Several kills in a row, each at a random moment, before the run that finishes.
+        for _ in 0..3 {
+            let delay = moments.next(span);
+            kill_after(&served, path, &apply, delay);
+        }
+        let rerun = run(&mut served.pingform(path, &apply));
+        assert_eq!(rerun.code, 0, "round {round} (seed {seed}): {rerun}");
+        assert_eq!(
+            live_names(&served),
+            expected_names(SHAPE, "kill"),
+            "round {round} (seed {seed}): once each"
+        );
+        assert_eq!(
+            drill_support::state_addresses(path),
+            expected_addresses(SHAPE),
+            "round {round} (seed {seed})"
+        );
+        let plan = run(&mut served.pingform(path, &["plan", "--detailed-exitcode"]));
+        assert_eq!(plan.code, 0, "round {round} (seed {seed}): {plan}");
+        assert_eq!(run(&mut served.pingform(path, &destroy)).code, 0);
+    }
 }

@@ -8,7 +8,7 @@ use engine::provider::{
     AttrType, AttributeSchema, ObjectRef, Presence, ProviderError, ProviderErrorKind,
 };
 
-use super::{environment_gone, state_string};
+use super::{environment_gone, per_object, state_string};
 use crate::client::{Client, ClientError};
 
 /// A computed `id`.
@@ -139,7 +139,8 @@ pub(crate) async fn read_in_environment(
     .await
 }
 
-/// Refreshes `objects` with one paged list call per distinct collection.
+/// Refreshes `objects` with one paged list call per distinct collection (or, when
+/// `PINGFORM_REFRESH_STRATEGY=per-object`, one `GET` per object: see [`per_object`]).
 ///
 /// `collection` says where an object is listed, `id` which item it is (by the item's
 /// `id` in the list), `from_api` converts a found item. Objects not listed, or whose
@@ -153,6 +154,22 @@ pub(crate) async fn read_by_list(
     id: impl Fn(&ObjectRef) -> Result<String, ProviderError>,
     from_api: impl Fn(&serde_json::Value, &Value) -> Result<Value, String>,
 ) -> Result<Vec<Option<Value>>, ProviderError> {
+    if per_object::Strategy::from_env()? == per_object::Strategy::PerObject {
+        let targets = objects
+            .iter()
+            .enumerate()
+            .map(|(index, object)| {
+                let Collection { env, mut segments } = collection(object)?;
+                segments.push(id(object)?);
+                Ok(per_object::Target {
+                    index,
+                    env,
+                    segments,
+                })
+            })
+            .collect::<Result<Vec<_>, ProviderError>>()?;
+        return per_object::read(client, type_name, objects, targets, from_api).await;
+    }
     // Keyed by path so that many collections (one per user, say) group in O(n log n).
     let mut groups: BTreeMap<Vec<String>, (Collection, Vec<usize>)> = BTreeMap::new();
     for (index, object) in objects.iter().enumerate() {

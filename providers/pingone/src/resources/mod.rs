@@ -12,6 +12,7 @@ pub mod environment;
 pub mod group;
 pub(crate) mod import_id;
 pub mod membership;
+pub mod per_object;
 pub mod population;
 pub mod population_default;
 pub(crate) mod population_users;
