@@ -17,7 +17,7 @@ fn every_example_applies_and_then_has_no_changes() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert!(names.len() >= 3, "{names:?}");
+    assert!(names.len() >= 4, "{names:?}");
     for name in names {
         let dir = example(&name);
         let path = dir.path();
@@ -30,6 +30,50 @@ fn every_example_applies_and_then_has_no_changes() {
         let destroyed = run(pingform(path).args(["destroy", "--emulator", "--auto-approve"]));
         assert_eq!(destroyed.code, 0, "{name}: {destroyed}");
     }
+}
+
+#[test]
+fn test_environment_gives_a_suite_its_ids_and_a_secret_that_is_never_stored() {
+    let dir = example("test-environment");
+    let path = dir.path();
+    let applied = run(pingform(path).args(["apply", "--emulator", "--auto-approve"]));
+    assert_eq!(applied.code, 0, "{applied}");
+    assert!(
+        applied
+            .stdout
+            .contains("worker_client_secret = <sensitive>"),
+        "{applied}"
+    );
+    let output = run(pingform(path).args(["output", "--emulator", "--json"]));
+    assert_eq!(output.code, 0, "{output}");
+    let doc: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    let secret = doc["worker_client_secret"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(secret.len() >= 64, "{doc}");
+    for id in ["environment_id", "worker_client_id", "web_client_id"] {
+        assert_eq!(
+            doc[id]["value"].as_str().map(str::len),
+            Some(36),
+            "{id}: {doc}"
+        );
+    }
+    let state = std::fs::read_to_string(path.join("pingform.tfstate")).unwrap();
+    assert!(
+        !state.contains(&secret),
+        "the client secret never reaches state"
+    );
+    assert!(
+        !state.contains("Correct-Horse-Battery-9"),
+        "nor the password"
+    );
+    let environment = doc["environment_id"]["value"].as_str().unwrap();
+    let shown = run(pingform(path).args(["state", "show", "pingone_environment.suite"]));
+    assert!(
+        shown.stdout.contains(environment) && shown.stdout.contains("SANDBOX"),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -10,6 +10,7 @@ use engine::provider::{
 
 use super::{environment_gone, per_object, state_string};
 use crate::client::{Client, ClientError};
+use tokio::task::JoinSet;
 
 /// A computed `id`.
 pub(crate) fn id_attr(description: &'static str) -> AttributeSchema {
@@ -180,11 +181,34 @@ pub(crate) async fn read_by_list(
             .1
             .push(index);
     }
+    // Collections are listed several at a time (one per user for role assignments, say),
+    // so a refresh costs about (collections / PARALLELISM) round trips, not one each.
     let mut results = vec![None; objects.len()];
-    for (c, members) in groups.into_values() {
-        let operation = format!("read {type_name} at /{}", c.segments.join("/"));
-        let segments: Vec<&str> = c.segments.iter().map(String::as_str).collect();
-        let Some(live) = list_by_id(client, &c.env, &segments, plural, &operation).await? else {
+    let mut pending = groups.into_values();
+    let mut running = JoinSet::new();
+    loop {
+        while running.len() < per_object::PARALLELISM {
+            let Some((c, members)) = pending.next() else {
+                break;
+            };
+            let (client, plural) = (client.clone(), plural.to_string());
+            let operation = format!("read {type_name} at /{}", c.segments.join("/"));
+            running.spawn(async move {
+                let segments: Vec<&str> = c.segments.iter().map(String::as_str).collect();
+                let live = list_by_id(&client, &c.env, &segments, &plural, &operation).await;
+                (members, operation, live)
+            });
+        }
+        let Some(joined) = running.join_next().await else {
+            break;
+        };
+        let (members, operation, live) = joined.map_err(|e| {
+            ProviderError::new(
+                ProviderErrorKind::Connection,
+                format!("read {type_name}: a list request stopped unexpectedly: {e}"),
+            )
+        })?;
+        let Some(live) = live? else {
             continue; // The collection's parent is gone, and its objects with it.
         };
         for index in members {
