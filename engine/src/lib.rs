@@ -16,6 +16,7 @@
 
 pub mod address;
 pub mod apply;
+pub mod checks;
 pub mod config;
 pub mod diagnostics;
 pub mod eval;

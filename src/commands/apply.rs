@@ -112,6 +112,7 @@ fn print_outputs(
 ) -> Result<(), CliError> {
     let resources =
         engine::outputs::resource_values(&session.config, state, data, &session.providers);
+    super::report_checks(session, &resources);
     let outputs =
         engine::outputs::evaluate_outputs(&session.config, &session.variables, &resources)
             .map_err(|diagnostics| CliError::Diagnostics {

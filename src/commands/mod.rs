@@ -119,3 +119,12 @@ pub(crate) fn print_plan(
     engine::render::human::render_plan(plan, &context, &mut out, ui.style)
         .map_err(|e| CliError::from_error("could not write the plan", &e))
 }
+
+/// `check` blocks' failed assertions, as warnings on stderr (they never stop a run).
+pub(crate) fn report_checks(
+    session: &Session,
+    resources: &std::collections::BTreeMap<engine::ResourceAddress, engine::Value>,
+) {
+    let warnings = engine::checks::check(&session.config, &session.variables, resources);
+    crate::report::warnings(&session.config.sources, &warnings);
+}

@@ -98,6 +98,9 @@ fn print(
     if let Some(found) = unmanaged {
         print_unmanaged(found);
     }
+    let planned =
+        engine::plan::outputs::planned_resources(&session.config, plan, &session.providers);
+    super::report_checks(session, &planned);
     Ok(())
 }
 

@@ -15,8 +15,9 @@ use crate::address::{Mode, ResourceAddress};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, did_you_mean};
 
 /// The top-level block types this version understands.
-const BLOCK_TYPES: [&str; 10] = [
+const BLOCK_TYPES: [&str; 11] = [
     "resource",
+    "check",
     "data",
     "import",
     "moved",
@@ -29,7 +30,7 @@ const BLOCK_TYPES: [&str; 10] = [
 ];
 
 /// Block types Terraform has that pingform does not support yet.
-const LATER_BLOCK_TYPES: [&str; 2] = ["module", "check"];
+const LATER_BLOCK_TYPES: [&str; 1] = ["module"];
 
 /// Loads the blocks of one file into a [`Config`], reporting problems as it goes.
 pub(super) struct FileLoader<'a> {
@@ -74,6 +75,7 @@ impl<'a> FileLoader<'a> {
             "import" => self.import(block),
             "moved" => self.moved(block),
             "removed" => self.removed(block),
+            "check" => self.check(block),
             "variable" => self.variable(block),
             "provider" => self.provider(block),
             "locals" => self.locals(block),
@@ -100,7 +102,8 @@ impl<'a> FileLoader<'a> {
         let help = match did_you_mean(ident, BLOCK_TYPES).filter(|_| !later) {
             Some(s) => format!("did you mean `{s}`?"),
             None => "the supported block types are `resource`, `data`, `import`, `moved`, \
-                     `removed`, `variable`, `provider`, `locals`, `output` and `terraform`"
+                     `removed`, `check`, `variable`, `provider`, `locals`, `output` and \
+                     `terraform`"
                 .to_string(),
         };
         let diag = Diagnostic::error("Unsupported block type")
@@ -249,7 +252,9 @@ impl<'a> FileLoader<'a> {
     }
 
     /// `validation { condition = ..., error_message = ... }`.
-    fn validation(&mut self, block: &Block) -> Option<Validation> {
+    /// A `validation` or `assert` block: a `condition` and its `error_message`.
+    pub(super) fn validation(&mut self, block: &Block) -> Option<Validation> {
+        let kind = format!("a `{}` block", block.ident.as_str());
         let mut condition = None;
         let mut error_message = None;
         for attr in block.body.attributes() {
@@ -257,12 +262,9 @@ impl<'a> FileLoader<'a> {
             match attr.key.as_str() {
                 "condition" => condition = Some(expr),
                 "error_message" => error_message = Some(expr),
-                other => self.unexpected_argument(
-                    attr,
-                    other,
-                    "a `validation` block",
-                    &["condition", "error_message"],
-                ),
+                other => {
+                    self.unexpected_argument(attr, other, &kind, &["condition", "error_message"])
+                }
             }
         }
         let span = self.span(&block.ident);
@@ -271,7 +273,7 @@ impl<'a> FileLoader<'a> {
                 self.diags.push(
                     Diagnostic::error("Missing required argument")
                         .with_span(span.clone(), format!("`{name}` is not set"))
-                        .with_detail(format!("A `validation` block needs a `{name}`.")),
+                        .with_detail(format!("{kind} needs a `{name}`.")),
                 );
             }
         }

@@ -5,6 +5,7 @@
 //! schemas. Expressions are kept unevaluated; evaluating them is the job of `eval`.
 
 mod blocks;
+mod check;
 mod import;
 mod legacy;
 mod lifecycle;
@@ -23,8 +24,8 @@ use std::path::PathBuf;
 pub(crate) use load::parse_error as syntax_error;
 pub use load::{load_dir, load_files, load_str};
 pub use model::{
-    Attr, BackendBlock, Body, Config, Expr, ImportBlock, Lifecycle, MovedBlock, OutputBlock,
-    ProviderBlock, RemovedBlock, Repetition, ResourceBlock, Validation, VariableBlock,
+    Attr, BackendBlock, Body, CheckBlock, Config, Expr, ImportBlock, Lifecycle, MovedBlock,
+    OutputBlock, ProviderBlock, RemovedBlock, Repetition, ResourceBlock, Validation, VariableBlock,
 };
 pub use validate::validate;
 

@@ -33,6 +33,8 @@ pub struct Config {
     pub moved: Vec<MovedBlock>,
     /// `removed` blocks, in file order.
     pub removed: Vec<RemovedBlock>,
+    /// `check` blocks, in file order.
+    pub checks: Vec<CheckBlock>,
     /// `terraform { backend "<kind>" { ... } }`: where state is kept, when not in
     /// the local file.
     pub backend: Option<BackendBlock>,
@@ -117,6 +119,17 @@ pub struct ImportBlock {
     /// The import ID (an expression: it may use variables and locals).
     pub id: Expr,
     /// The block header, `import`.
+    pub span: Span,
+}
+
+/// `check "name" { assert { condition, error_message } ... }`.
+#[derive(Clone, Debug)]
+pub struct CheckBlock {
+    /// The check's name.
+    pub name: String,
+    /// Its assertions, in order.
+    pub asserts: Vec<Validation>,
+    /// The block header, `check "name"`.
     pub span: Span,
 }
 

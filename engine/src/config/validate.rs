@@ -32,6 +32,12 @@ pub fn validate(config: &Config, schemas: &BTreeMap<String, ProviderSchema>) -> 
     v.locals_and_outputs();
     v.imports();
     v.relocations();
+    for check in &config.checks {
+        for assert in &check.asserts {
+            v.expr(&assert.condition, Context::Anywhere);
+            v.expr(&assert.error_message, Context::Anywhere);
+        }
+    }
     v.diags
 }
 

@@ -71,6 +71,17 @@ pub fn changes(
     }
 }
 
+/// The values references see once `plan` is applied (see [`planned_values`]), for
+/// `check` blocks.
+pub fn planned_resources(
+    config: &Config,
+    plan: &Plan,
+    providers: &Providers,
+) -> BTreeMap<ResourceAddress, Value> {
+    let prior = resource_values(config, &plan.prior, &plan.data, providers);
+    planned_values(config, prior, plan).0
+}
+
 /// Resource values as they will be after apply: the planned `after` of every instance
 /// (with its sensitive attributes marked), gathered per resource block as references see
 /// them (a list for `count`, an object for `for_each`); the prior values elsewhere, and
