@@ -74,7 +74,7 @@ pub fn read_so_far(block: &ResourceBlock, data: &BTreeMap<crate::ResourceAddress
 
 /// The block's value from the instances that exist: a list for `count` (a
 /// missing index unknown), a map for `for_each`, the object itself otherwise.
-fn gather(
+pub(crate) fn gather(
     block: &ResourceBlock,
     instances: impl Iterator<Item = (Option<InstanceKey>, Value)>,
 ) -> Value {

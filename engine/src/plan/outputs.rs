@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::diff::mark_attributes;
 use super::{Action, Plan, PlanMode};
-use crate::config::{Config, Repetition, ResourceBlock};
+use crate::config::{Config, ResourceBlock};
 use crate::diagnostics::Diagnostics;
 use crate::eval::{Phase, Scope, evaluate};
 use crate::outputs::resource_values;
@@ -130,29 +130,11 @@ fn planned_values(
 /// One block's planned instances as a reference to the block sees them; instances to be
 /// deleted (null) are left out.
 fn gathered(block: &ResourceBlock, instances: Vec<(Option<&InstanceKey>, Value)>) -> Value {
-    let kept = instances.into_iter().filter(|(_, v)| !v.is_null());
-    match &block.repetition {
-        None => kept.map(|(_, v)| v).next().unwrap_or(Value::Null),
-        Some(Repetition::Count(_)) => {
-            let mut items = Vec::new();
-            for (key, value) in kept {
-                if let Some(InstanceKey::Int(i)) = key
-                    && let Ok(i) = usize::try_from(*i)
-                {
-                    items.resize(items.len().max(i + 1), Value::Unknown);
-                    items[i] = value;
-                }
-            }
-            Value::List(items)
-        }
-        Some(Repetition::ForEach(_)) => Value::Object(
-            kept.filter_map(|(key, value)| match key {
-                Some(InstanceKey::Str(k)) => Some((k.clone(), value)),
-                _ => None,
-            })
-            .collect(),
-        ),
-    }
+    let kept = instances
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(key, value)| (key.cloned(), value));
+    super::expand::gather(block, kept)
 }
 
 /// Where outputs are evaluated at plan time (`timestamp()` is unknown).
