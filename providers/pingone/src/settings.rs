@@ -137,13 +137,18 @@ impl Settings {
     /// process environment. Empty values count as unset, as shells often export `VAR=`.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let read = |name: SettingName| lookup(name.env_var).and_then(non_empty);
+        // Terraform's host-name variables, when the URL variables are not set.
+        let host = |name: &str| {
+            let host = lookup(name).and_then(non_empty)?;
+            Some(format!("https://{}", host.trim_end_matches('/')))
+        };
         Self {
             client_id: read(CLIENT_ID),
             client_secret: read(CLIENT_SECRET).map(SecretString::from),
             environment_id: read(ENVIRONMENT_ID),
             region_code: read(REGION_CODE),
-            api_url: read(API_URL),
-            auth_url: read(AUTH_URL),
+            api_url: read(API_URL).or_else(|| host(API_HOSTNAME_ENV)),
+            auth_url: read(AUTH_URL).or_else(|| host(AUTH_HOSTNAME_ENV)),
             api_access_token: read(API_ACCESS_TOKEN).map(SecretString::from),
             // HTTPS_PROXY and HTTP_PROXY are left to the HTTP client (see `http_proxy`).
             http_proxy: None,
@@ -207,6 +212,10 @@ impl Settings {
 }
 
 const ENDPOINTS_SHAPE: &str = "an object with api_hostname and auth_hostname";
+
+/// The Terraform provider's variables for `service_endpoints` host names.
+const API_HOSTNAME_ENV: &str = "PINGONE_API_SERVICE_HOSTNAME";
+const AUTH_HOSTNAME_ENV: &str = "PINGONE_AUTH_SERVICE_HOSTNAME";
 
 /// The object attribute `name` of `parent`, unwrapping the one-element list that block
 /// syntax (`service_endpoints { ... }`) yields; `None` when absent, null or empty.
@@ -310,6 +319,22 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.clone()))
                 .collect::<BTreeMap<_, _>>(),
         )
+    }
+
+    #[test]
+    fn service_host_names_from_the_environment_become_https_urls_unless_urls_are_set() {
+        let env: HashMap<&str, &str> = HashMap::from([
+            ("PINGONE_API_SERVICE_HOSTNAME", "api.pingone.eu/"),
+            ("PINGONE_AUTH_SERVICE_HOSTNAME", "auth.pingone.eu"),
+            ("PINGONE_AUTH_URL", "http://127.0.0.1:2"),
+        ]);
+        let s = Settings::from_lookup(|k| env.get(k).map(|v| v.to_string()));
+        assert_eq!(s.api_url.as_deref(), Some("https://api.pingone.eu"));
+        assert_eq!(
+            s.auth_url.as_deref(),
+            Some("http://127.0.0.1:2"),
+            "the URL wins"
+        );
     }
 
     #[test]
