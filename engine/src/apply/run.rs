@@ -253,8 +253,15 @@ impl<'a> Run<'a> {
             }
             Step::Written(Ok(value)) => {
                 let id = value.get("id").and_then(Value::as_str).map(str::to_string);
+                let failed_post = self.postcondition_failure(&change.address, &value);
                 if self.store_object(change, value)? {
-                    self.succeed(change, id);
+                    match failed_post {
+                        // Recorded (it exists), but what depends on it is skipped.
+                        Some(message) => {
+                            self.record(change, change.action, Outcome::Failed { message })
+                        }
+                        None => self.succeed(change, id),
+                    }
                 }
             }
             Step::Read(Ok(value)) => {
@@ -412,6 +419,30 @@ impl<'a> Run<'a> {
         Ok((provider, write))
     }
 
+    /// An apply-time scope over `known` values.
+    fn scope<'s>(&'s self, known: &'s BTreeMap<ResourceAddress, Value>) -> Scope<'s> {
+        Scope::new(self.request.variables, known)
+            .with_config(self.request.config)
+            .with_phase(crate::eval::Phase::Apply)
+    }
+
+    /// The error of the first `postcondition` the written object fails, if any.
+    fn postcondition_failure(&self, address: &ResourceAddress, written: &Value) -> Option<String> {
+        let block = self.blocks.get(&address.block())?;
+        if block.lifecycle.postconditions.is_empty() {
+            return None;
+        }
+        let known = self.known_values(address);
+        let scope = self.scope(&known);
+        let repeat = repeat_of(block, address, &scope).ok()?;
+        let scope = scope.with_repeat(repeat.as_ref()).with_self(written);
+        let kind = crate::plan::conditions::Kind::Post;
+        let postconditions = &block.lifecycle.postconditions;
+        crate::plan::conditions::check(postconditions, &scope, kind, &address.to_string())
+            .err()
+            .map(|d| format!("{}: {}", d.summary, d.detail.unwrap_or_default()))
+    }
+
     /// The arguments of the instance at `address`, evaluated with the values
     /// now known of what it references.
     fn evaluate(&self, address: &ResourceAddress) -> Result<Value, String> {
@@ -420,16 +451,8 @@ impl<'a> Run<'a> {
             .get(&address.block())
             .ok_or("not in configuration")?;
         let known = self.known_values(address);
-        let scope = Scope::new(self.request.variables, &known)
-            .with_config(self.request.config)
-            .with_phase(crate::eval::Phase::Apply);
-        let repeat = match &address.key {
-            None => None,
-            Some(InstanceKey::Int(i)) => Some(Repeat::Count(*i)),
-            Some(InstanceKey::Str(key)) => {
-                Some(expand::each_value(block, key, &scope).map_err(|d| d.summary)?)
-            }
-        };
+        let scope = self.scope(&known);
+        let repeat = repeat_of(block, address, &scope)?;
         let scope = scope.with_repeat(repeat.as_ref());
         evaluate_body(&block.body, &scope).map_err(|d| {
             d.iter()
@@ -667,6 +690,22 @@ fn in_phase(change: &ResourceChange, phase: Phase) -> bool {
             Action::Create | Action::Update | Action::Replace | Action::Read
         ),
     }
+}
+
+/// `count.index` or `each.*` of the instance at `address` (`for_each` values are
+/// evaluated again: they may have been unknown when planning).
+fn repeat_of(
+    block: &ResourceBlock,
+    address: &ResourceAddress,
+    scope: &Scope<'_>,
+) -> Result<Option<Repeat>, String> {
+    Ok(match &address.key {
+        None => None,
+        Some(InstanceKey::Int(i)) => Some(Repeat::Count(*i)),
+        Some(InstanceKey::Str(key)) => {
+            Some(expand::each_value(block, key, scope).map_err(|d| d.summary)?)
+        }
+    })
 }
 
 fn parse_address(text: &str) -> Option<ResourceAddress> {

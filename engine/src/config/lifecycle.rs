@@ -1,6 +1,6 @@
-//! A resource's `lifecycle` block: `prevent_destroy` and `ignore_changes` take
-//! effect; the other Terraform settings are accepted with a warning that they
-//! do nothing yet.
+//! A resource's `lifecycle` block: `prevent_destroy`, `ignore_changes`,
+//! `precondition` and `postcondition` take effect; the other Terraform settings
+//! are accepted with a warning that they do nothing yet.
 
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Block;
@@ -10,11 +10,7 @@ use super::model::Lifecycle;
 use crate::diagnostics::Diagnostic;
 
 /// Settings Terraform has that pingform accepts but does not act on yet.
-const LATER: [&str; 3] = [
-    "create_before_destroy",
-    "replace_triggered_by",
-    "precondition",
-];
+const LATER: [&str; 2] = ["create_before_destroy", "replace_triggered_by"];
 
 impl FileLoader<'_> {
     /// Reads `lifecycle { ... }`.
@@ -29,9 +25,7 @@ impl FileLoader<'_> {
                     }
                 }
                 "ignore_changes" => lifecycle.ignore_changes = self.ignore_changes(&attr.value),
-                name if LATER.contains(&name) || name == "postcondition" => {
-                    self.later(name, &attr.key)
-                }
+                name if LATER.contains(&name) => self.later(name, &attr.key),
                 other => {
                     let diag = Diagnostic::error("Unsupported `lifecycle` argument")
                         .with_span(self.span(&attr.key), "not a lifecycle setting")
@@ -42,7 +36,11 @@ impl FileLoader<'_> {
             }
         }
         for nested in block.body.blocks() {
-            self.later(nested.ident.as_str(), &nested.ident);
+            match nested.ident.as_str() {
+                "precondition" => lifecycle.preconditions.extend(self.validation(nested)),
+                "postcondition" => lifecycle.postconditions.extend(self.validation(nested)),
+                other => self.later(other, &nested.ident),
+            }
         }
         lifecycle
     }

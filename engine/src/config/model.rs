@@ -221,6 +221,12 @@ pub struct Lifecycle {
     /// `ignore_changes = [attr, ...]`: attributes whose configured value is not
     /// enforced once the object exists, each with its span.
     pub ignore_changes: Vec<(String, Span)>,
+    /// `precondition { condition, error_message }`: checked before planning the
+    /// instance's change; a false condition stops the plan.
+    pub preconditions: Vec<Validation>,
+    /// `postcondition { condition, error_message }`: checked on the instance's
+    /// planned and applied values, which the condition reads as `self`.
+    pub postconditions: Vec<Validation>,
 }
 
 /// The arguments of a block, in source order.

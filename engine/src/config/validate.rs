@@ -49,6 +49,8 @@ enum Context<'a> {
     Resource(&'a ResourceBlock),
     /// In a resource's `count` or `for_each`: anything but the resource itself.
     Repetition(&'a ResourceBlock),
+    /// In a resource's `postcondition`: as in its arguments, plus `self`.
+    Postcondition(&'a ResourceBlock),
     /// In a provider block: variables and resources.
     Provider,
     /// A variable's default: constants only.
@@ -150,6 +152,14 @@ impl<'a> Validator<'a> {
             }
             if let Some(repetition) = &block.repetition {
                 self.expr(&repetition.attr().expr, Context::Repetition(block));
+            }
+            for condition in &block.lifecycle.preconditions {
+                self.expr(&condition.condition, Context::Resource(block));
+                self.expr(&condition.error_message, Context::Resource(block));
+            }
+            for condition in &block.lifecycle.postconditions {
+                self.expr(&condition.condition, Context::Postcondition(block));
+                self.expr(&condition.error_message, Context::Postcondition(block));
             }
             for (address, span) in &block.depends_on {
                 if address == &block.address {
@@ -499,11 +509,15 @@ impl<'a> Validator<'a> {
             Found::Invalid { root, span } => Some(messages::invalid_reference(&root, span)),
             Found::Repeat { root, attr, span } => {
                 let available = match context {
-                    Context::Resource(block) => block.repetition.as_ref().map(repeat_kind),
+                    Context::Resource(block) | Context::Postcondition(block) => {
+                        block.repetition.as_ref().map(repeat_kind)
+                    }
                     _ => None,
                 };
                 crate::eval::repeat::check(root, &attr, span, available).err()
             }
+            Found::SelfObject { span } => (!matches!(context, Context::Postcondition(_)))
+                .then(|| messages::self_outside_postcondition(span)),
             Found::Function { name, span } => (!functions::exists(&name))
                 .then(|| messages::unknown_function(&name, span, &functions::names())),
         }
@@ -516,7 +530,7 @@ impl<'a> Validator<'a> {
         attr: Option<(String, Span)>,
         context: Context,
     ) -> Option<Diagnostic> {
-        if matches!(context, Context::Resource(own) | Context::Repetition(own) if &own.address == address)
+        if matches!(context, Context::Resource(own) | Context::Repetition(own) | Context::Postcondition(own) if &own.address == address)
         {
             return Some(self_reference(address, span));
         }

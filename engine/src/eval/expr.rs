@@ -52,6 +52,8 @@ pub struct Scope<'a> {
     pub phase: Phase,
     /// `count.index` or `each.*` of the instance being evaluated.
     pub repeat: Option<&'a Repeat>,
+    /// `self`: the object a postcondition checks.
+    pub self_object: Option<&'a Value>,
 }
 
 impl<'a> Scope<'a> {
@@ -68,7 +70,14 @@ impl<'a> Scope<'a> {
             base_dir: None,
             phase: Phase::Plan,
             repeat: None,
+            self_object: None,
         }
+    }
+
+    /// Evaluates with `self` bound to `object` (a postcondition).
+    pub fn with_self(mut self, object: &'a Value) -> Self {
+        self.self_object = Some(object);
+        self
     }
 
     /// Evaluates as the instance `repeat` of a repeated resource.

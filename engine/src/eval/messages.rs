@@ -51,6 +51,16 @@ pub(crate) fn undeclared_local<'a>(
     }
 }
 
+/// `self` where no object is being checked.
+pub(crate) fn self_outside_postcondition(span: Span) -> Diagnostic {
+    Diagnostic::error("Invalid `self` reference")
+        .with_span(span, "`self` is not available here")
+        .with_detail(
+            "`self` means the object a resource's `postcondition` checks; it can only be used there.",
+        )
+        .with_help("refer to the resource by its address, such as `TYPE.NAME.ATTRIBUTE`")
+}
+
 /// `local.NAME` whose value depends on itself.
 pub(crate) fn local_cycle(chain: &[String], span: Span) -> Diagnostic {
     let path = chain

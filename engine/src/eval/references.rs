@@ -47,7 +47,10 @@ pub fn references(expr: &Expr) -> Vec<Reference> {
             Found::Variable { name, span } => Some(Reference::Variable { name, span }),
             Found::Resource { address, span, .. } => Some(Reference::Resource { address, span }),
             Found::Local { name, span } => Some(Reference::Local { name, span }),
-            Found::Invalid { .. } | Found::Function { .. } | Found::Repeat { .. } => None,
+            Found::Invalid { .. }
+            | Found::Function { .. }
+            | Found::Repeat { .. }
+            | Found::SelfObject { .. } => None,
         })
         .collect()
 }
@@ -69,6 +72,8 @@ pub(crate) enum Found {
     Invalid { root: String, span: Span },
     /// A function call, with the span of its name.
     Function { name: String, span: Span },
+    /// `self`, with its span.
+    SelfObject { span: Span },
     /// `count.ATTR` or `each.ATTR`: an instance's own key or value.
     Repeat {
         root: &'static str,
@@ -89,6 +94,8 @@ pub(crate) enum Root<'a> {
     Resource(ResourceAddress),
     /// `count.ATTR` or `each.ATTR` (the root is `count` or `each`).
     Repeat(&'static str, &'a str),
+    /// `self`: the object a postcondition checks.
+    SelfObject,
     /// `var`, `local`, `data.x` or a resource type that is not followed by `.NAME`.
     Invalid,
 }
@@ -98,7 +105,7 @@ impl Root<'_> {
     /// for `data.TYPE.NAME`, one otherwise (an invalid head stops after one).
     pub(crate) fn operators_used(&self) -> usize {
         match self {
-            Root::Local => 0,
+            Root::Local | Root::SelfObject => 0,
             Root::Resource(address) if address.is_data() => 2,
             _ => 1,
         }
@@ -114,6 +121,9 @@ pub(crate) fn classify<'a>(
 ) -> Root<'a> {
     if is_local(root) {
         return Root::Local;
+    }
+    if root == "self" {
+        return Root::SelfObject;
     }
     let attr = |i: usize| match ops.get(i).map(|op| op.value()) {
         Some(TraversalOperator::GetAttr(name)) => Some(name.as_str()),
@@ -132,7 +142,7 @@ pub(crate) fn classify<'a>(
         "local" => Root::LocalValue(name),
         "count" => Root::Repeat("count", name),
         "each" => Root::Repeat("each", name),
-        "module" | "self" | "path" | "terraform" => Root::Invalid,
+        "module" | "path" | "terraform" => Root::Invalid,
         _ => Root::Resource(ResourceAddress::new(root, name)),
     }
 }
@@ -263,6 +273,9 @@ impl Walker {
                         attr,
                     });
                 }
+                Root::SelfObject => self.found.push(Found::SelfObject {
+                    span: root_span.clone(),
+                }),
                 Root::Repeat(root, attr) => self.found.push(Found::Repeat {
                     root,
                     attr: attr.to_string(),

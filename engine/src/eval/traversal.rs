@@ -60,6 +60,10 @@ impl Evaluator<'_> {
                 }
             },
             Root::LocalValue(name) => self.local_value(name, head_span)?,
+            Root::SelfObject => match self.scope.self_object {
+                Some(object) => object.clone(),
+                None => return Err(messages::self_outside_postcondition(root_span)),
+            },
             Root::Repeat(root, attr) => {
                 let repeat = self.scope.repeat;
                 super::repeat::check(root, attr, head_span, repeat.map(|r| r.kind()))?;

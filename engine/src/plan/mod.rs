@@ -2,6 +2,7 @@
 //! giving one action per resource. The plan is data; `render` draws it and
 //! `apply` carries it out.
 
+pub mod conditions;
 mod data;
 pub mod diff;
 pub mod drift;

@@ -8,7 +8,7 @@ use super::refresh::{RefreshError, refresh};
 use super::relocate::relocate;
 use super::select::{self, Selection, SelectionError};
 use super::{Action, Plan, ResourceChange};
-use super::{data, expand};
+use super::{conditions, data, expand};
 use crate::config::{Config, Repetition, ResourceBlock};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::eval::{Scope, evaluate_body};
@@ -278,6 +278,10 @@ fn plan_resource(
             ])
         })?;
     let config = evaluate_body(&block.body, scope)?;
+    let conditions = &block.lifecycle;
+    let at = address.to_string();
+    conditions::check(&conditions.preconditions, scope, conditions::Kind::Pre, &at)
+        .map_err(|d| Diagnostics(vec![d]))?;
     let mut sensitive = sensitive_attributes(schema);
     sensitive.extend(sensitive_in_config(&config));
     let (importing, imported) = imported.unzip();
@@ -300,6 +304,17 @@ fn plan_resource(
         Action::NoOp => before.clone().unwrap_or(wanted),
         _ => wanted,
     };
+    if action != Action::Delete {
+        let planned = mark_attributes(after.clone(), &sensitive);
+        let scope = scope.with_self(&planned);
+        conditions::check(
+            &conditions.postconditions,
+            &scope,
+            conditions::Kind::Post,
+            &at,
+        )
+        .map_err(|d| Diagnostics(vec![d]))?;
+    }
     Ok(ResourceChange {
         importing,
         address,
