@@ -98,6 +98,32 @@ impl ResourceAddress {
         }
     }
 
+    /// The objects in `state` this address names: the instance, or every
+    /// instance of a block.
+    pub fn instances_in(&self, state: &state::State) -> Vec<ResourceAddress> {
+        state
+            .instances(&self.type_name, &self.name)
+            .map(Self::of_state)
+            .filter(|found| self.contains(found))
+            .collect()
+    }
+
+    /// The object to store at this address.
+    pub fn to_state(
+        &self,
+        attributes: serde_json::Value,
+        dependencies: Vec<String>,
+    ) -> state::ResourceState {
+        state::ResourceState {
+            type_name: self.type_name.clone(),
+            name: self.name.clone(),
+            index_key: self.key.clone(),
+            provider: self.provider_name().to_string(),
+            attributes,
+            dependencies,
+        }
+    }
+
     /// The stored object at this address.
     pub fn in_state<'s>(&self, state: &'s state::State) -> Option<&'s state::ResourceState> {
         state.get(&self.type_name, &self.name, self.key.as_ref())

@@ -32,14 +32,9 @@ pub(crate) async fn run(dir: &Path, args: ImportArgs) -> Result<Status, CliError
         .iter()
         .map(ToString::to_string)
         .collect();
-    session.state.upsert(state::ResourceState {
-        type_name: address.type_name.clone(),
-        name: address.name.clone(),
-        index_key: address.key.clone(),
-        provider: address.provider_name().to_string(),
-        attributes,
-        dependencies,
-    });
+    session
+        .state
+        .upsert(address.to_state(attributes, dependencies));
     session.state.serial += 1;
     session
         .backend

@@ -4,6 +4,8 @@
 use std::io::Read;
 use std::path::Path;
 
+use engine::plan::relocate::{destination, move_instance, rename_dependencies};
+
 use crate::Status;
 use crate::cli::StateCommand;
 use crate::report::CliError;
@@ -30,7 +32,7 @@ pub(crate) fn run(dir: &Path, command: StateCommand) -> Result<Status, CliError>
             let mut state = locked(backend.as_ref(), "state rm", &args.lock)?;
             let mut removed = Vec::new();
             for address in &args.addresses {
-                let matching = matching(&state, address);
+                let matching = address.instances_in(&state);
                 if matching.is_empty() {
                     return Err(not_in_state(address));
                 }
@@ -131,19 +133,6 @@ fn not_in_state(address: &engine::ResourceAddress) -> CliError {
         .with_hint("`pingform state list` shows every address in the state")
 }
 
-/// The objects in state that `address` names: the instance, or every instance
-/// of a block.
-fn matching(
-    state: &state::State,
-    address: &engine::ResourceAddress,
-) -> Vec<engine::ResourceAddress> {
-    state
-        .instances(&address.type_name, &address.name)
-        .map(engine::ResourceAddress::of_state)
-        .filter(|found| address.contains(found))
-        .collect()
-}
-
 /// Moves FROM to TO (an instance, or a block with all its instances), and every
 /// dependency on FROM with it.
 fn rename(
@@ -156,29 +145,13 @@ fn rename(
             "cannot move `{from}` to `{to}`: an object keeps its resource type"
         )));
     }
-    let whole_block = from.key.is_none() && to.key.is_none();
-    let moving = if whole_block {
-        matching(state, from)
-    } else {
-        from.in_state(state)
-            .map(|_| from.clone())
-            .into_iter()
-            .collect()
-    };
+    let moving = from.instances_in(state);
     if moving.is_empty() {
         return Err(not_in_state(from));
     }
-    let destination = |found: &engine::ResourceAddress| {
-        let key = if whole_block {
-            found.key.clone()
-        } else {
-            to.key.clone()
-        };
-        to.instance(key)
-    };
     if let Some(taken) = moving
         .iter()
-        .map(destination)
+        .map(|found| destination(from, to, found))
         .find(|target| target != from && target.in_state(state).is_some())
     {
         return Err(
@@ -188,24 +161,10 @@ fn rename(
         );
     }
     for found in &moving {
-        let Some(mut resource) = found.in_state(state).cloned() else {
-            continue;
-        };
-        state.remove(&found.type_name, &found.name, found.key.as_ref());
-        let target = destination(found);
-        resource.name = target.name.clone();
-        resource.index_key = target.key.clone();
-        state.upsert(resource);
+        move_instance(state, found, &destination(from, to, found));
     }
-    if whole_block {
-        let (old, new) = (from.to_string(), to.to_string());
-        for other in &mut state.resources {
-            for dep in &mut other.dependencies {
-                if *dep == old {
-                    dep.clone_from(&new);
-                }
-            }
-        }
+    if from.key.is_none() && to.key.is_none() {
+        rename_dependencies(state, from, to);
     }
     Ok(())
 }

@@ -283,14 +283,7 @@ impl<'a> Run<'a> {
         let Some(attributes) = change.before.as_ref().and_then(Value::to_json) else {
             return Ok(());
         };
-        let resource = state::ResourceState {
-            type_name: address.type_name.clone(),
-            name: address.name.clone(),
-            index_key: address.key.clone(),
-            provider: address.provider_name().to_string(),
-            attributes,
-            dependencies: self.dependency_names(address),
-        };
+        let resource = address.to_state(attributes, self.dependency_names(address));
         self.commit(
             state::Operation::Upsert { resource },
             &format!("importing `{address}`"),
@@ -472,14 +465,7 @@ impl<'a> Run<'a> {
             self.record(change, change.action, Outcome::Failed { message });
             return Ok(false);
         };
-        let resource = state::ResourceState {
-            type_name: address.type_name.clone(),
-            name: address.name.clone(),
-            index_key: address.key.clone(),
-            provider: address.provider_name().to_string(),
-            attributes,
-            dependencies: self.dependency_names(address),
-        };
+        let resource = address.to_state(attributes, self.dependency_names(address));
         self.commit(
             state::Operation::Upsert { resource },
             &format!("writing `{address}`"),

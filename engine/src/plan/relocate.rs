@@ -28,20 +28,9 @@ pub fn relocate(prior: &state::State, config: &Config) -> (state::State, Relocat
     let mut done = Relocations::default();
     for moved in &config.moved {
         let (from, to) = (&moved.from.0, &moved.to.0);
-        for found in matching(&state, from) {
-            let target = if from.key.is_none() && to.key.is_none() {
-                to.instance(found.key.clone())
-            } else {
-                to.clone()
-            };
-            if target.in_state(&state).is_some() {
-                continue;
-            }
-            if let Some(mut resource) = found.in_state(&state).cloned() {
-                state.remove(&found.type_name, &found.name, found.key.as_ref());
-                resource.name = target.name.clone();
-                resource.index_key = target.key.clone();
-                state.upsert(resource);
+        for found in from.instances_in(&state) {
+            let target = destination(from, to, &found);
+            if target.in_state(&state).is_none() && move_instance(&mut state, &found, &target) {
                 done.moved.push((found, target));
             }
         }
@@ -50,7 +39,7 @@ pub fn relocate(prior: &state::State, config: &Config) -> (state::State, Relocat
         }
     }
     for removed in config.removed.iter().filter(|r| !r.destroy) {
-        for found in matching(&state, &removed.from.0) {
+        for found in removed.from.0.instances_in(&state) {
             state.remove(&found.type_name, &found.name, found.key.as_ref());
             done.forgotten.push(found);
         }
@@ -58,17 +47,38 @@ pub fn relocate(prior: &state::State, config: &Config) -> (state::State, Relocat
     (state, done)
 }
 
-/// The instances in `state` that `address` names.
-fn matching(state: &state::State, address: &ResourceAddress) -> Vec<ResourceAddress> {
-    state
-        .instances(&address.type_name, &address.name)
-        .map(ResourceAddress::of_state)
-        .filter(|found| address.contains(found))
-        .collect()
+/// Where moving `from` to `to` puts the instance `found`: a block moved to a
+/// block keeps each instance's key; otherwise `to` itself.
+pub fn destination(
+    from: &ResourceAddress,
+    to: &ResourceAddress,
+    found: &ResourceAddress,
+) -> ResourceAddress {
+    if from.key.is_none() && to.key.is_none() {
+        to.instance(found.key.clone())
+    } else {
+        to.clone()
+    }
+}
+
+/// Records the object at `found` at `target` instead; false when there is none.
+pub fn move_instance(
+    state: &mut state::State,
+    found: &ResourceAddress,
+    target: &ResourceAddress,
+) -> bool {
+    let Some(mut resource) = found.in_state(state).cloned() else {
+        return false;
+    };
+    state.remove(&found.type_name, &found.name, found.key.as_ref());
+    resource.name = target.name.clone();
+    resource.index_key = target.key.clone();
+    state.upsert(resource);
+    true
 }
 
 /// Dependencies recorded on `from` now point at `to`.
-fn rename_dependencies(state: &mut state::State, from: &ResourceAddress, to: &ResourceAddress) {
+pub fn rename_dependencies(state: &mut state::State, from: &ResourceAddress, to: &ResourceAddress) {
     let (old, new) = (from.to_string(), to.to_string());
     for resource in &mut state.resources {
         for dep in &mut resource.dependencies {
