@@ -132,9 +132,18 @@ pub struct BlockSchema {
     /// The attributes an import ID names, in order, joined by `/` (such as
     /// `environment_id/id`); empty when the type cannot be imported.
     pub import_id: Vec<String>,
+    /// Whether one part of an import ID is well formed (the provider's rule, such
+    /// as "a UUID"); any non-empty text when `None`.
+    pub import_part: Option<fn(&str) -> bool>,
 }
 
 impl BlockSchema {
+    /// Sets the rule every part of an import ID must follow.
+    pub fn import_part(mut self, well_formed: fn(&str) -> bool) -> Self {
+        self.import_part = Some(well_formed);
+        self
+    }
+
     /// Sets the import ID format: the attributes it names, in order.
     pub fn import_id(mut self, attributes: &[&str]) -> Self {
         self.import_id = attributes.iter().map(|a| a.to_string()).collect();

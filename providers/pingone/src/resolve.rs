@@ -252,7 +252,8 @@ fn check_uuid(id: &Sourced<String>) -> Result<(), ProviderError> {
     )))
 }
 
-fn is_uuid(s: &str) -> bool {
+/// Whether `s` is a PingOne ID: a UUID in the 8-4-4-4-12 hex form.
+pub(crate) fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     let lengths = [8, 4, 4, 4, 12];
     groups.len() == lengths.len()

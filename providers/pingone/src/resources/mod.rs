@@ -132,7 +132,10 @@ impl Registry {
         self.by_name
             .iter()
             .map(|(name, r)| {
-                let schema = r.schema().import_id(import_id::format(name));
+                let schema = r
+                    .schema()
+                    .import_id(import_id::format(name))
+                    .import_part(crate::resolve::is_uuid);
                 (name.to_string(), schema)
             })
             .collect()
