@@ -87,7 +87,7 @@ fn relocation_lines(plan: &Plan, out: &mut Vec<PlanLine>) {
         out.push(PlanLine::text(
             2,
             format!(
-                "# {address} will no longer be managed by pingform (it stays in PingOne: \
+                "# {address} will no longer be managed by pingform (the object itself is kept: \
                  `removed` with `destroy = false`)"
             ),
         ));
