@@ -11,6 +11,7 @@ mod legacy;
 mod lifecycle;
 mod load;
 mod model;
+mod module;
 mod relocate;
 mod validate;
 
@@ -24,8 +25,9 @@ use std::path::PathBuf;
 pub(crate) use load::parse_error as syntax_error;
 pub use load::{load_dir, load_files, load_str};
 pub use model::{
-    Attr, BackendBlock, Body, CheckBlock, Config, Expr, ImportBlock, Lifecycle, MovedBlock,
-    OutputBlock, ProviderBlock, RemovedBlock, Repetition, ResourceBlock, Validation, VariableBlock,
+    Attr, BackendBlock, Body, CheckBlock, Config, Expr, ImportBlock, Lifecycle, ModuleCall,
+    MovedBlock, OutputBlock, ProviderBlock, RemovedBlock, Repetition, ResourceBlock, Validation,
+    VariableBlock,
 };
 pub use validate::validate;
 

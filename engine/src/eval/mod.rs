@@ -15,7 +15,9 @@ pub mod value;
 mod convert;
 mod expr;
 pub(crate) mod functions;
+pub mod instances;
 pub(crate) mod messages;
+mod modules;
 mod operators;
 pub(crate) mod references;
 pub mod repeat;
@@ -28,6 +30,7 @@ mod sensitive_tests;
 pub(crate) mod tests;
 
 pub use expr::{Phase, Scope, evaluate, evaluate_body};
+pub use modules::module_instances;
 pub use references::{Reference, references};
 pub use repeat::{Repeat, RepeatKind};
 pub use value::Value;
