@@ -8,8 +8,8 @@ use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Attribute, Block, Body as HclBody, Structure};
 
 use super::model::{
-    Attr, BackendBlock, Body, Config, Expr, Lifecycle, OutputBlock, ProviderBlock, Repetition,
-    ResourceBlock, Validation, VariableBlock,
+    Attr, BackendBlock, Body, Config, Expr, Lifecycle, ModuleDependency, OutputBlock, Owner,
+    ProviderBlock, Repetition, ResourceBlock, Validation, VariableBlock,
 };
 use crate::address::{Mode, ResourceAddress};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, did_you_mean};
@@ -38,6 +38,9 @@ pub(super) struct FileLoader<'a> {
     pub(super) file: FileId,
     pub(super) config: &'a mut Config,
     pub(super) diags: &'a mut Diagnostics,
+    /// `module.NAME` entries of the `depends_on` being read, resolved once the
+    /// modules are loaded (see [`ModuleDependency`]).
+    pub(super) module_refs: Vec<(String, Span)>,
 }
 
 impl<'a> FileLoader<'a> {
@@ -47,6 +50,7 @@ impl<'a> FileLoader<'a> {
             file,
             config,
             diags,
+            module_refs: Vec::new(),
         }
     }
 
@@ -146,6 +150,7 @@ impl<'a> FileLoader<'a> {
                 self.resource_nested_block(nested);
             }
         }
+        self.record_module_refs(Owner::Resource(self.config.resources.len()));
         self.config.resources.push(ResourceBlock {
             address: ResourceAddress {
                 mode,
@@ -204,12 +209,19 @@ impl<'a> FileLoader<'a> {
         };
         let mut out = Vec::new();
         for item in items.iter() {
+            if let Some(name) = module_name(item) {
+                self.module_refs.push((name, self.span(item)));
+                continue;
+            }
             match resource_address(item) {
                 Some(address) => out.push((address, self.span(item))),
                 None => {
                     let diag = Diagnostic::error("Invalid `depends_on` reference")
                         .with_span(self.span(item), "not a resource")
-                        .with_detail("`depends_on` may only name resources, as `TYPE.NAME`.");
+                        .with_detail(
+                            "`depends_on` may only name resources (`TYPE.NAME`) and modules \
+                             (`module.NAME`).",
+                        );
                     self.diags.push(diag);
                 }
             }
@@ -350,8 +362,10 @@ impl<'a> FileLoader<'a> {
                     .with_span(span, "`value` is not set")
                     .with_detail("An output needs a `value`."),
             );
+            self.module_refs.clear();
             return;
         };
+        self.record_module_refs(Owner::Output(self.config.outputs.len()));
         self.config.outputs.push(OutputBlock {
             name: labels[0].clone(),
             value,
@@ -479,6 +493,18 @@ impl<'a> FileLoader<'a> {
         });
     }
 
+    /// Records the `module.NAME` entries of the `depends_on` just read for the
+    /// block `owner`, which is about to be added.
+    pub(super) fn record_module_refs(&mut self, owner: Owner) {
+        for (module, span) in std::mem::take(&mut self.module_refs) {
+            self.config.module_dependencies.push(ModuleDependency {
+                owner,
+                module,
+                span,
+            });
+        }
+    }
+
     /// Adds an attribute to a body, reporting a second definition of the same name.
     pub(super) fn add_attr(&mut self, body: &mut Body, attr: &Attribute) {
         let name = attr.key.as_str().to_string();
@@ -583,6 +609,23 @@ impl<'a> FileLoader<'a> {
             Some(label) => start.to(&self.span(label)),
             None => start,
         }
+    }
+}
+
+/// `module.NAME`, for `depends_on` entries.
+fn module_name(expr: &Expression) -> Option<String> {
+    let Expression::Traversal(traversal) = expr else {
+        return None;
+    };
+    let Expression::Variable(root) = &traversal.expr else {
+        return None;
+    };
+    match (root.as_str(), traversal.operators.as_slice()) {
+        ("module", [op]) => match op.value() {
+            TraversalOperator::GetAttr(name) => Some(name.as_str().to_string()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

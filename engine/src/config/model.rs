@@ -48,6 +48,31 @@ pub struct Config {
     pub dir: PathBuf,
     /// Warnings found while loading (such as an ignored `lifecycle` block).
     pub warnings: Diagnostics,
+    /// `depends_on = [module.NAME]` entries, until the modules are loaded and
+    /// each becomes a dependency on every resource of the module.
+    pub(crate) module_dependencies: Vec<ModuleDependency>,
+}
+
+/// A `depends_on` entry that names a module call.
+#[derive(Clone, Debug)]
+pub(crate) struct ModuleDependency {
+    /// The block whose `depends_on` it is.
+    pub(crate) owner: Owner,
+    /// The module call's name.
+    pub(crate) module: String,
+    /// The entry, for errors.
+    pub(crate) span: Span,
+}
+
+/// A block with `depends_on`, by its position in the configuration's lists.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Owner {
+    /// `resources[i]`.
+    Resource(usize),
+    /// `outputs[i]`.
+    Output(usize),
+    /// `modules[i]`.
+    Module(usize),
 }
 
 impl Config {
