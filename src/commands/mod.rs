@@ -79,6 +79,10 @@ pub(crate) async fn make_plan(
             CliError::msg(format!("refreshing {type_name}: {source}"))
                 .with_hint(provider_hint(source.kind))
         }
+        PlanError::Unavailable(unavailable)
+        | PlanError::Refresh(engine::plan::refresh::RefreshError::Unavailable(unavailable)) => {
+            CliError::msg(format!("cannot plan: {unavailable}"))
+        }
         PlanError::Refresh(other) => {
             CliError::from_error("could not refresh the managed objects", &other)
         }
@@ -113,6 +117,7 @@ pub(crate) fn print_plan(
     let context = Context {
         schemas: &session.providers,
         outputs: &outputs,
+        config: Some(&session.config),
         ..Context::default()
     };
     let mut out = std::io::stdout().lock();

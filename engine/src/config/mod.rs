@@ -11,6 +11,8 @@ mod legacy;
 mod lifecycle;
 mod load;
 mod model;
+mod provider_meta;
+mod provider_refs;
 mod relocate;
 mod validate;
 
@@ -21,6 +23,7 @@ pub(crate) mod test_schema;
 
 use std::path::PathBuf;
 
+pub(crate) use blocks::is_valid_name;
 pub(crate) use load::parse_error as syntax_error;
 pub use load::{load_dir, load_files, load_str};
 pub use model::{

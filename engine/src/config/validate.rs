@@ -75,12 +75,7 @@ impl<'a> Validator<'a> {
             .iter()
             .map(|v| (v.name.clone(), &v.span));
         self.report_duplicates("variable", variables);
-        let providers = self
-            .config
-            .providers
-            .iter()
-            .map(|p| (p.name.clone(), &p.span));
-        self.report_duplicates("provider", providers);
+        super::provider_refs::check(self.config, &mut self.diags);
         let resources = self
             .config
             .resources

@@ -14,10 +14,10 @@ use std::io::{self, Write};
 use serde_json::{Map, Value as Json, json};
 
 use super::Context;
-use crate::Value;
 use crate::plan::diff::sensitive_attributes;
 use crate::plan::outputs::OutputChange;
 use crate::plan::{Action, Plan, ResourceChange};
+use crate::{ProviderConfigRef, Value};
 
 /// The Terraform plan-JSON format version this output follows.
 pub const FORMAT_VERSION: &str = "1.2";
@@ -291,15 +291,24 @@ fn output_changes(outputs: &[OutputChange]) -> Json {
     Json::Object(changes)
 }
 
+/// One entry of `provider_config`: the provider's name and, for an aliased
+/// configuration (keyed `pingone.eu`), its alias.
+fn provider_config(reference: &ProviderConfigRef) -> Json {
+    match &reference.alias {
+        Some(alias) => json!({ "name": reference.name, "alias": alias }),
+        None => json!({ "name": reference.name }),
+    }
+}
+
 /// The configuration's providers, resources and outputs (expressions are not rendered).
 fn configuration(context: &Context<'_>) -> Option<Json> {
     let config = context.config?;
     let providers: Map<String, Json> = config
         .resources
         .iter()
-        .map(|r| r.address.provider_name().to_string())
-        .chain(config.providers.iter().map(|p| p.name.clone()))
-        .map(|name| (name.clone(), json!({ "name": name })))
+        .map(ProviderConfigRef::for_resource)
+        .chain(config.providers.iter().map(|p| p.config_ref()))
+        .map(|reference| (reference.to_string(), provider_config(&reference)))
         .collect();
     let resources: Vec<Json> = config
         .resources
@@ -307,10 +316,8 @@ fn configuration(context: &Context<'_>) -> Option<Json> {
         .map(|r| {
             let mut body = identity(&r.address);
             body.remove("provider_name");
-            body.insert(
-                "provider_config_key".into(),
-                json!(r.address.provider_name()),
-            );
+            let key = ProviderConfigRef::for_resource(r).to_string();
+            body.insert("provider_config_key".into(), json!(key));
             body.insert("schema_version".into(), json!(0));
             if !r.depends_on.is_empty() {
                 let on: Vec<String> = r.depends_on.iter().map(|(a, _)| a.to_string()).collect();
