@@ -63,7 +63,7 @@ fn check_reference(
             Diagnostic::error("Provider of the wrong type")
                 .with_span(
                     span.clone(),
-                    format!("a `{}` configuration", reference.name),
+                    format!("a configuration of `{}`", reference.name),
                 )
                 .with_detail(format!(
                     "`{}` is a resource type of the provider `{own}`, so it cannot be managed by \
