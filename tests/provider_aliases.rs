@@ -154,6 +154,35 @@ fn one_configuration_manages_two_organizations_through_an_alias() {
     let again = pingform_with(path, &a, &b, &["plan", "--detailed-exitcode"]);
     assert_eq!(again.code, 0, "{again}");
 
+    // Each configuration reports what it does not manage in its own organization.
+    let b_env = &b.credentials.environment_id;
+    let stray = b.request(
+        reqwest::Method::POST,
+        &format!("/environments/{b_env}/populations"),
+        Some(serde_json::json!({"name": "Made by hand in B"})),
+    );
+    let report = pingform_with(
+        path,
+        &a,
+        &b,
+        &["plan", "--refresh-only", "--report-unmanaged"],
+    );
+    assert_eq!(report.code, 0, "{report}");
+    assert!(
+        report
+            .stdout
+            .contains("pingone_population \"Made by hand in B\"")
+            && !report.stdout.contains("\"home\" (id")
+            && !report.stdout.contains("\"away in"),
+        "{report}"
+    );
+    let stray_id = stray["id"].as_str().unwrap_or_default();
+    b.request(
+        reqwest::Method::DELETE,
+        &format!("/environments/{b_env}/populations/{stray_id}"),
+        None,
+    );
+
     // The aliased block may not go while it still manages an object.
     let without_block = config(&b, "")
         .split("provider \"pingone\"")

@@ -151,3 +151,28 @@ async fn removing_a_provider_block_that_still_manages_objects_stops_the_plan() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_lost_create_is_looked_up_by_the_configuration_that_made_it() {
+    use state::Backend as _;
+    let (f, eu) = with_alias();
+    f.write(&BOTH.replace("name     = \"away\"", "name     = \"lost away\""));
+    f.converge(PlanMode::Normal).await;
+    let mut state = f.backend.load().unwrap().unwrap();
+    let intent = &state.pending_creates[0];
+    assert_eq!(
+        (intent.name.as_str(), intent.provider.as_str()),
+        ("away", "mem.eu")
+    );
+    let settled = crate::recover::settle_pending(&state, &f.providers)
+        .await
+        .unwrap();
+    assert!(matches!(
+        settled[0].settled,
+        crate::recover::Settled::Adopted { .. }
+    ));
+    settled[0].operation.apply_to(&mut state);
+    let adopted = state.get("mem_thing", "away", None).unwrap();
+    assert_eq!(adopted.provider, "mem.eu");
+    assert_eq!(names(&eu), ["lost away"]);
+}
