@@ -176,12 +176,32 @@ fn one_configuration_manages_two_organizations_through_an_alias() {
             && !report.stdout.contains("\"away in"),
         "{report}"
     );
+    // Importing to an aliased resource reads through, and records, its configuration.
     let stray_id = stray["id"].as_str().unwrap_or_default();
-    b.request(
-        reqwest::Method::DELETE,
-        &format!("/environments/{b_env}/populations/{stray_id}"),
-        None,
+    let stray_block = "resource \"pingone_population\" \"stray\" {\n  provider       = pingone.eu\n  \
+                       environment_id = var.env_b\n  name           = \"Made by hand in B\"\n}\n";
+    write(config(&b, &format!("{AWAY}{stray_block}")));
+    let import_id = format!("{b_env}/{stray_id}");
+    let import = pingform_with(
+        path,
+        &a,
+        &b,
+        &["import", "pingone_population.stray", &import_id],
     );
+    assert_eq!(import.code, 0, "{import}");
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path.join("pingform.tfstate")).unwrap())
+            .unwrap();
+    let stray_state = state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "stray")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(stray_state["provider"], "pingone.eu", "{state}");
+    let adopted = pingform_with(path, &a, &b, &["plan", "--detailed-exitcode"]);
+    assert_eq!(adopted.code, 0, "{adopted}");
 
     // The aliased block may not go while it still manages an object.
     let without_block = config(&b, "")
@@ -194,10 +214,11 @@ fn one_configuration_manages_two_organizations_through_an_alias() {
     let stopped = pingform_with(path, &a, &b, &["plan"]);
     assert_eq!(stopped.code, 1, "{stopped}");
     assert!(
-        stopped.stderr.contains("pingone_population.away")
-            && stopped
-                .stderr
-                .contains("keep its `provider \"pingone\" { alias = \"eu\" ... }` block"),
+        stopped.stderr.contains(
+            "`pingone_population.away` is managed by the provider configuration `pingone.eu`"
+        ) && stopped
+            .stderr
+            .contains("keep its `provider \"pingone\" { alias = \"eu\" ... }` block"),
         "{stopped}"
     );
 
