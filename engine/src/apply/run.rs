@@ -329,7 +329,7 @@ impl<'a> Run<'a> {
             }
         };
         let provider = match self.writer(&change.address) {
-            Ok((_, provider)) => provider,
+            Ok(provider) => provider,
             Err(message) => {
                 self.record(change, change.action, Outcome::Failed { message });
                 return None;
@@ -392,7 +392,7 @@ impl<'a> Run<'a> {
             .resource_schema(&address.type_name)
             .ok_or("no provider offers this resource type")?;
         let config = self.evaluate(address)?;
-        let (_, provider) = self.writer(address)?;
+        let provider = self.writer(address)?;
         let type_name = address.type_name.clone();
         let current = address
             .in_state(&self.state)
@@ -663,15 +663,10 @@ impl<'a> Run<'a> {
     }
 
     /// The provider that creates, updates or reads `address`: its block's configuration.
-    fn writer(
-        &self,
-        address: &ResourceAddress,
-    ) -> Result<(ProviderConfigRef, Arc<dyn Provider>), String> {
+    fn writer(&self, address: &ResourceAddress) -> Result<Arc<dyn Provider>, String> {
         let by = self.configuration_of(address);
         let provider = self.request.providers.configuration(&by).cloned();
-        let provider = provider
-            .ok_or_else(|| format!("the provider configuration `{by}` is not configured"))?;
-        Ok((by, provider))
+        provider.ok_or_else(|| format!("the provider configuration `{by}` is not configured"))
     }
 
     /// The provider that deletes `address`: the configuration state records as
@@ -684,7 +679,7 @@ impl<'a> Run<'a> {
                 .for_state(&stored.address(), &stored.provider)
                 .cloned()
                 .map_err(|e| e.to_string()),
-            None => self.writer(address).map(|(_, provider)| provider),
+            None => self.writer(address),
         }
     }
 }
