@@ -127,18 +127,12 @@ impl<'a> FileLoader<'a> {
         let mut body = Body::default();
         let mut depends_on = Vec::new();
         let mut repetition: Option<Repetition> = None;
+        let mut provider = None;
         for attr in block.body.attributes() {
             match attr.key.as_str() {
                 "depends_on" => depends_on = self.depends_on(&attr.value),
                 "count" | "for_each" => self.repetition(&mut repetition, attr),
-                name @ "provider" => {
-                    let diag = Diagnostic::error("Unsupported meta-argument")
-                        .with_span(self.span(&attr.key), "not supported yet")
-                        .with_detail(format!(
-                            "The `{name}` meta-argument is not supported by this version of pingform."
-                        ));
-                    self.diags.push(diag);
-                }
+                "provider" => provider = self.provider_meta(attr),
                 _ => self.add_attr(&mut body, attr),
             }
         }
@@ -161,6 +155,7 @@ impl<'a> FileLoader<'a> {
             span: self.header_span(block),
             lifecycle,
             repetition,
+            provider,
         });
     }
 
@@ -467,12 +462,10 @@ impl<'a> FileLoader<'a> {
             return;
         };
         let mut body = Body::default();
+        let mut alias = None;
         for attr in block.body.attributes() {
             if attr.key.as_str() == "alias" {
-                let diag = Diagnostic::error("Unsupported meta-argument")
-                    .with_span(self.span(&attr.key), "not supported yet")
-                    .with_detail("Provider aliases are not supported by this version of pingform.");
-                self.diags.push(diag);
+                alias = self.provider_alias(attr);
             } else {
                 self.add_attr(&mut body, attr);
             }
@@ -488,6 +481,7 @@ impl<'a> FileLoader<'a> {
         }
         self.config.providers.push(ProviderBlock {
             name: labels[0].clone(),
+            alias,
             body,
             span: self.header_span(block),
         });
@@ -654,7 +648,7 @@ fn resource_address(expr: &Expression) -> Option<ResourceAddress> {
 }
 
 /// A string literal, or a template made only of literal text (such as a heredoc).
-fn literal_string(expr: &Expression) -> Option<String> {
+pub(super) fn literal_string(expr: &Expression) -> Option<String> {
     let template = match expr {
         Expression::String(s) => return Some(s.value().clone()),
         Expression::StringTemplate(t) => &**t,
@@ -667,8 +661,9 @@ fn literal_string(expr: &Expression) -> Option<String> {
         .collect()
 }
 
-/// Terraform's rule for block names: a letter or `_`, then letters, digits, `_` and `-`.
-fn is_valid_name(name: &str) -> bool {
+/// Terraform's rule for block names (and provider aliases): a letter or `_`, then
+/// letters, digits, `_` and `-`.
+pub(crate) fn is_valid_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()

@@ -12,6 +12,9 @@ mod lifecycle;
 mod load;
 mod model;
 mod module;
+mod module_providers;
+mod provider_meta;
+mod provider_refs;
 mod relocate;
 mod validate;
 
@@ -22,6 +25,7 @@ pub(crate) mod test_schema;
 
 use std::path::PathBuf;
 
+pub(crate) use blocks::is_valid_name;
 pub(crate) use load::parse_error as syntax_error;
 pub use load::{load_dir, load_files, load_str};
 pub use model::{

@@ -146,6 +146,7 @@ pub(super) fn load_children(
         load_children(&mut child, sources, diags, stack);
         stack.pop();
         call.config = child;
+        super::module_providers::apply(call, sources, diags);
     }
 }
 

@@ -14,10 +14,10 @@ use std::io::{self, Write};
 use serde_json::{Map, Value as Json, json};
 
 use super::Context;
-use crate::Value;
 use crate::plan::diff::sensitive_attributes;
 use crate::plan::outputs::OutputChange;
 use crate::plan::{Action, Plan, ResourceChange};
+use crate::{ProviderConfigRef, Value};
 
 /// The Terraform plan-JSON format version this output follows.
 pub const FORMAT_VERSION: &str = "1.2";
@@ -338,6 +338,15 @@ fn output_changes(outputs: &[OutputChange]) -> Json {
     Json::Object(changes)
 }
 
+/// One entry of `provider_config`: the provider's name and, for an aliased
+/// configuration (keyed `pingone.eu`), its alias.
+fn provider_config(reference: &ProviderConfigRef) -> Json {
+    match &reference.alias {
+        Some(alias) => json!({ "name": reference.name, "alias": alias }),
+        None => json!({ "name": reference.name }),
+    }
+}
+
 /// The configuration's providers, resources, outputs and module calls
 /// (expressions are not rendered).
 fn configuration(context: &Context<'_>) -> Option<Json> {
@@ -345,9 +354,9 @@ fn configuration(context: &Context<'_>) -> Option<Json> {
     let providers: Map<String, Json> = config
         .all_resources()
         .into_iter()
-        .map(|r| r.address.provider_name().to_string())
-        .chain(config.providers.iter().map(|p| p.name.clone()))
-        .map(|name| (name.clone(), json!({ "name": name })))
+        .map(ProviderConfigRef::for_resource)
+        .chain(config.providers.iter().map(|p| p.config_ref()))
+        .map(|reference| (reference.to_string(), provider_config(&reference)))
         .collect();
     Some(json!({
         "provider_config": providers,
@@ -366,10 +375,8 @@ fn module_configuration(config: &crate::config::Config) -> Json {
             let relative = r.address.clone().in_module(&[]);
             let mut body = identity(&relative);
             body.remove("provider_name");
-            body.insert(
-                "provider_config_key".into(),
-                json!(r.address.provider_name()),
-            );
+            let key = ProviderConfigRef::for_resource(r).to_string();
+            body.insert("provider_config_key".into(), json!(key));
             body.insert("schema_version".into(), json!(0));
             if !r.depends_on.is_empty() {
                 let on: Vec<String> = r.depends_on.iter().map(|(a, _)| a.to_string()).collect();
