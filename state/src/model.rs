@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The newest state format this build writes and reads (older ones are
 /// upgraded as they are read; see `upgrade`).
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The whole state: every managed object and where it came from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -27,6 +27,10 @@ pub struct State {
     /// its natural key and adopts what it finds instead of creating a duplicate.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pending_creates: Vec<PendingCreate>,
+    /// Old objects of `create_before_destroy` replacements that are still to be
+    /// deleted (see `deposed`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deposed: Vec<crate::deposed::DeposedObject>,
 }
 
 /// Which instance of a repeated resource an object is: `[0]` for `count`,
@@ -134,6 +138,7 @@ impl State {
             serial: 0,
             resources: Vec::new(),
             pending_creates: Vec::new(),
+            deposed: Vec::new(),
         }
     }
 

@@ -10,6 +10,10 @@
 //! - 3: adds `index_key` to resources and intents (instances of `count` and
 //!   `for_each`). Older documents have none; a version-2 reader would merge
 //!   the instances of one resource, so it must refuse the file.
+//! - 4: adds `deposed`, the old objects of `create_before_destroy`
+//!   replacements still to be deleted. Older documents have none; a version-3
+//!   reader would drop them when it rewrote the file and leave the objects in
+//!   PingOne unmanaged, so it must refuse the file.
 
 use serde_json::Value;
 
@@ -24,6 +28,10 @@ pub fn upgrade(raw: &mut Value, from: u64) -> Vec<&'static str> {
     if from < 3 {
         set_version(raw, 3);
         steps.push("2 -> 3: no instance keys");
+    }
+    if from < 4 {
+        set_version(raw, 4);
+        steps.push("3 -> 4: no deposed objects");
     }
     steps
 }
@@ -64,6 +72,26 @@ mod tests {
         assert_eq!(contractors.dependencies, ["pingone_population.staff"]);
         let written = serde_json::to_value(&state).unwrap();
         assert_eq!(written["format_version"], FORMAT_VERSION);
+    }
+
+    #[test]
+    fn a_version_3_file_is_upgraded_to_4_with_no_deposed_objects() {
+        let mut raw = serde_json::json!({
+            "format_version": 3, "lineage": "l", "serial": 2,
+            "resources": [{"type": "pingone_group", "name": "g", "index_key": 0,
+                           "provider": "pingone", "attributes": {"id": "g1"}}]
+        });
+        let steps = super::upgrade(&mut raw, 3);
+        assert_eq!(steps, ["3 -> 4: no deposed objects"]);
+        assert_eq!(raw["format_version"], 4);
+        let state: State = serde_json::from_value(raw).unwrap();
+        assert!(state.deposed.is_empty());
+        assert_eq!(state.resources[0].index_key, Some(crate::IndexKey::Int(0)));
+        let written = serde_json::to_value(&state).unwrap();
+        assert!(
+            written.get("deposed").is_none(),
+            "an empty list is not written"
+        );
     }
 
     #[test]
