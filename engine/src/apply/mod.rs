@@ -13,6 +13,7 @@
 //! it depends on is done; state is only touched by the one task that
 //! coordinates them, so persistence needs no locking.
 
+mod deposed;
 mod observer;
 mod run;
 mod walk;
@@ -93,6 +94,7 @@ pub async fn apply(request: ApplyRequest<'_>) -> Result<ApplyReport, ApplyError>
     run.record_known_intents()?;
     run.walk(run::Phase::Delete).await?;
     run.walk(run::Phase::Converge).await?;
+    run.walk(run::Phase::Deposed).await?;
     run.forget_unattempted_intents();
     // Compaction: one snapshot with every operation, so the next load reads no journal.
     run.store("the apply")?;

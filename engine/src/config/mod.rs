@@ -12,6 +12,7 @@ mod lifecycle;
 mod load;
 mod model;
 mod relocate;
+mod triggers;
 mod validate;
 
 #[cfg(test)]
@@ -25,7 +26,8 @@ pub(crate) use load::parse_error as syntax_error;
 pub use load::{load_dir, load_files, load_str};
 pub use model::{
     Attr, BackendBlock, Body, CheckBlock, Config, Expr, ImportBlock, Lifecycle, MovedBlock,
-    OutputBlock, ProviderBlock, RemovedBlock, Repetition, ResourceBlock, Validation, VariableBlock,
+    OutputBlock, ProviderBlock, RemovedBlock, Repetition, ResourceBlock, Trigger, Validation,
+    VariableBlock,
 };
 pub use validate::validate;
 

@@ -1,5 +1,5 @@
 //! The human-readable plan, in the shape Terraform users know: `+` create, `~` update in
-//! place, `-/+` replace, `-` destroy; unchanged attributes folded, collections and
+//! place, `-/+` replace (`+/-` when the new object is created first), `-` destroy; unchanged attributes folded, collections and
 //! document strings diffed inside (see [`super::diff`]), then the output changes and a
 //! summary line.
 
@@ -169,7 +169,7 @@ fn output_lines(outputs: &[OutputChange], out: &mut Vec<PlanLine>) {
 }
 
 fn change_lines(change: &ResourceChange, context: &Context<'_>, out: &mut Vec<PlanLine>) {
-    let address = change.address.to_string();
+    let address = change.label();
     let drifted = change.reason.as_deref() == Some(drift::CHANGED);
     let deleted = change.reason.as_deref() == Some(drift::DELETED);
     let verb = match change.action {
@@ -177,7 +177,7 @@ fn change_lines(change: &ResourceChange, context: &Context<'_>, out: &mut Vec<Pl
         Action::Delete if deleted => "has been deleted",
         Action::Create => "will be created",
         Action::Update => "will be updated in-place",
-        Action::Replace => "must be replaced",
+        Action::Replace | Action::CreateThenDelete => "must be replaced",
         Action::Delete => "will be destroyed",
         Action::NoOp if change.importing.is_some() => "will be imported",
         Action::NoOp => "is unchanged",
@@ -295,6 +295,7 @@ mod tests {
         after: Option<Value>,
     ) -> ResourceChange {
         ResourceChange {
+            deposed: None,
             importing: None,
             address: ResourceAddress::new("pingone_population", name),
             action,

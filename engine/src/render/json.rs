@@ -60,6 +60,7 @@ fn actions(action: Action) -> Vec<&'static str> {
         Action::Create => vec!["create"],
         Action::Update => vec!["update"],
         Action::Replace => vec!["delete", "create"],
+        Action::CreateThenDelete => vec!["create", "delete"],
         Action::Delete => vec!["delete"],
         Action::Read => vec!["read"],
     }
@@ -107,6 +108,9 @@ fn resource_change(change: &ResourceChange) -> Json {
         inner.insert("importing".into(), json!({ "id": id }));
     }
     let mut body = identity(&change.address);
+    if let Some(key) = &change.deposed {
+        body.insert("deposed".into(), json!(key));
+    }
     body.insert("change".into(), Json::Object(inner));
     if let Some(reason) = action_reason(change) {
         body.insert("action_reason".into(), json!(reason));
@@ -116,12 +120,14 @@ fn resource_change(change: &ResourceChange) -> Json {
 
 /// Terraform's `action_reason` values for the cases pingform plans.
 fn action_reason(change: &ResourceChange) -> Option<&'static str> {
+    let replaces = change.action.replaces();
     match (change.action, change.reason.as_deref()) {
         (Action::Delete, Some("not in configuration")) => Some("delete_because_no_resource_config"),
-        (Action::Replace, _) if change.replace_paths.is_empty() && change.reason.is_some() => {
-            Some("replace_by_request")
+        (_, Some(reason)) if replaces && crate::plan::triggers::is_reason(reason) => {
+            Some("replace_by_triggers")
         }
-        (Action::Replace, _) => Some("replace_because_cannot_update"),
+        (_, Some(_)) if replaces && change.replace_paths.is_empty() => Some("replace_by_request"),
+        _ if replaces => Some("replace_because_cannot_update"),
         _ => None,
     }
 }
@@ -425,6 +431,7 @@ mod tests {
         ]);
         let changes = vec![
             ResourceChange {
+                deposed: None,
                 importing: None,
                 address: ResourceAddress::new("pingone_population", "new"),
                 action: Action::Create,
@@ -435,6 +442,7 @@ mod tests {
                 reason: None,
             },
             ResourceChange {
+                deposed: None,
                 importing: None,
                 address: ResourceAddress::new("pingone_application", "app"),
                 action: Action::Replace,
@@ -449,6 +457,7 @@ mod tests {
                 reason: None,
             },
             ResourceChange {
+                deposed: None,
                 importing: None,
                 address: ResourceAddress::new("pingone_application", "old"),
                 action: Action::Delete,

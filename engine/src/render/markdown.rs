@@ -127,6 +127,7 @@ mod tests {
             .into(),
         );
         let change = ResourceChange {
+            deposed: None,
             importing: None,
             address: ResourceAddress::new("pingone_population", "old"),
             action: Action::Delete,

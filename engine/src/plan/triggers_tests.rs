@@ -1,0 +1,2 @@
+//! Tests of `triggers`.
+use super::*;
