@@ -140,6 +140,20 @@ pub struct Counts {
 }
 
 impl Plan {
+    /// A normal plan of `changes` against an empty state, with no drift, data
+    /// or relocations (what renderers need of a plan built by hand).
+    pub fn of_changes(changes: Vec<ResourceChange>) -> Plan {
+        Plan {
+            prior: state::State::new(),
+            refresh_changed_state: false,
+            changes,
+            drift: Vec::new(),
+            mode: PlanMode::Normal,
+            data: BTreeMap::new(),
+            relocations: Default::default(),
+        }
+    }
+
     /// True when applying would change anything. A refresh-only plan changes
     /// state alone, so it "has changes" when anything drifted.
     pub fn has_changes(&self) -> bool {

@@ -9,6 +9,9 @@
 //! reference is evaluated in the instance's scope, so `each.key` and
 //! `count.index` pick the matching instance.
 
+// Errors are the cold path and callers take them by value (see `eval`).
+#![allow(clippy::result_large_err)]
+
 use hcl_edit::expr::{Expression, TraversalOperator};
 
 use super::{Action, ResourceChange};
@@ -142,5 +145,57 @@ fn instance_key(index: &Expr, scope: &Scope<'_>) -> Result<InstanceKey, Diagnost
 }
 
 #[cfg(test)]
-#[path = "triggers_tests.rs"]
-mod tests;
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_are_recognised_and_targets_name_the_instance_and_attribute() {
+        let text = reason("pingone_group.x");
+        assert_eq!(text, "replaced because pingone_group.x changed");
+        assert!(is_reason(&text));
+        assert!(!is_reason("replacement requested with --replace"));
+        let target = Target {
+            resource: ResourceAddress::new("pingone_user", "z"),
+            key: Some(InstanceKey::Str("ann".into())),
+            path: vec!["name".into()],
+        };
+        assert_eq!(target.to_string(), r#"pingone_user.z["ann"].name"#);
+    }
+
+    #[test]
+    fn an_attribute_known_only_after_apply_counts_as_changed() {
+        let target = Target {
+            resource: ResourceAddress::new("t_x", "a"),
+            key: None,
+            path: vec!["name".into()],
+        };
+        let object = |name: Value| {
+            Some(Value::Object(
+                [("name".to_string(), name)].into_iter().collect(),
+            ))
+        };
+        let change = |before, after| ResourceChange {
+            address: ResourceAddress::new("t_x", "a"),
+            action: Action::Update,
+            before,
+            after,
+            replace_paths: Vec::new(),
+            sensitive: Default::default(),
+            reason: None,
+            importing: None,
+            deposed: None,
+        };
+        let same = change(object("n".into()), object("n".into()));
+        assert!(target.selects(&same) && !target.changed(&same));
+        assert!(target.changed(&change(object("n".into()), object(Value::Unknown))));
+        assert!(
+            target.changed(&change(None, object("n".into()))),
+            "a create changes it"
+        );
+        let other = ResourceChange {
+            address: ResourceAddress::new("t_x", "b"),
+            ..same
+        };
+        assert!(!target.selects(&other));
+    }
+}

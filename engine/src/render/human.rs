@@ -192,7 +192,9 @@ fn change_lines(change: &ResourceChange, context: &Context<'_>, out: &mut Vec<Pl
     if let Some(reason) = change.reason.as_deref().filter(|_| !drifted && !deleted) {
         // Delete reasons describe the object ("not in configuration"); others the cause.
         let note = match change.action {
-            Action::Delete => format!("# (because {address} is {reason})"),
+            Action::Delete if change.deposed.is_none() => {
+                format!("# (because {address} is {reason})")
+            }
             _ => format!("# ({reason})"),
         };
         out.push(PlanLine::text(2, note));
@@ -280,7 +282,7 @@ fn is_empty(value: &Value) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
@@ -308,15 +310,7 @@ mod tests {
     }
 
     fn render(changes: Vec<ResourceChange>) -> String {
-        let plan = Plan {
-            prior: state::State::new(),
-            refresh_changed_state: false,
-            drift: Vec::new(),
-            changes,
-            mode: PlanMode::Normal,
-            data: Default::default(),
-            relocations: Default::default(),
-        };
+        let plan = Plan::of_changes(changes);
         let mut out = Vec::new();
         render_plan(&plan, &Context::default(), &mut out, Style::default()).unwrap();
         String::from_utf8(out).unwrap()
@@ -330,6 +324,45 @@ mod tests {
             ("description", description.into()),
             ("theme", Value::Null),
         ])
+    }
+
+    /// A `create_before_destroy` replacement triggered by another resource, and
+    /// the deposed object an earlier one left.
+    pub(crate) fn replacements_created_first() -> Vec<ResourceChange> {
+        let mut first = change(
+            Action::CreateThenDelete,
+            "staff",
+            Some(existing("x")),
+            Some(obj(&[
+                ("id", Value::Unknown),
+                ("environment_id", "e-1".into()),
+                ("name", "Staff".into()),
+                ("description", "x".into()),
+            ])),
+        );
+        first.reason = Some(crate::plan::triggers::reason("pingone_group.admins"));
+        let mut deposed = change(Action::Delete, "staff", Some(existing("old")), None);
+        deposed.deposed = Some("abcd1234".into());
+        deposed.reason = Some(crate::plan::deposed::REASON.into());
+        vec![first, deposed]
+    }
+
+    #[test]
+    fn renders_create_before_destroy_and_deposed_objects() {
+        let text = render(replacements_created_first());
+        assert!(
+            text.contains("+/- resource \"pingone_population\" \"staff\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("# pingone_population.staff (deposed object abcd1234) will be destroyed"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Plan: 1 to add, 0 to change, 2 to destroy."),
+            "{text}"
+        );
+        insta::assert_snapshot!(text);
     }
 
     #[test]

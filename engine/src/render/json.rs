@@ -417,7 +417,6 @@ mod tests {
 
     use super::*;
     use crate::ResourceAddress;
-    use crate::plan::PlanMode;
     use crate::render::fixture::obj;
 
     #[test]
@@ -468,20 +467,36 @@ mod tests {
                 reason: Some("not in configuration".into()),
             },
         ];
-        let plan = Plan {
-            prior: state::State::new(),
-            refresh_changed_state: false,
-            drift: Vec::new(),
-            changes,
-            mode: PlanMode::Normal,
-            data: Default::default(),
-            relocations: Default::default(),
-        };
+        let plan = Plan::of_changes(changes);
         let mut out = Vec::new();
         render_plan(&plan, &Context::default(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(!text.contains("s3cr3t-value"), "no secret in JSON");
         insta::assert_snapshot!(stable(&text));
+    }
+
+    #[test]
+    fn create_before_destroy_deposed_and_triggered_replacements() {
+        let mut changes = crate::render::human::tests::replacements_created_first();
+        let mut requested = changes[0].clone();
+        requested.address = ResourceAddress::new("pingone_population", "other");
+        requested.action = Action::Replace;
+        requested.reason = Some("replacement requested with --replace".into());
+        changes.push(requested);
+        let plan = Plan::of_changes(changes);
+        let mut out = Vec::new();
+        render_plan(&plan, &Context::default(), &mut out).unwrap();
+        let doc: Json = serde_json::from_slice(&out).unwrap();
+        let changes = doc["resource_changes"].as_array().unwrap();
+        assert_eq!(changes[0]["change"]["actions"], json!(["create", "delete"]));
+        assert_eq!(changes[0]["action_reason"], "replace_by_triggers");
+        assert!(changes[0].get("deposed").is_none());
+        assert_eq!(changes[1]["change"]["actions"], json!(["delete"]));
+        assert_eq!(changes[1]["deposed"], "abcd1234");
+        assert_eq!(changes[1]["address"], "pingone_population.staff");
+        assert!(changes[1].get("action_reason").is_none());
+        assert_eq!(changes[2]["change"]["actions"], json!(["delete", "create"]));
+        assert_eq!(changes[2]["action_reason"], "replace_by_request");
     }
 
     /// The text with what changes from run to run or release to release replaced.

@@ -1,2 +1,0 @@
-//! Tests of `triggers`.
-use super::*;
