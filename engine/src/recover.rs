@@ -100,11 +100,13 @@ pub async fn settle_pending(
 
 /// Whether `found` is a deposed object at the pending create's address.
 fn is_deposed(state: &state::State, pending: &state::PendingCreate, found: &Value) -> bool {
-    let id = found.get("id").and_then(Value::as_str);
+    let Some(id) = found.get("id").and_then(Value::as_str) else {
+        return false;
+    };
     let index = pending.index_key.as_ref();
     state
         .deposed_at(&pending.type_name, &pending.name, index)
-        .any(|d| d.resource.attributes.get("id").and_then(|v| v.as_str()) == id)
+        .any(|d| d.resource.attributes.get("id").and_then(|v| v.as_str()) == Some(id))
 }
 
 fn settle(pending: &state::PendingCreate, found: Found, address: String) -> Settlement {

@@ -68,8 +68,16 @@ impl Guard {
              first. The old object is kept.",
             self.old_id
         );
+        // The first line of the provider's error describes the failed create (and
+        // may advise importing the existing object, which here is the old one);
+        // the service's own answer follows it.
         if let Some(cause) = cause {
-            message.push_str(&format!("\nPingOne said: {}", cause.message));
+            let answer = cause
+                .message
+                .split_once('\n')
+                .map_or(cause.message.as_str(), |(_, rest)| rest);
+            message.push('\n');
+            message.push_str(answer);
         }
         ProviderError::new(ProviderErrorKind::Api, message)
     }
