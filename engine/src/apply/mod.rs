@@ -1,6 +1,8 @@
 //! Apply: carry out a plan in dependency order (deletes in reverse), persisting
 //! state after every object operation, and reporting each step to an observer.
-//! A failure skips what depends on it; everything else still runs.
+//! A failure skips what depends on it; everything else still runs. The old
+//! objects of `create_before_destroy` replacements are deleted last (see
+//! `deposed`).
 //!
 //! Each operation is persisted as one [`state::Operation`] through
 //! [`state::Backend::record`] (a journal line for the local backend), so its

@@ -1,7 +1,7 @@
 //! The human-readable plan, in the shape Terraform users know: `+` create, `~` update in
-//! place, `-/+` replace (`+/-` when the new object is created first), `-` destroy; unchanged attributes folded, collections and
-//! document strings diffed inside (see [`super::diff`]), then the output changes and a
-//! summary line.
+//! place, `-/+` replace (`+/-` when the new object is created first), `-` destroy;
+//! unchanged attributes folded, collections and document strings diffed inside (see
+//! [`super::diff`]), then the output changes and a summary line.
 
 use std::io::{self, Write};
 
