@@ -205,7 +205,7 @@ fn verb(action: Action) -> (&'static str, &'static str) {
     match action {
         Action::Create => ("Creating...", "Creation complete"),
         Action::Update => ("Modifying...", "Modifications complete"),
-        Action::Replace => ("Replacing...", "Replacement complete"),
+        Action::Replace | Action::CreateThenDelete => ("Replacing...", "Replacement complete"),
         Action::Delete => ("Destroying...", "Destruction complete"),
         Action::NoOp | Action::Read => ("Reading...", "Read complete"),
     }

@@ -304,5 +304,8 @@ module "there" {
             .contains("Provider configuration not passed to the module"),
         "{invalid}"
     );
-    assert!(invalid.stderr.contains("modules/team/main.tf:3:20"), "{invalid}");
+    assert!(
+        invalid.stderr.contains("modules/team/main.tf:3:20"),
+        "{invalid}"
+    );
 }

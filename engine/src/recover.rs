@@ -5,7 +5,9 @@
 //! [`Provider::find`](crate::provider::Provider::find). An object found is
 //! adopted into state, so the plan that follows sees it instead of planning a
 //! second one; when nothing is found the intent is dropped and the plan
-//! creates the object as usual.
+//! creates the object as usual. An object found that is the deposed old
+//! object of a `create_before_destroy` replacement at the same address is not
+//! the new one: it is never adopted (it stays deposed, to be deleted).
 
 use crate::Value;
 use crate::provider::{FindRequest, Found, ProviderError};
@@ -19,7 +21,8 @@ pub enum Settled {
         /// Its ID, when it has one.
         id: Option<String>,
     },
-    /// No such object: the create never reached the provider.
+    /// No such object (or only the old object it was to replace): the create
+    /// never reached the provider.
     NotCreated,
     /// The provider cannot look this type up: the object may exist twice if
     /// the create had gone through.
@@ -92,9 +95,24 @@ pub async fn settle_pending(
                 address: address.clone(),
                 source,
             })?;
+        let found = match found {
+            Found::Object(value) if is_deposed(state, pending, &value) => Found::Nothing,
+            other => other,
+        };
         settlements.push(settle(pending, found, address));
     }
     Ok(settlements)
+}
+
+/// Whether `found` is a deposed object at the pending create's address.
+fn is_deposed(state: &state::State, pending: &state::PendingCreate, found: &Value) -> bool {
+    let Some(id) = found.get("id").and_then(Value::as_str) else {
+        return false;
+    };
+    let index = pending.index_key.as_ref();
+    state
+        .deposed_at(&pending.module, &pending.type_name, &pending.name, index)
+        .any(|d| d.resource.attributes.get("id").and_then(|v| v.as_str()) == Some(id))
 }
 
 fn settle(pending: &state::PendingCreate, found: Found, address: String) -> Settlement {
@@ -166,6 +184,25 @@ mod tests {
         s.operation.apply_to(&mut state);
         assert!(state.pending_creates.is_empty());
         assert_eq!(state.resources[0].dependencies, ["t.parent"]);
+    }
+
+    #[test]
+    fn the_deposed_old_object_is_not_adopted_as_the_new_one() {
+        let mut state = state::State::new();
+        state.upsert(state::ResourceState {
+            module: Vec::new(),
+            type_name: "t".into(),
+            name: "a".into(),
+            index_key: None,
+            provider: "p".into(),
+            attributes: serde_json::json!({"id": "old", "name": "a"}),
+            dependencies: vec![],
+        });
+        state.depose(&[], "t", "a", None, "k1");
+        let old = Value::from_json(&serde_json::json!({"id": "old", "name": "a"}));
+        let new = Value::from_json(&serde_json::json!({"id": "new", "name": "a"}));
+        assert!(is_deposed(&state, &pending(), &old));
+        assert!(!is_deposed(&state, &pending(), &new));
     }
 
     #[test]

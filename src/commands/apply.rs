@@ -215,7 +215,7 @@ fn summarize(
             Outcome::Succeeded { .. } => match action {
                 Action::Create => added += 1,
                 Action::Update => changed += 1,
-                Action::Replace => {
+                Action::Replace | Action::CreateThenDelete => {
                     added += 1;
                     destroyed += 1;
                 }

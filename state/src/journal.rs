@@ -62,6 +62,25 @@ pub enum Operation {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         index_key: Option<IndexKey>,
     },
+    /// The current object at an address was deposed under `key`, before its
+    /// `create_before_destroy` replacement is created.
+    Depose {
+        /// Where the object is.
+        #[serde(flatten)]
+        at: DeposedAt,
+    },
+    /// A deposed object became current again (its replacement was not created).
+    RestoreDeposed {
+        /// Which deposed object.
+        #[serde(flatten)]
+        at: DeposedAt,
+    },
+    /// A deposed object was deleted (or found gone).
+    RemoveDeposed {
+        /// Which deposed object.
+        #[serde(flatten)]
+        at: DeposedAt,
+    },
     /// The whole state was replaced (such as after a refresh).
     Replace {
         /// The new state.
@@ -102,6 +121,33 @@ impl Operation {
                 name,
                 index_key,
             } => state.end_create(module, type_name, name, index_key.as_ref()),
+            Operation::Depose { at } => {
+                state.depose(
+                    &at.module,
+                    &at.type_name,
+                    &at.name,
+                    at.index_key.as_ref(),
+                    &at.key,
+                );
+            }
+            Operation::RestoreDeposed { at } => {
+                state.restore_deposed(
+                    &at.module,
+                    &at.type_name,
+                    &at.name,
+                    at.index_key.as_ref(),
+                    &at.key,
+                );
+            }
+            Operation::RemoveDeposed { at } => {
+                state.remove_deposed(
+                    &at.module,
+                    &at.type_name,
+                    &at.name,
+                    at.index_key.as_ref(),
+                    &at.key,
+                );
+            }
             Operation::Replace { state: new } => {
                 let (lineage, serial) = (state.lineage.clone(), state.serial);
                 *state = (**new).clone();
@@ -110,6 +156,24 @@ impl Operation {
             }
         }
     }
+}
+
+/// One deposed object: its address and deposed key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeposedAt {
+    /// The module instance (empty for the root module).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub module: Vec<ModuleStep>,
+    /// The resource type.
+    #[serde(rename = "type")]
+    pub type_name: String,
+    /// The resource name.
+    pub name: String,
+    /// The instance key, for a resource with `count` or `for_each`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_key: Option<IndexKey>,
+    /// The deposed key.
+    pub key: String,
 }
 
 /// One journal line: an operation and the serial the state had after it.
@@ -369,5 +433,42 @@ mod tests {
         }
         .apply_to(&mut state);
         assert!(state.pending_creates.is_empty());
+    }
+
+    #[test]
+    fn deposing_restoring_and_removing_a_deposed_object_replay_from_json_lines() {
+        let mut state = State::new();
+        state.upsert(thing("a"));
+        let at = DeposedAt {
+            module: Vec::new(),
+            type_name: thing("a").type_name,
+            name: "a".into(),
+            index_key: None,
+            key: "0badf00d".into(),
+        };
+        let ops = [
+            Operation::Depose { at: at.clone() },
+            Operation::RestoreDeposed { at: at.clone() },
+            Operation::Depose { at: at.clone() },
+            Operation::Upsert {
+                resource: thing("a"),
+            },
+        ];
+        for op in ops {
+            let line = serde_json::to_string(&record(&state, 1, op)).unwrap();
+            let back: Record = serde_json::from_str(&line).unwrap();
+            back.operation.apply_to(&mut state);
+        }
+        assert_eq!(state.deposed.len(), 1, "deposed again, then replaced");
+        assert!(state.get(&[], &at.type_name, "a", None).is_some());
+        let line = serde_json::to_string(&Operation::RemoveDeposed { at: at.clone() }).unwrap();
+        assert!(
+            line.contains(r#""op":"remove_deposed""#) && line.contains(r#""key":"0badf00d""#),
+            "{line}"
+        );
+        serde_json::from_str::<Operation>(&line)
+            .unwrap()
+            .apply_to(&mut state);
+        assert!(state.deposed.is_empty());
     }
 }

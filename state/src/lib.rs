@@ -5,6 +5,7 @@
 //! updates the model; the CLI picks the backend.
 
 pub mod backend;
+pub mod deposed;
 pub mod encryption;
 pub mod error;
 pub mod journal;
@@ -17,8 +18,9 @@ pub mod upgrade;
 
 pub use backend::postgres::{PgSettings, PostgresBackend};
 pub use backend::{Backend, local::LocalBackend, local::decode, local::parse};
+pub use deposed::DeposedObject;
 pub use encryption::Encryption;
 pub use error::Error;
-pub use journal::Operation;
+pub use journal::{DeposedAt, Operation};
 pub use lock::LockInfo;
 pub use model::{FORMAT_VERSION, IndexKey, ModuleStep, PendingCreate, ResourceState, State};

@@ -27,6 +27,10 @@ pub struct State {
     /// its natural key and adopts what it finds instead of creating a duplicate.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pending_creates: Vec<PendingCreate>,
+    /// Old objects of `create_before_destroy` replacements that are still to be
+    /// deleted (see `deposed`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deposed: Vec<crate::deposed::DeposedObject>,
 }
 
 /// Which instance of a repeated resource an object is: `[0]` for `count`,
@@ -201,6 +205,7 @@ impl State {
             serial: 0,
             resources: Vec::new(),
             pending_creates: Vec::new(),
+            deposed: Vec::new(),
         }
     }
 

@@ -18,6 +18,8 @@
 //!   `provider` block (older documents only hold `pingone`, the default); a
 //!   version-3 reader would send an aliased object's refresh and delete to the
 //!   default configuration, so it must refuse the file.
+//!   Version 4 also adds `deposed`, the old objects of `create_before_destroy`
+//!   replacements still to be deleted; a version-3 reader would drop them.
 
 use serde_json::Value;
 
@@ -35,7 +37,7 @@ pub fn upgrade(raw: &mut Value, from: u64) -> Vec<&'static str> {
     }
     if from < 4 {
         set_version(raw, 4);
-        steps.push("3 -> 4: every resource in the root module, managed by its provider's default configuration");
+        steps.push("3 -> 4: every resource in the root module, managed by its provider's default configuration; no deposed objects");
     }
     steps
 }
@@ -91,6 +93,27 @@ mod tests {
         assert_eq!(state.format_version, 4);
         let group = state.get(&[], "pingone_group", "g", Some(&crate::IndexKey::Int(0)));
         assert_eq!(group.map(|g| g.provider.as_str()), Some("pingone"));
+    }
+
+    #[test]
+    fn a_version_3_file_is_upgraded_to_4_with_no_deposed_objects() {
+        let mut raw = serde_json::json!({
+            "format_version": 3, "lineage": "l", "serial": 2,
+            "resources": [{"type": "pingone_group", "name": "g", "index_key": 0,
+                           "provider": "pingone", "attributes": {"id": "g1"}}]
+        });
+        let steps = super::upgrade(&mut raw, 3);
+        assert_eq!(steps.len(), 1, "{steps:?}");
+        assert!(steps[0].ends_with("no deposed objects"), "{steps:?}");
+        assert_eq!(raw["format_version"], 4);
+        let state: State = serde_json::from_value(raw).unwrap();
+        assert!(state.deposed.is_empty());
+        assert_eq!(state.resources[0].index_key, Some(crate::IndexKey::Int(0)));
+        let written = serde_json::to_value(&state).unwrap();
+        assert!(
+            written.get("deposed").is_none(),
+            "an empty list is not written"
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Apply: carry out a plan in dependency order (deletes in reverse), persisting
 //! state after every object operation, and reporting each step to an observer.
-//! A failure skips what depends on it; everything else still runs.
+//! A failure skips what depends on it; everything else still runs. The old
+//! objects of `create_before_destroy` replacements are deleted last (see
+//! `deposed`).
 //!
 //! Each operation is persisted as one [`state::Operation`] through
 //! [`state::Backend::record`] (a journal line for the local backend), so its
@@ -13,6 +15,7 @@
 //! it depends on is done; state is only touched by the one task that
 //! coordinates them, so persistence needs no locking.
 
+mod deposed;
 mod observer;
 mod run;
 mod walk;
@@ -93,6 +96,7 @@ pub async fn apply(request: ApplyRequest<'_>) -> Result<ApplyReport, ApplyError>
     run.record_known_intents()?;
     run.walk(run::Phase::Delete).await?;
     run.walk(run::Phase::Converge).await?;
+    run.walk(run::Phase::Deposed).await?;
     run.forget_unattempted_intents();
     // Compaction: one snapshot with every operation, so the next load reads no journal.
     run.store("the apply")?;

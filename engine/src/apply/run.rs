@@ -21,37 +21,48 @@ use crate::provider::{
 };
 use crate::{InstanceKey, ProviderConfigRef, ResourceAddress, Value};
 
-/// Deletes first (dependents before what they depend on), then everything else.
+/// Deletes first (dependents before what they depend on), then everything
+/// else, then the deposed objects (see `deposed`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Phase {
     /// Objects leaving the configuration.
     Delete,
     /// Creates, updates and replaces.
     Converge,
+    /// The old objects of `create_before_destroy` replacements.
+    Deposed,
 }
 
 /// What a provider call ended with.
-enum Step {
+pub(super) enum Step {
     Deleted(Result<(), String>),
     Written(Result<Value, String>),
     Read(Result<Value, String>),
+    /// The deletes of the deposed objects at one address, by deposed key.
+    DeletedDeposed(Vec<(String, Result<(), String>)>),
 }
 
 /// A provider call under way.
-type Task = Pin<Box<dyn Future<Output = Done> + Send + 'static>>;
+pub(super) type Task = Pin<Box<dyn Future<Output = Done> + Send + 'static>>;
 
 /// A finished provider call.
-struct Done {
-    address: ResourceAddress,
-    step: Step,
+pub(super) struct Done {
+    pub(super) address: ResourceAddress,
+    pub(super) step: Step,
 }
 
 /// The mutable side of one apply.
 pub(super) struct Run<'a> {
-    request: &'a ApplyRequest<'a>,
+    pub(super) request: &'a ApplyRequest<'a>,
     pub(super) state: state::State,
     blocks: BTreeMap<&'a ResourceAddress, &'a ResourceBlock>,
-    changes: BTreeMap<&'a ResourceAddress, &'a ResourceChange>,
+    /// The planned changes of current objects, by address.
+    pub(super) changes: BTreeMap<&'a ResourceAddress, &'a ResourceChange>,
+    /// The planned deletes of deposed objects, by address and deposed key.
+    pub(super) deposed_changes: BTreeMap<(ResourceAddress, String), &'a ResourceChange>,
+    /// The `create_before_destroy` replacements of this run whose old object is
+    /// deposed (by address, with the deposed key), until it is deleted.
+    pub(super) deposed_here: BTreeMap<ResourceAddress, String>,
     /// Resource blocks with an instance that failed or was skipped (and the
     /// first such instance); their dependents are skipped.
     broken: BTreeMap<ResourceAddress, ResourceAddress>,
@@ -81,8 +92,11 @@ impl<'a> Run<'a> {
                 .plan
                 .changes
                 .iter()
+                .filter(|c| c.deposed.is_none())
                 .map(|c| (&c.address, c))
                 .collect(),
+            deposed_changes: super::deposed::planned_deletes(&request.plan.changes),
+            deposed_here: BTreeMap::new(),
             broken: BTreeMap::new(),
             started: BTreeMap::new(),
             sent_write_only: BTreeMap::new(),
@@ -94,14 +108,17 @@ impl<'a> Run<'a> {
 
     /// Runs one phase: every change of it, in parallel as dependencies allow.
     pub(super) async fn walk(&mut self, phase: Phase) -> Result<(), ApplyError> {
-        let nodes: Vec<ResourceAddress> = self
-            .changes
-            .values()
-            .filter(|c| in_phase(c, phase))
-            .map(|c| c.address.clone())
-            .collect();
+        let nodes: Vec<ResourceAddress> = match phase {
+            Phase::Deposed => self.deposed_nodes(),
+            _ => self
+                .changes
+                .values()
+                .filter(|c| in_phase(c, phase))
+                .map(|c| c.address.clone())
+                .collect(),
+        };
         let mut walk = match phase {
-            Phase::Delete => {
+            Phase::Delete | Phase::Deposed => {
                 let dependents = self.dependents_in_prior_state();
                 Walk::new(&nodes, |n| {
                     dependents.get(&n.block()).cloned().unwrap_or_default()
@@ -164,7 +181,9 @@ impl<'a> Run<'a> {
             }
         }
         for address in walk.left() {
-            if let Some(change) = self.changes.get(&address).copied() {
+            if phase == Phase::Deposed {
+                self.deposed_left(&address);
+            } else if let Some(change) = self.changes.get(&address).copied() {
                 self.record(change, change.action, Outcome::NotStarted);
             }
         }
@@ -177,10 +196,12 @@ impl<'a> Run<'a> {
             .is_some_and(|flag| flag.load(Ordering::SeqCst))
     }
 
-    /// For each object in the prior state, the objects that depended on it.
+    /// For each object in the prior state (deposed ones too), the objects that depended on it.
     fn dependents_in_prior_state(&self) -> BTreeMap<ResourceAddress, Vec<ResourceAddress>> {
         let mut dependents: BTreeMap<ResourceAddress, Vec<ResourceAddress>> = BTreeMap::new();
-        for resource in &self.request.plan.prior.resources {
+        let prior = &self.request.plan.prior;
+        let deposed = prior.deposed.iter().map(|d| &d.resource);
+        for resource in prior.resources.iter().chain(deposed) {
             let address = ResourceAddress::of_state(resource);
             for dep in resource
                 .dependencies
@@ -200,6 +221,9 @@ impl<'a> Run<'a> {
         address: &ResourceAddress,
         phase: Phase,
     ) -> Result<Option<Task>, ApplyError> {
+        if phase == Phase::Deposed {
+            return Ok(self.start_deposed(address));
+        }
         let Some(change) = self.changes.get(address).copied() else {
             return Ok(None);
         };
@@ -226,12 +250,19 @@ impl<'a> Run<'a> {
         if change.action == Action::Read {
             return Ok(self.read_task(change));
         }
+        if change.action == Action::CreateThenDelete {
+            self.depose(change)?;
+        }
         self.write_task(change)
     }
 
     /// Handles a finished call; returns the next call for the same object
     /// (the create half of a replace), or `None` when the object is done.
     fn finish(&mut self, done: Done) -> Result<Option<Task>, ApplyError> {
+        if let Step::DeletedDeposed(results) = done.step {
+            self.finish_deposed(&done.address, results)?;
+            return Ok(None);
+        }
         let Some(change) = self.changes.get(&done.address).copied() else {
             return Ok(None);
         };
@@ -256,10 +287,15 @@ impl<'a> Run<'a> {
                 let failed_post = self.postcondition_failure(&change.address, &value);
                 if self.store_object(change, value)? {
                     match failed_post {
-                        // Recorded (it exists), but what depends on it is skipped.
+                        // Recorded (it exists), but what depends on it is skipped;
+                        // an old deposed object stays for the next plan to delete.
                         Some(message) => {
+                            self.deposed_here.remove(&change.address);
                             self.record(change, change.action, Outcome::Failed { message })
                         }
+                        // The outcome of a create_before_destroy replacement waits
+                        // for its old object's delete (see `deposed`).
+                        None if self.deposed_here.contains_key(&change.address) => {}
                         None => self.succeed(change, id),
                     }
                 }
@@ -268,11 +304,16 @@ impl<'a> Run<'a> {
                 self.data.insert(change.address.clone(), value);
                 self.succeed(change, None);
             }
+            Step::Written(Err(message)) if self.deposed_here.contains_key(&change.address) => {
+                self.restore(&change.address)?;
+                self.record(change, change.action, Outcome::Failed { message });
+            }
             Step::Deleted(Err(message))
             | Step::Written(Err(message))
             | Step::Read(Err(message)) => {
                 self.record(change, change.action, Outcome::Failed { message });
             }
+            Step::DeletedDeposed(_) => {}
         }
         Ok(None)
     }
@@ -291,7 +332,7 @@ impl<'a> Run<'a> {
         )
     }
 
-    fn succeed(&mut self, change: &ResourceChange, id: Option<String>) {
+    pub(super) fn succeed(&mut self, change: &ResourceChange, id: Option<String>) {
         let elapsed = self
             .started
             .remove(&change.address)
@@ -373,11 +414,19 @@ impl<'a> Run<'a> {
                 self.commit(state::Operation::BeginCreate { intent }, &after)?;
             }
         }
+        let guard = match &write {
+            Write::Create(request) => self.guard(change, &provider, &request.planned),
+            Write::Update(_) => None,
+        };
         let address = change.address.clone();
         Ok(Some(Box::pin(async move {
             let result = match write {
                 Write::Create(request) => provider.create(request).await,
                 Write::Update(request) => provider.update(request).await,
+            };
+            let result = match guard {
+                Some(guard) => guard.check(result).await,
+                None => result,
             };
             let step = Step::Written(result.map_err(|e| e.message));
             Done { address, step }
@@ -519,7 +568,11 @@ impl<'a> Run<'a> {
     }
 
     /// The intent to create `address` with the `planned` attributes.
-    fn intent(&self, address: &ResourceAddress, planned: &Value) -> state::PendingCreate {
+    pub(super) fn intent(
+        &self,
+        address: &ResourceAddress,
+        planned: &Value,
+    ) -> state::PendingCreate {
         let schema = self.request.providers.resource_schema(&address.type_name);
         state::PendingCreate {
             module: address.module.clone(),
@@ -611,7 +664,11 @@ impl<'a> Run<'a> {
     }
 
     /// Applies `operation` to the state and persists it.
-    fn commit(&mut self, operation: state::Operation, after: &str) -> Result<(), ApplyError> {
+    pub(super) fn commit(
+        &mut self,
+        operation: state::Operation,
+        after: &str,
+    ) -> Result<(), ApplyError> {
         operation.apply_to(&mut self.state);
         self.state.serial += 1;
         let started = Instant::now();
@@ -643,7 +700,7 @@ impl<'a> Run<'a> {
         self.commit(operation, after)
     }
 
-    fn record(&mut self, change: &ResourceChange, action: Action, outcome: Outcome) {
+    pub(super) fn record(&mut self, change: &ResourceChange, action: Action, outcome: Outcome) {
         if !matches!(outcome, Outcome::Succeeded { .. }) {
             self.broken
                 .entry(change.address.block())
@@ -686,6 +743,11 @@ impl<'a> Run<'a> {
             None => self.writer(address),
         }
     }
+
+    /// The provider that creates, updates or reads `address` (see [`Self::writer`]).
+    pub(super) fn provider(&self, address: &ResourceAddress) -> Result<Arc<dyn Provider>, String> {
+        self.writer(address)
+    }
 }
 
 /// A create or an update, ready to send.
@@ -701,8 +763,13 @@ fn in_phase(change: &ResourceChange, phase: Phase) -> bool {
         Phase::Converge if change.importing.is_some() => true,
         Phase::Converge => matches!(
             action,
-            Action::Create | Action::Update | Action::Replace | Action::Read
+            Action::Create
+                | Action::Update
+                | Action::Replace
+                | Action::CreateThenDelete
+                | Action::Read
         ),
+        Phase::Deposed => false,
     }
 }
 

@@ -16,7 +16,9 @@ use crate::provider::{
 };
 use crate::provider::{FindRequest, Found};
 
-/// Objects kept in a map; names containing "fail" are refused on create.
+/// Objects kept in a map; names containing "fail" are refused on create, and
+/// names containing "unique" when another object has the same name (as
+/// PingOne refuses a duplicate group name).
 struct MemoryProvider {
     schema: ProviderSchema,
     objects: Mutex<BTreeMap<String, Value>>,
@@ -24,6 +26,10 @@ struct MemoryProvider {
     /// Creates under way now, and the most seen at once.
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
+    /// Every create, update and delete, as `create NAME` and so on.
+    calls: Mutex<Vec<String>>,
+    /// When set, deletes fail.
+    fail_deletes: AtomicBool,
 }
 
 impl MemoryProvider {
@@ -69,7 +75,17 @@ impl MemoryProvider {
             next_id: Mutex::new(0),
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
+            calls: Mutex::default(),
+            fail_deletes: AtomicBool::new(false),
         }
+    }
+
+    fn log(&self, call: &str, object: &Value) {
+        let name = object
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        self.calls.lock().unwrap().push(format!("{call} {name}"));
     }
 
     fn ids(&self) -> Vec<String> {
@@ -127,6 +143,17 @@ impl Provider for MemoryProvider {
                 format!("create {}: refused", request.address),
             ));
         }
+        let taken = |o: &Value| o.get("name").and_then(Value::as_str) == Some(name);
+        if name.contains("unique") && self.objects.lock().unwrap().values().any(taken) {
+            return Err(ProviderError::new(
+                ProviderErrorKind::Api,
+                format!(
+                    "create {}: UNIQUENESS_VIOLATION: name must be unique",
+                    request.address
+                ),
+            ));
+        }
+        self.log("create", &request.planned);
         let mut next = self.next_id.lock().unwrap();
         *next += 1;
         let id = format!("id-{next}");
@@ -156,6 +183,7 @@ impl Provider for MemoryProvider {
     }
 
     async fn update(&self, request: UpdateRequest) -> Result<Value, ProviderError> {
+        self.log("update", &request.planned);
         let mut attrs = request.planned.as_object().cloned().unwrap_or_default();
         attrs.insert(
             "id".into(),
@@ -189,6 +217,13 @@ impl Provider for MemoryProvider {
     }
 
     async fn delete(&self, request: DeleteRequest) -> Result<(), ProviderError> {
+        if self.fail_deletes.load(Ordering::SeqCst) {
+            return Err(ProviderError::new(
+                ProviderErrorKind::Api,
+                format!("delete {}: refused", request.address),
+            ));
+        }
+        self.log("delete", &request.prior);
         self.objects.lock().unwrap().remove(&id_of(&request.prior));
         Ok(())
     }
@@ -270,6 +305,23 @@ impl Fixture {
         parallelism: usize,
         interrupt: Option<&AtomicBool>,
     ) -> (Vec<(String, Action)>, Vec<String>) {
+        let (plan, _, log) = self.plan_and_apply(mode, parallelism, interrupt).await;
+        let actions = plan
+            .changes
+            .iter()
+            .filter(|c| c.action != Action::NoOp)
+            .map(|c| (c.address.to_string(), c.action))
+            .collect();
+        (actions, log)
+    }
+
+    /// Plans (with refresh) and applies; returns the plan, the report and the observer's lines.
+    async fn plan_and_apply(
+        &self,
+        mode: PlanMode,
+        parallelism: usize,
+        interrupt: Option<&AtomicBool>,
+    ) -> (crate::plan::Plan, ApplyReport, Vec<String>) {
         use state::Backend as _;
         let config = load_dir(self.dir.path()).unwrap();
         let graph = Graph::from_config(&config).unwrap();
@@ -287,14 +339,8 @@ impl Fixture {
         })
         .await
         .unwrap();
-        let actions = plan
-            .changes
-            .iter()
-            .filter(|c| c.action != Action::NoOp)
-            .map(|c| (c.address.to_string(), c.action))
-            .collect();
         let recorder = Recorder::default();
-        apply(ApplyRequest {
+        let report = apply(ApplyRequest {
             plan: &plan,
             config: &config,
             graph: &graph,
@@ -307,7 +353,7 @@ impl Fixture {
         })
         .await
         .unwrap();
-        (actions, recorder.0.into_inner().unwrap())
+        (plan, report, recorder.0.into_inner().unwrap())
     }
 }
 
@@ -828,3 +874,5 @@ resource "mem_thing" "user" {
 
 #[path = "alias_tests.rs"]
 mod aliases;
+#[path = "deposed_tests.rs"]
+mod deposed;

@@ -127,18 +127,106 @@ provider "pingone" {
 }
 
 #[test]
-fn lifecycle_settings_are_read_and_later_ones_warned_about() {
+fn lifecycle_settings_are_read_without_warnings() {
     let config = load(
-        "resource \"a_b\" \"c\" {\n  lifecycle {\n    prevent_destroy = true\n    ignore_changes = [description]\n    create_before_destroy = true\n  }\n}\n",
+        r#"resource "a_b" "c" {
+  for_each = toset(["x"])
+  lifecycle {
+    prevent_destroy       = true
+    ignore_changes        = [description]
+    create_before_destroy = true
+    replace_triggered_by  = [a_b.d, a_b.e.name, a_b.f[each.key], a_b.g[0].id]
+  }
+}
+"#,
     );
-    assert!(!config.warnings.has_errors());
     let rendered = render_all(&config.warnings, &config.sources);
-    assert!(rendered.contains("main.tf:5:5"), "{rendered}");
-    assert!(rendered.contains("create_before_destroy"), "{rendered}");
+    assert!(config.warnings.is_empty(), "{rendered}");
     let lifecycle = &config.resources[0].lifecycle;
     assert!(lifecycle.prevent_destroy.is_some());
+    assert!(lifecycle.create_before_destroy.is_some());
     assert_eq!(lifecycle.ignore_changes[0].0, "description");
+    let named: Vec<String> = lifecycle
+        .replace_triggered_by
+        .iter()
+        .map(|t| t.resource.to_string())
+        .collect();
+    assert_eq!(named, ["a_b.d", "a_b.e", "a_b.f", "a_b.g"]);
     assert!(config.resources[0].body.attributes.is_empty());
+}
+
+#[test]
+fn create_before_destroy_false_is_off_and_must_be_a_literal() {
+    let config = load(
+        "resource \"a_b\" \"c\" {\n  lifecycle {\n    create_before_destroy = false\n  }\n}\n",
+    );
+    assert!(
+        config.resources[0]
+            .lifecycle
+            .create_before_destroy
+            .is_none()
+    );
+    let (found, rendered) = errors(
+        "resource \"a_b\" \"c\" {\n  lifecycle {\n    create_before_destroy = var.cbd\n  }\n}\n",
+    );
+    assert_eq!(
+        found,
+        [("Invalid value".to_string(), "var.cbd".to_string())],
+        "{rendered}"
+    );
+    assert!(rendered.contains("main.tf:3:29"), "{rendered}");
+}
+
+#[test]
+fn replace_triggered_by_takes_only_resource_references() {
+    let (found, rendered) = errors(
+        r#"resource "a_b" "c" {
+  lifecycle {
+    replace_triggered_by = [var.x, local.y, data.a_b.d.id, "a_b.e", a_b.f[a_b.g.id], a_b.h[*].id, a_b.ok]
+  }
+}
+resource "a_b" "d" {
+  lifecycle {
+    replace_triggered_by = a_b.c
+  }
+}
+"#,
+    );
+    let spans: Vec<&str> = found.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(
+        spans,
+        [
+            "var.x",
+            "local.y",
+            "data.a_b.d.id",
+            "\"a_b.e\"",
+            "a_b.f[a_b.g.id]",
+            "a_b.h[*].id",
+            "a_b.c"
+        ],
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("a variable cannot trigger a replacement"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("a local value cannot trigger a replacement"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("a data source cannot trigger a replacement"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("the index may use only literals, `count.index` and `each.*`"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("main.tf:3:29"), "{rendered}");
+    assert!(
+        rendered.contains("expected a list of references"),
+        "{rendered}"
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! A resource's `lifecycle` block: `prevent_destroy`, `ignore_changes`,
-//! `precondition` and `postcondition` take effect; the other Terraform settings
-//! are accepted with a warning that they do nothing yet.
+//! `create_before_destroy`, `replace_triggered_by` (see `triggers`),
+//! `precondition` and `postcondition`. Any other nested block is accepted with
+//! a warning that it does nothing yet.
 
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Block;
@@ -8,9 +9,6 @@ use hcl_edit::structure::Block;
 use super::blocks::FileLoader;
 use super::model::Lifecycle;
 use crate::diagnostics::Diagnostic;
-
-/// Settings Terraform has that pingform accepts but does not act on yet.
-const LATER: [&str; 2] = ["create_before_destroy", "replace_triggered_by"];
 
 impl FileLoader<'_> {
     /// Reads `lifecycle { ... }`.
@@ -25,12 +23,23 @@ impl FileLoader<'_> {
                     }
                 }
                 "ignore_changes" => lifecycle.ignore_changes = self.ignore_changes(&attr.value),
-                name if LATER.contains(&name) => self.later(name, &attr.key),
+                "create_before_destroy" => {
+                    if self.literal_bool(&attr.value) == Some(true) {
+                        lifecycle.create_before_destroy =
+                            Some(self.span(&attr.key).to(&self.span(&attr.value)));
+                    }
+                }
+                "replace_triggered_by" => {
+                    lifecycle.replace_triggered_by = self.replace_triggered_by(&attr.value)
+                }
                 other => {
                     let diag = Diagnostic::error("Unsupported `lifecycle` argument")
                         .with_span(self.span(&attr.key), "not a lifecycle setting")
                         .with_detail(format!("`{other}` is not a `lifecycle` setting."))
-                        .with_help("lifecycle takes prevent_destroy and ignore_changes");
+                        .with_help(
+                            "lifecycle takes prevent_destroy, ignore_changes, \
+                             create_before_destroy and replace_triggered_by",
+                        );
                     self.diags.push(diag);
                 }
             }

@@ -16,6 +16,7 @@ mod module_providers;
 mod provider_meta;
 mod provider_refs;
 mod relocate;
+mod triggers;
 mod validate;
 
 #[cfg(test)]
@@ -30,8 +31,8 @@ pub(crate) use load::parse_error as syntax_error;
 pub use load::{load_dir, load_files, load_str};
 pub use model::{
     Attr, BackendBlock, Body, CheckBlock, Config, Expr, ImportBlock, Lifecycle, ModuleCall,
-    MovedBlock, OutputBlock, ProviderBlock, RemovedBlock, Repetition, ResourceBlock, Validation,
-    VariableBlock,
+    MovedBlock, OutputBlock, ProviderBlock, RemovedBlock, Repetition, ResourceBlock, Trigger,
+    Validation, VariableBlock,
 };
 pub use validate::validate;
 

@@ -334,6 +334,21 @@ pub struct Lifecycle {
     /// `postcondition { condition, error_message }`: checked on the instance's
     /// planned and applied values, which the condition reads as `self`.
     pub postconditions: Vec<Validation>,
+    /// `create_before_destroy = true`: a replacement creates the new object
+    /// before it deletes the old one, with the span of the setting.
+    pub create_before_destroy: Option<Span>,
+    /// `replace_triggered_by = [...]`: references whose change replaces the instance.
+    pub replace_triggered_by: Vec<Trigger>,
+}
+
+/// One `replace_triggered_by` entry: a managed resource, an instance of one, or an
+/// attribute of either.
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    /// The whole reference (an index in it may use `count.index` and `each.*`).
+    pub expr: Expr,
+    /// The resource block it names.
+    pub resource: ResourceAddress,
 }
 
 /// The arguments of a block, in source order.

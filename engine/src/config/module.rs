@@ -233,6 +233,8 @@ fn place(config: &mut Config, path: &[ModuleStep]) {
     for resource in &mut config.resources {
         at(&mut resource.address);
         resource.depends_on.iter_mut().for_each(|(a, _)| at(a));
+        let triggers = &mut resource.lifecycle.replace_triggered_by;
+        triggers.iter_mut().for_each(|t| at(&mut t.resource));
     }
     for output in &mut config.outputs {
         output.depends_on.iter_mut().for_each(|(a, _)| at(a));

@@ -174,6 +174,9 @@ impl<'a> Validator<'a> {
                 self.expr(&condition.condition, Context::Postcondition(block));
                 self.expr(&condition.error_message, Context::Postcondition(block));
             }
+            for trigger in &block.lifecycle.replace_triggered_by {
+                self.expr(&trigger.expr, Context::Resource(block));
+            }
             for (address, span) in &block.depends_on {
                 if address == &block.address {
                     self.diags.push(self_reference(address, span.clone()));

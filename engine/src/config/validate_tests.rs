@@ -307,3 +307,31 @@ resource "pingone_group" "both" {
     );
     insta::assert_snapshot!(report);
 }
+
+#[test]
+fn replace_triggered_by_references_are_checked_like_arguments() {
+    let text = r#"
+resource "pingone_group" "g" {
+  environment_id = "e"
+  name           = "g"
+}
+resource "pingone_population" "p" {
+  environment_id = "e"
+  name           = "p"
+  lifecycle {
+    replace_triggered_by = [pingone_group.g, pingone_group.g.nmae, pingone_group.missing, pingone_population.p, pingone_group.g[each.key]]
+  }
+}
+"#;
+    let (found, report) = check(text);
+    assert_eq!(
+        found,
+        pairs(&[
+            ("Unsupported attribute", ".nmae"),
+            ("Reference to undeclared resource", "pingone_group.missing"),
+            ("Self-referential block", "pingone_population.p"),
+            ("Reference to `each` in a non-repeated context", "each.key"),
+        ]),
+        "{report}"
+    );
+}

@@ -1,5 +1,5 @@
-//! The dependency graph of resources: references (also through `local.NAME` values) and
-//! `depends_on` become edges, the walk order is topological (ties broken by address so
+//! The dependency graph of resources: references (also through `local.NAME` values),
+//! `depends_on` and `lifecycle { replace_triggered_by }` become edges, the walk order is topological (ties broken by address so
 //! output is stable), and a cycle is reported with every edge on it and where each
 //! reference is written. `to_dot` draws the graph for `pingform graph`.
 
@@ -36,12 +36,14 @@ impl Graph {
         }
         for resource in &resources {
             let repetition = resource.repetition.iter().map(|r| &r.attr().expr);
+            let triggers = resource.lifecycle.replace_triggered_by.iter();
             let exprs = resource
                 .body
                 .attributes
                 .values()
                 .map(|attr| &attr.expr)
-                .chain(repetition);
+                .chain(repetition)
+                .chain(triggers.map(|t| &t.expr));
             let module = &resource.address.module;
             let refs = references_in(config, module, exprs);
             let explicit = resource.depends_on.iter().cloned();

@@ -50,6 +50,7 @@ pub(super) async fn plan_data(
     if let Some(reason) = deferred {
         return Ok(Planned::Change(Box::new(ResourceChange {
             importing: None,
+            deposed: None,
             after: Some(with_unknown_results(schema, config)),
             action: Action::Read,
             before: None,

@@ -43,6 +43,7 @@ pub fn detect(
             };
             Some(ResourceChange {
                 importing: None,
+                deposed: None,
                 address,
                 action,
                 before: Some(Value::from_json(&old.attributes)),

@@ -98,6 +98,19 @@ pub struct SavedChange {
     /// Why a delete is planned.
     #[serde(default)]
     pub reason: Option<String>,
+    /// The deposed key, for the delete of a deposed object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposed: Option<String>,
+}
+
+impl SavedChange {
+    /// The address, followed by `(deposed object KEY)` for a deposed object.
+    pub fn label(&self) -> String {
+        match &self.deposed {
+            Some(key) => format!("{} (deposed object {key})", self.address),
+            None => self.address.clone(),
+        }
+    }
 }
 
 /// [`Action`] as saved.
@@ -112,6 +125,8 @@ pub enum SavedAction {
     Update,
     /// Delete, then create.
     Replace,
+    /// Create, then delete (`create_before_destroy`).
+    CreateThenDelete,
     /// Delete.
     Delete,
     /// Read a data source during apply.
@@ -125,6 +140,7 @@ impl From<Action> for SavedAction {
             Action::Create => SavedAction::Create,
             Action::Update => SavedAction::Update,
             Action::Replace => SavedAction::Replace,
+            Action::CreateThenDelete => SavedAction::CreateThenDelete,
             Action::Delete => SavedAction::Delete,
             Action::Read => SavedAction::Read,
         }
@@ -138,6 +154,7 @@ impl From<SavedAction> for Action {
             SavedAction::Create => Action::Create,
             SavedAction::Update => Action::Update,
             SavedAction::Replace => Action::Replace,
+            SavedAction::CreateThenDelete => Action::CreateThenDelete,
             SavedAction::Delete => Action::Delete,
             SavedAction::Read => Action::Read,
         }
@@ -339,14 +356,11 @@ impl PlanFile {
     /// Refuses when a fresh plan differs from the saved one: an object changed
     /// live, or the action or result for an object is not the same.
     pub fn check_plan(&self, fresh: &Plan) -> Result<(), PlanFileError> {
-        let saved: BTreeMap<&str, &SavedChange> = self
-            .changes
-            .iter()
-            .map(|c| (c.address.as_str(), c))
-            .collect();
+        let saved: BTreeMap<String, &SavedChange> =
+            self.changes.iter().map(|c| (c.label(), c)).collect();
         let mut problems = Vec::new();
         for change in &fresh.changes {
-            let address = change.address.to_string();
+            let address = change.label();
             let now = save_change(change);
             let Some(then) = saved.get(address.as_str()) else {
                 if change.action != Action::NoOp {
@@ -371,11 +385,7 @@ impl PlanFile {
             }
         }
         for address in saved.keys() {
-            if !fresh
-                .changes
-                .iter()
-                .any(|c| c.address.to_string() == *address)
-            {
+            if !fresh.changes.iter().any(|c| c.label() == *address) {
                 problems.push(format!("  `{address}`: in the saved plan but gone now"));
             }
         }
@@ -395,6 +405,7 @@ impl PlanFile {
                 let side = |json: &Json| (!json.is_null()).then(|| decode(json));
                 ResourceChange {
                     importing: None,
+                    deposed: c.deposed.clone(),
                     address: c
                         .address
                         .parse()
@@ -456,6 +467,7 @@ fn save_change(change: &ResourceChange) -> SavedChange {
             .map_or(Json::Null, |v| encode(v, &change.sensitive)),
         replace_paths: change.replace_paths.clone(),
         reason: change.reason.clone(),
+        deposed: change.deposed.clone(),
     }
 }
 
@@ -581,6 +593,7 @@ mod tests {
 
     fn change(action: Action, before: Option<Value>, after: Option<Value>) -> ResourceChange {
         ResourceChange {
+            deposed: None,
             importing: None,
             address: ResourceAddress::new("pingone_population", "staff"),
             action,

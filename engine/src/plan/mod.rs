@@ -4,6 +4,7 @@
 
 pub mod conditions;
 mod data;
+pub mod deposed;
 pub mod diff;
 pub mod drift;
 pub mod expand;
@@ -17,6 +18,7 @@ pub mod relocate;
 pub mod risk;
 pub mod sealed;
 pub mod select;
+pub mod triggers;
 pub mod unmanaged;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,6 +40,9 @@ pub enum Action {
     /// Delete the object, then create a new one (an attribute that cannot be
     /// updated in place changed).
     Replace,
+    /// Create the new object, then delete the old one: a replacement with
+    /// `lifecycle { create_before_destroy = true }`.
+    CreateThenDelete,
     /// Delete the object.
     Delete,
     /// Read a data source during apply (its arguments are known only then).
@@ -45,16 +50,27 @@ pub enum Action {
 }
 
 impl Action {
-    /// The symbol plans draw beside the resource: `+`, `~`, `-/+`, `-`.
+    /// The symbol plans draw beside the resource: `+`, `~`, `-/+`, `+/-`, `-`.
     pub fn symbol(self) -> &'static str {
         match self {
             Action::NoOp => " ",
             Action::Create => "+",
             Action::Update => "~",
             Action::Replace => "-/+",
+            Action::CreateThenDelete => "+/-",
             Action::Delete => "-",
             Action::Read => "<=",
         }
+    }
+
+    /// Whether the object is replaced (in either order).
+    pub fn replaces(self) -> bool {
+        matches!(self, Action::Replace | Action::CreateThenDelete)
+    }
+
+    /// Whether an existing object is deleted: a delete or either kind of replacement.
+    pub fn deletes(self) -> bool {
+        self == Action::Delete || self.replaces()
     }
 }
 
@@ -77,6 +93,19 @@ pub struct ResourceChange {
     pub reason: Option<String>,
     /// The import ID, when the object is being imported (by an `import` block).
     pub importing: Option<String>,
+    /// For the delete of a deposed object (the old object of a
+    /// `create_before_destroy` replacement left by an earlier run), its deposed key.
+    pub deposed: Option<String>,
+}
+
+impl ResourceChange {
+    /// The address, followed by `(deposed object KEY)` for a deposed object.
+    pub fn label(&self) -> String {
+        match &self.deposed {
+            Some(key) => format!("{} (deposed object {key})", self.address),
+            None => self.address.to_string(),
+        }
+    }
 }
 
 /// Everything a run will do, and the state it was planned against.
@@ -113,6 +142,20 @@ pub struct Counts {
 }
 
 impl Plan {
+    /// A normal plan of `changes` against an empty state, with no drift, data
+    /// or relocations (what renderers need of a plan built by hand).
+    pub fn of_changes(changes: Vec<ResourceChange>) -> Plan {
+        Plan {
+            prior: state::State::new(),
+            refresh_changed_state: false,
+            changes,
+            drift: Vec::new(),
+            mode: PlanMode::Normal,
+            data: BTreeMap::new(),
+            relocations: Default::default(),
+        }
+    }
+
     /// True when applying would change anything. A refresh-only plan changes
     /// state alone, so it "has changes" when anything drifted.
     pub fn has_changes(&self) -> bool {
@@ -137,7 +180,7 @@ impl Plan {
                 Action::NoOp | Action::Read => {}
                 Action::Create => counts.add += 1,
                 Action::Update => counts.change += 1,
-                Action::Replace => {
+                Action::Replace | Action::CreateThenDelete => {
                     counts.add += 1;
                     counts.destroy += 1;
                 }

@@ -8,7 +8,7 @@ use super::refresh::{RefreshError, refresh};
 use super::relocate::relocate;
 use super::select::{self, Selection, SelectionError};
 use super::{Action, Plan, ResourceChange};
-use super::{conditions, data, expand};
+use super::{conditions, data, deposed, expand, triggers};
 use crate::config::{Config, Repetition, ResourceBlock};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::eval::{Scope, evaluate_body};
@@ -81,8 +81,9 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
     if request.mode != PlanMode::RefreshOnly {
         let orphans = plan_orphans(&request, &prior, &changes);
         changes.extend(orphans);
+        changes.extend(deposed::plan_deposed(&prior, request.providers));
     }
-    changes.sort_by(|a, b| a.address.cmp(&b.address));
+    changes.sort_by(|a, b| (&a.address, &a.deposed).cmp(&(&b.address, &b.deposed)));
     let changes = select::narrow(changes, request.graph, request.selection);
     check_prevent_destroy(&changes, request.config)?;
     super::provider_change::check_deleters(&changes, &prior, request.providers)?;
@@ -145,7 +146,8 @@ async fn plan_config(
                             .iter()
                             .any(|d| pending.contains(d));
                         let planned_instance =
-                            plan_instance(request, block, instance, &scope, prior, waits).await;
+                            plan_instance(request, block, instance, &scope, prior, waits, &changes)
+                                .await;
                         let visible = match planned_instance {
                             Ok(data::Planned::Change(change)) => {
                                 if change.action != Action::NoOp {
@@ -208,16 +210,23 @@ async fn plan_instance(
     scope: &Scope<'_>,
     prior: &state::State,
     dependency_pending: bool,
+    planned: &[ResourceChange],
 ) -> Result<data::Planned, Diagnostics> {
     if instance.is_data() {
         let providers = request.providers;
         return data::plan_data(providers, block, instance, scope, dependency_pending).await;
     }
-    let replace = request
+    let forced = if request
         .selection
         .replace
         .iter()
-        .any(|r| r.contains(&instance));
+        .any(|r| r.contains(&instance))
+    {
+        Some("replacement requested with --replace".to_string())
+    } else {
+        let fired = triggers::fired(block, scope, planned).map_err(|d| Diagnostics(vec![d]))?;
+        fired.map(|reference| triggers::reason(&reference))
+    };
     let imported = match request.config.imports.iter().find(|i| i.to.0 == instance) {
         Some(import) if instance.in_state(prior).is_none() => {
             Some(import_object(request.providers, block, &instance, import, scope).await?)
@@ -230,7 +239,7 @@ async fn plan_instance(
         instance,
         scope,
         prior,
-        replace,
+        forced,
         imported,
     )?;
     Ok(data::Planned::Change(Box::new(change)))
@@ -282,7 +291,7 @@ fn plan_resource(
     address: ResourceAddress,
     scope: &Scope<'_>,
     prior: &state::State,
-    force_replace: bool,
+    forced: Option<String>,
     imported: Option<(String, Value)>,
 ) -> Result<ResourceChange, Diagnostics> {
     let schema = providers
@@ -314,9 +323,12 @@ fn plan_resource(
     }
     let (mut action, replace_paths) = decide(schema, before.as_ref(), &wanted);
     let mut reason = None;
-    if force_replace && matches!(action, Action::NoOp | Action::Update) {
+    if let Some(why) = forced.filter(|_| matches!(action, Action::NoOp | Action::Update)) {
         action = Action::Replace;
-        reason = Some("replacement requested with --replace".to_string());
+        reason = Some(why);
+    }
+    if action == Action::Replace && block.lifecycle.create_before_destroy.is_some() {
+        action = Action::CreateThenDelete;
     }
     let moved = super::provider_change::moved_reason(block, &address, prior);
     if let (Some(why), Action::NoOp | Action::Update) = (moved, action) {
@@ -324,7 +336,7 @@ fn plan_resource(
         reason = Some(why);
     }
     let after = match action {
-        Action::Replace => proposed(schema, &config, None),
+        Action::Replace | Action::CreateThenDelete => proposed(schema, &config, None),
         Action::NoOp => before.clone().unwrap_or(wanted),
         _ => wanted,
     };
@@ -341,6 +353,7 @@ fn plan_resource(
     }
     Ok(ResourceChange {
         importing,
+        deposed: None,
         address,
         action,
         before,
@@ -389,9 +402,10 @@ fn ignore_changes(
 /// `lifecycle { prevent_destroy = true }`: refuse a plan that deletes or replaces the object.
 fn check_prevent_destroy(changes: &[ResourceChange], config: &Config) -> Result<(), PlanError> {
     let mut diagnostics = Diagnostics::default();
+    // A deposed object is an old copy the configuration already replaced.
     for change in changes
         .iter()
-        .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
+        .filter(|c| c.action.deletes() && c.deposed.is_none())
     {
         let Some(block) = config.resource(&change.address.block()) else {
             continue;
@@ -399,7 +413,7 @@ fn check_prevent_destroy(changes: &[ResourceChange], config: &Config) -> Result<
         let Some(span) = &block.lifecycle.prevent_destroy else {
             continue;
         };
-        let what = if change.action == Action::Replace {
+        let what = if change.action.replaces() {
             "replace"
         } else {
             "destroy"
@@ -451,6 +465,7 @@ fn plan_orphans(
         .filter(|(_, address)| !declared.contains(address))
         .map(|(r, address)| ResourceChange {
             importing: None,
+            deposed: None,
             action: Action::Delete,
             before: Some(Value::from_json(&r.attributes)),
             after: None,

@@ -30,15 +30,19 @@ pub fn assess(plan: &Plan, providers: &Providers) -> Vec<Risk> {
                 Some(reason) => format!("will be destroyed ({reason})"),
                 None => "will be destroyed".to_string(),
             }),
-            Action::Replace => add(match (&change.reason, change.replace_paths.is_empty()) {
-                (Some(reason), true) => {
-                    format!("will be replaced (destroyed and created again): {reason}")
-                }
-                _ => format!(
-                    "will be replaced (destroyed and created again) because {} changed",
-                    change.replace_paths.join(", ")
-                ),
-            }),
+            Action::Replace | Action::CreateThenDelete => {
+                let how = match change.action {
+                    Action::Replace => "destroyed and created again",
+                    _ => "created again, then the old object destroyed",
+                };
+                add(match (&change.reason, change.replace_paths.is_empty()) {
+                    (Some(reason), true) => format!("will be replaced ({how}): {reason}"),
+                    _ => format!(
+                        "will be replaced ({how}) because {} changed",
+                        change.replace_paths.join(", ")
+                    ),
+                })
+            }
             _ => {}
         }
         if let Some(provider) = provider_of(plan, providers, &change.address) {

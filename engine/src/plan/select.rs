@@ -122,8 +122,8 @@ pub fn check_deletes(
     };
     let addresses: Vec<String> = changes
         .iter()
-        .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
-        .map(|c| c.address.to_string())
+        .filter(|c| c.action.deletes())
+        .map(ResourceChange::label)
         .collect();
     if addresses.len() > max {
         return Err(SelectionError::TooManyDeletes {
@@ -161,6 +161,7 @@ mod tests {
 
     fn change(name: &str, action: Action) -> ResourceChange {
         ResourceChange {
+            deposed: None,
             importing: None,
             address: a(name),
             action,

@@ -34,6 +34,7 @@ fn change(
     after: Option<Value>,
 ) -> ResourceChange {
     ResourceChange {
+        deposed: None,
         address: ResourceAddress::new(type_name, name),
         action,
         before,

@@ -1,7 +1,7 @@
 //! The human-readable plan, in the shape Terraform users know: `+` create, `~` update in
-//! place, `-/+` replace, `-` destroy; unchanged attributes folded, collections and
-//! document strings diffed inside (see [`super::diff`]), then the output changes and a
-//! summary line.
+//! place, `-/+` replace (`+/-` when the new object is created first), `-` destroy;
+//! unchanged attributes folded, collections and document strings diffed inside (see
+//! [`super::diff`]), then the output changes and a summary line.
 
 use std::io::{self, Write};
 
@@ -174,7 +174,7 @@ fn change_lines(
     context: &Context<'_>,
     out: &mut Vec<PlanLine>,
 ) {
-    let address = change.address.to_string();
+    let address = change.label();
     let drifted = change.reason.as_deref() == Some(drift::CHANGED);
     let deleted = change.reason.as_deref() == Some(drift::DELETED);
     let verb = match change.action {
@@ -182,7 +182,7 @@ fn change_lines(
         Action::Delete if deleted => "has been deleted",
         Action::Create => "will be created",
         Action::Update => "will be updated in-place",
-        Action::Replace => "must be replaced",
+        Action::Replace | Action::CreateThenDelete => "must be replaced",
         Action::Delete => "will be destroyed",
         Action::NoOp if change.importing.is_some() => "will be imported",
         Action::NoOp => "is unchanged",
@@ -197,7 +197,9 @@ fn change_lines(
     if let Some(reason) = change.reason.as_deref().filter(|_| !drifted && !deleted) {
         // Delete reasons describe the object ("not in configuration"); others the cause.
         let note = match change.action {
-            Action::Delete => format!("# (because {address} is {reason})"),
+            Action::Delete if change.deposed.is_none() => {
+                format!("# (because {address} is {reason})")
+            }
             _ => format!("# ({reason})"),
         };
         out.push(PlanLine::text(2, note));
@@ -292,7 +294,7 @@ fn is_empty(value: &Value) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
@@ -307,6 +309,7 @@ mod tests {
         after: Option<Value>,
     ) -> ResourceChange {
         ResourceChange {
+            deposed: None,
             importing: None,
             address: ResourceAddress::new("pingone_population", name),
             action,
@@ -319,15 +322,7 @@ mod tests {
     }
 
     fn render(changes: Vec<ResourceChange>) -> String {
-        let plan = Plan {
-            prior: state::State::new(),
-            refresh_changed_state: false,
-            drift: Vec::new(),
-            changes,
-            mode: PlanMode::Normal,
-            data: Default::default(),
-            relocations: Default::default(),
-        };
+        let plan = Plan::of_changes(changes);
         let mut out = Vec::new();
         render_plan(&plan, &Context::default(), &mut out, Style::default()).unwrap();
         String::from_utf8(out).unwrap()
@@ -341,6 +336,45 @@ mod tests {
             ("description", description.into()),
             ("theme", Value::Null),
         ])
+    }
+
+    /// A `create_before_destroy` replacement triggered by another resource, and
+    /// the deposed object an earlier one left.
+    pub(crate) fn replacements_created_first() -> Vec<ResourceChange> {
+        let mut first = change(
+            Action::CreateThenDelete,
+            "staff",
+            Some(existing("x")),
+            Some(obj(&[
+                ("id", Value::Unknown),
+                ("environment_id", "e-1".into()),
+                ("name", "Staff".into()),
+                ("description", "x".into()),
+            ])),
+        );
+        first.reason = Some(crate::plan::triggers::reason("pingone_group.admins"));
+        let mut deposed = change(Action::Delete, "staff", Some(existing("old")), None);
+        deposed.deposed = Some("abcd1234".into());
+        deposed.reason = Some(crate::plan::deposed::REASON.into());
+        vec![first, deposed]
+    }
+
+    #[test]
+    fn renders_create_before_destroy_and_deposed_objects() {
+        let text = render(replacements_created_first());
+        assert!(
+            text.contains("+/- resource \"pingone_population\" \"staff\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("# pingone_population.staff (deposed object abcd1234) will be destroyed"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Plan: 1 to add, 0 to change, 2 to destroy."),
+            "{text}"
+        );
+        insta::assert_snapshot!(text);
     }
 
     #[test]

@@ -60,6 +60,7 @@ fn actions(action: Action) -> Vec<&'static str> {
         Action::Create => vec!["create"],
         Action::Update => vec!["update"],
         Action::Replace => vec!["delete", "create"],
+        Action::CreateThenDelete => vec!["create", "delete"],
         Action::Delete => vec!["delete"],
         Action::Read => vec!["read"],
     }
@@ -113,6 +114,9 @@ fn resource_change(change: &ResourceChange) -> Json {
         inner.insert("importing".into(), json!({ "id": id }));
     }
     let mut body = identity(&change.address);
+    if let Some(key) = &change.deposed {
+        body.insert("deposed".into(), json!(key));
+    }
     body.insert("change".into(), Json::Object(inner));
     if let Some(reason) = action_reason(change) {
         body.insert("action_reason".into(), json!(reason));
@@ -122,15 +126,17 @@ fn resource_change(change: &ResourceChange) -> Json {
 
 /// Terraform's `action_reason` values for the cases pingform plans.
 fn action_reason(change: &ResourceChange) -> Option<&'static str> {
+    let replaces = change.action.replaces();
     match (change.action, change.reason.as_deref()) {
         (Action::Delete, Some("not in configuration")) => Some("delete_because_no_resource_config"),
         (Action::Delete, Some(reason)) if reason.starts_with("in module.") => {
             Some("delete_because_no_module")
         }
-        (Action::Replace, _) if change.replace_paths.is_empty() && change.reason.is_some() => {
-            Some("replace_by_request")
+        (_, Some(reason)) if replaces && crate::plan::triggers::is_reason(reason) => {
+            Some("replace_by_triggers")
         }
-        (Action::Replace, _) => Some("replace_because_cannot_update"),
+        (_, Some(_)) if replaces && change.replace_paths.is_empty() => Some("replace_by_request"),
+        _ if replaces => Some("replace_because_cannot_update"),
         _ => None,
     }
 }
@@ -491,7 +497,6 @@ mod tests {
 
     use super::*;
     use crate::ResourceAddress;
-    use crate::plan::PlanMode;
     use crate::render::fixture::obj;
 
     #[test]
@@ -505,6 +510,7 @@ mod tests {
         ]);
         let changes = vec![
             ResourceChange {
+                deposed: None,
                 importing: None,
                 address: ResourceAddress::new("pingone_population", "new"),
                 action: Action::Create,
@@ -515,6 +521,7 @@ mod tests {
                 reason: None,
             },
             ResourceChange {
+                deposed: None,
                 importing: None,
                 address: ResourceAddress::new("pingone_application", "app"),
                 action: Action::Replace,
@@ -529,6 +536,7 @@ mod tests {
                 reason: None,
             },
             ResourceChange {
+                deposed: None,
                 importing: None,
                 address: ResourceAddress::new("pingone_application", "old"),
                 action: Action::Delete,
@@ -539,20 +547,36 @@ mod tests {
                 reason: Some("not in configuration".into()),
             },
         ];
-        let plan = Plan {
-            prior: state::State::new(),
-            refresh_changed_state: false,
-            drift: Vec::new(),
-            changes,
-            mode: PlanMode::Normal,
-            data: Default::default(),
-            relocations: Default::default(),
-        };
+        let plan = Plan::of_changes(changes);
         let mut out = Vec::new();
         render_plan(&plan, &Context::default(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(!text.contains("s3cr3t-value"), "no secret in JSON");
         insta::assert_snapshot!(stable(&text));
+    }
+
+    #[test]
+    fn create_before_destroy_deposed_and_triggered_replacements() {
+        let mut changes = crate::render::human::tests::replacements_created_first();
+        let mut requested = changes[0].clone();
+        requested.address = ResourceAddress::new("pingone_population", "other");
+        requested.action = Action::Replace;
+        requested.reason = Some("replacement requested with --replace".into());
+        changes.push(requested);
+        let plan = Plan::of_changes(changes);
+        let mut out = Vec::new();
+        render_plan(&plan, &Context::default(), &mut out).unwrap();
+        let doc: Json = serde_json::from_slice(&out).unwrap();
+        let changes = doc["resource_changes"].as_array().unwrap();
+        assert_eq!(changes[0]["change"]["actions"], json!(["create", "delete"]));
+        assert_eq!(changes[0]["action_reason"], "replace_by_triggers");
+        assert!(changes[0].get("deposed").is_none());
+        assert_eq!(changes[1]["change"]["actions"], json!(["delete"]));
+        assert_eq!(changes[1]["deposed"], "abcd1234");
+        assert_eq!(changes[1]["address"], "pingone_population.staff");
+        assert!(changes[1].get("action_reason").is_none());
+        assert_eq!(changes[2]["change"]["actions"], json!(["delete", "create"]));
+        assert_eq!(changes[2]["action_reason"], "replace_by_request");
     }
 
     /// The text with what changes from run to run or release to release replaced.

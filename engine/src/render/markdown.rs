@@ -102,19 +102,11 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::plan::{Action, PlanMode, ResourceChange};
+    use crate::plan::{Action, ResourceChange};
     use crate::{ResourceAddress, Value};
 
     fn plan(changes: Vec<ResourceChange>) -> Plan {
-        Plan {
-            prior: state::State::new(),
-            refresh_changed_state: false,
-            drift: Vec::new(),
-            changes,
-            mode: PlanMode::Normal,
-            data: Default::default(),
-            relocations: Default::default(),
-        }
+        Plan::of_changes(changes)
     }
 
     #[test]
@@ -127,6 +119,7 @@ mod tests {
             .into(),
         );
         let change = ResourceChange {
+            deposed: None,
             importing: None,
             address: ResourceAddress::new("pingone_population", "old"),
             action: Action::Delete,

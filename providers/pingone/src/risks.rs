@@ -90,7 +90,7 @@ fn str_attr<'a>(v: Option<&'a Value>, name: &str) -> Option<&'a str> {
 }
 
 fn role_grant(facts: &Facts, change: &RiskRequest<'_>) -> Vec<String> {
-    if !matches!(change.action, Action::Create | Action::Replace) {
+    if !(change.action == Action::Create || change.action.replaces()) {
         return Vec::new();
     }
     let mut risks = Vec::new();
@@ -118,7 +118,7 @@ fn role_grant(facts: &Facts, change: &RiskRequest<'_>) -> Vec<String> {
 }
 
 fn population_delete(facts: &Facts, change: &RiskRequest<'_>) -> Vec<String> {
-    if !matches!(change.action, Action::Delete | Action::Replace) {
+    if !change.action.deletes() {
         return Vec::new();
     }
     let Some(id) = str_attr(change.before, "id") else {
@@ -159,7 +159,7 @@ fn environment(change: &RiskRequest<'_>) -> Vec<String> {
             }
         ));
     }
-    if matches!(change.action, Action::Delete | Action::Replace) && before == Some("PRODUCTION") {
+    if change.action.deletes() && before == Some("PRODUCTION") {
         risks.push("destroys a PRODUCTION environment (refused at apply: remove it from the state instead)".into());
     }
     risks
@@ -168,7 +168,7 @@ fn environment(change: &RiskRequest<'_>) -> Vec<String> {
 fn secret_rotation(change: &RiskRequest<'_>) -> Vec<String> {
     if !matches!(
         change.action,
-        Action::Create | Action::Update | Action::Replace
+        Action::Create | Action::Update | Action::Replace | Action::CreateThenDelete
     ) {
         return Vec::new();
     }

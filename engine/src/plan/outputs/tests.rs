@@ -45,6 +45,7 @@ fn plan(mode: PlanMode) -> Plan {
         dependencies: vec![],
     });
     let change = |name: &str, action, before, after| ResourceChange {
+        deposed: None,
         address: ResourceAddress::new("pingone_population", name),
         action,
         before,
@@ -154,6 +155,7 @@ output "keyed" {
     )
     .expect("config loads");
     let instance = |name: &str, key: InstanceKey, value: &str| ResourceChange {
+        deposed: None,
         address: ResourceAddress::new("pingone_population", name).instance(Some(key)),
         action: Action::Create,
         before: None,
