@@ -209,17 +209,17 @@ pub(crate) struct RunArgs {
     #[arg(long)]
     pub(crate) refresh_only: bool,
 
-    /// Plan only ADDR (`type.name`) and what it depends on (may repeat).
-    #[arg(long = "target", value_name = "ADDR", value_parser = parse_address)]
-    pub(crate) targets: Vec<engine::ResourceAddress>,
+    /// Plan only ADDR (`type.name`, or a module: `module.name`) and what it depends on (may repeat).
+    #[arg(long = "target", value_name = "ADDR", value_parser = parse_selector)]
+    pub(crate) targets: Vec<engine::address::Selector>,
 
-    /// Leave ADDR and what depends on it out of the plan (may repeat).
-    #[arg(long = "exclude", value_name = "ADDR", value_parser = parse_address)]
-    pub(crate) excludes: Vec<engine::ResourceAddress>,
+    /// Leave ADDR (a resource or a module) and what depends on it out of the plan (may repeat).
+    #[arg(long = "exclude", value_name = "ADDR", value_parser = parse_selector)]
+    pub(crate) excludes: Vec<engine::address::Selector>,
 
-    /// Replace ADDR (delete and create it again) even though nothing forces it (may repeat).
-    #[arg(long = "replace", value_name = "ADDR", value_parser = parse_address)]
-    pub(crate) replace: Vec<engine::ResourceAddress>,
+    /// Replace ADDR (a resource or a module) even though nothing forces it (may repeat).
+    #[arg(long = "replace", value_name = "ADDR", value_parser = parse_selector)]
+    pub(crate) replace: Vec<engine::address::Selector>,
 
     /// Refuse a plan that deletes or replaces more than N objects.
     #[arg(long, value_name = "N")]
@@ -237,6 +237,12 @@ pub(crate) struct RunArgs {
 
 /// A resource address `type.name`.
 pub(crate) fn parse_address(text: &str) -> Result<engine::ResourceAddress, String> {
+    text.parse()
+        .map_err(|e: engine::address::AddressError| e.to_string())
+}
+
+/// A resource address, or a module address such as `module.team["eng"]`.
+pub(crate) fn parse_selector(text: &str) -> Result<engine::address::Selector, String> {
     text.parse()
         .map_err(|e: engine::address::AddressError| e.to_string())
 }

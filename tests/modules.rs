@@ -274,3 +274,26 @@ fn wrong_module_calls_are_reported_with_where_and_what_to_do() {
     assert_eq!(looping.code, 1, "{looping}");
     assert!(looping.stderr.contains("Module calls itself"), "{looping}");
 }
+
+#[test]
+fn a_module_instance_can_be_targeted_as_a_whole() {
+    let dir = example("modules");
+    let path = dir.path();
+    let plan =
+        run(pingform(path).args(["plan", "--emulator", "--target", r#"module.team["sales"]"#]));
+    assert_eq!(plan.code, 0, "{plan}");
+    assert!(
+        plan.stdout
+            .contains("Plan: 3 to add, 0 to change, 0 to destroy."),
+        "{plan}"
+    );
+    assert!(!plan.stdout.contains(r#"module.team["eng"]"#), "{plan}");
+    let unknown = run(pingform(path).args(["plan", "--emulator", "--target", "module.teams"]));
+    assert_eq!(unknown.code, 1, "{unknown}");
+    assert!(
+        unknown
+            .stderr
+            .contains("there is no such module in the configuration"),
+        "{unknown}"
+    );
+}

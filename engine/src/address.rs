@@ -255,6 +255,66 @@ impl FromStr for ResourceAddress {
     }
 }
 
+/// What `--target`, `--exclude` and `--replace` name: a resource (block or
+/// instance), or a whole module (instance) such as `module.team["eng"]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selector {
+    /// A resource or one instance of it.
+    Resource(ResourceAddress),
+    /// Every resource of a module, or of one instance of it.
+    Module(Vec<ModuleStep>),
+}
+
+impl FromStr for Selector {
+    type Err = AddressError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.parse::<ResourceAddress>() {
+            Ok(address) => Ok(Selector::Resource(address)),
+            Err(error) => match parse_module_steps(&format!("{text}.")) {
+                Some((steps, "")) if !steps.is_empty() => Ok(Selector::Module(steps)),
+                _ => Err(error),
+            },
+        }
+    }
+}
+
+impl fmt::Display for Selector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Selector::Resource(address) => write!(f, "{address}"),
+            Selector::Module(steps) => {
+                let path: Vec<String> = steps.iter().map(ToString::to_string).collect();
+                f.write_str(&path.join("."))
+            }
+        }
+    }
+}
+
+impl Selector {
+    /// The resource addresses this names in `config`: the resource itself, or
+    /// every resource block of the module and the modules below it (in the
+    /// module instance named, when it has keys); `None` when the module is not
+    /// in the configuration.
+    pub fn resolve(&self, config: &crate::config::Config) -> Option<Vec<ResourceAddress>> {
+        let steps = match self {
+            Selector::Resource(address) => return Some(vec![address.clone()]),
+            Selector::Module(steps) => steps,
+        };
+        let module = config.module_config(steps)?;
+        let found = module
+            .all_resources()
+            .into_iter()
+            .map(|block| {
+                let mut path = steps.clone();
+                path.extend(block.address.module[steps.len()..].iter().cloned());
+                block.address.clone().in_module(&path)
+            })
+            .collect();
+        Some(found)
+    }
+}
+
 /// Whether `s` is a valid block or resource name.
 fn is_name(s: &str) -> bool {
     !s.is_empty()
@@ -357,6 +417,17 @@ mod tests {
         let other: ResourceAddress = r#"module.team["b"].pingone_user.u[1]"#.parse().unwrap();
         assert!(!nested.without_key().contains(&other));
         assert!(!ResourceAddress::new("pingone_user", "u").contains(&nested));
+    }
+
+    #[test]
+    fn selectors_name_resources_or_modules() {
+        let module: Selector = r#"module.team["eng"]"#.parse().unwrap();
+        assert_eq!(module.to_string(), r#"module.team["eng"]"#);
+        assert!(matches!(module, Selector::Module(ref steps) if steps.len() == 1));
+        let resource: Selector = "module.team.pingone_user.u".parse().unwrap();
+        assert!(matches!(resource, Selector::Resource(_)));
+        assert!("module.".parse::<Selector>().is_err());
+        assert!("pingone_user".parse::<Selector>().is_err());
     }
 
     #[test]

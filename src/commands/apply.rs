@@ -37,7 +37,7 @@ pub(crate) async fn run(
             max_deletes: args.run.max_deletes,
             ..saved.selection()
         },
-        None => super::selection(&args.run),
+        None => super::selection(&args.run, &session.config)?,
     };
     let plan = super::make_plan(&session, mode, args.run.refresh, &selection).await?;
     if let Some(saved) = &saved {

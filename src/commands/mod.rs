@@ -37,14 +37,31 @@ pub(crate) fn mode(destroy: bool, refresh_only: bool) -> Result<PlanMode, CliErr
     }
 }
 
-/// The `--target`, `--exclude`, `--replace` and `--max-deletes` flags.
-pub(crate) fn selection(run: &RunArgs) -> Selection {
-    Selection {
-        targets: run.targets.clone(),
-        excludes: run.excludes.clone(),
-        replace: run.replace.clone(),
+/// The `--target`, `--exclude`, `--replace` and `--max-deletes` flags, a module
+/// standing for every resource in it.
+pub(crate) fn selection(
+    run: &RunArgs,
+    config: &engine::config::Config,
+) -> Result<Selection, CliError> {
+    let resolve = |flag: &str, given: &[engine::address::Selector]| {
+        let mut found = Vec::new();
+        for selector in given {
+            let addresses = selector.resolve(config).ok_or_else(|| {
+                CliError::msg(format!(
+                    "`{flag} {selector}`: there is no such module in the configuration"
+                ))
+                .with_hint("`pingform graph` shows every resource and the module it is in")
+            })?;
+            found.extend(addresses);
+        }
+        Ok::<_, CliError>(found)
+    };
+    Ok(Selection {
+        targets: resolve("--target", &run.targets)?,
+        excludes: resolve("--exclude", &run.excludes)?,
+        replace: resolve("--replace", &run.replace)?,
         max_deletes: run.max_deletes,
-    }
+    })
 }
 
 /// Refreshes and plans, turning engine errors into user-facing ones.

@@ -16,7 +16,7 @@ use crate::session::Session;
 pub(crate) async fn run(dir: &Path, ui: &Ui, args: PlanArgs) -> Result<Status, CliError> {
     let session = Session::open(dir, &args.run, "plan").await?;
     let mode = super::mode(args.destroy, args.run.refresh_only)?;
-    let selection = super::selection(&args.run);
+    let selection = super::selection(&args.run, &session.config)?;
     let plan = super::make_plan(&session, mode, args.run.refresh, &selection).await?;
     let unmanaged = if args.report_unmanaged {
         Some(unmanaged(&session, &plan).await?)

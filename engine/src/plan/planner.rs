@@ -437,7 +437,11 @@ fn check_prevent_destroy(changes: &[ResourceChange], config: &Config) -> Result<
 
 /// Every address in the configuration (blocks) or the state (instances).
 fn known_addresses(request: &PlanRequest<'_>) -> BTreeSet<ResourceAddress> {
-    let configured = request.config.resources.iter().map(|r| r.address.clone());
+    let configured = request
+        .config
+        .all_resources()
+        .into_iter()
+        .map(|r| r.address.clone());
     let stored = request
         .prior
         .resources

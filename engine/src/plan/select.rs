@@ -92,11 +92,17 @@ pub fn narrow(
     let kept = if selection.targets.is_empty() {
         None
     } else {
-        Some(closure(&selection.targets, |a| graph.dependencies(a)))
+        Some(closure(&selection.targets, |a| {
+            same_module_instance(a, graph.dependencies(a))
+        }))
     };
-    let dropped = closure(&selection.excludes, |a| graph.dependents(a));
+    let dropped = closure(&selection.excludes, |a| {
+        same_module_instance(a, graph.dependents(a))
+    });
     let within = |set: &BTreeSet<ResourceAddress>, address: &ResourceAddress| {
-        set.contains(address) || set.contains(&address.block())
+        set.contains(address)
+            || set.contains(&address.block())
+            || (address.in_child_module() && set.iter().any(|s| s.contains(address)))
     };
     // What a target depends on is kept so the target can be created or updated;
     // deleting an object is kept only when a target names it.
@@ -133,6 +139,28 @@ pub fn check_deletes(
         });
     }
     Ok(())
+}
+
+/// The graph's neighbours of `from` (block addresses), placed in the module
+/// instance of `from` where their modules are the same: what a resource of
+/// `module.team["eng"]` depends on inside the module is in `module.team["eng"]`,
+/// not in every instance of it.
+fn same_module_instance(
+    from: &ResourceAddress,
+    found: Vec<ResourceAddress>,
+) -> Vec<ResourceAddress> {
+    found
+        .into_iter()
+        .map(|mut address| {
+            for (step, own) in address.module.iter_mut().zip(&from.module) {
+                if step.name != own.name {
+                    break;
+                }
+                step.index_key = own.index_key.clone();
+            }
+            address
+        })
+        .collect()
 }
 
 /// `start` and everything reachable from it through `next`.
