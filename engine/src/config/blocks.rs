@@ -137,9 +137,12 @@ impl<'a> FileLoader<'a> {
             }
         }
         let mut lifecycle = Lifecycle::default();
+        let v0_blocks = super::legacy::accepted_blocks(mode, &labels[0]);
         for nested in block.body.blocks() {
             if nested.ident.as_str() == "lifecycle" {
                 lifecycle = self.lifecycle(nested);
+            } else if super::dynamic::accepts(v0_blocks, nested) {
+                self.nested_block(nested, v0_blocks, "a resource", &mut body);
             } else {
                 self.resource_nested_block(nested);
             }
@@ -178,6 +181,9 @@ impl<'a> FileLoader<'a> {
     }
 
     fn resource_nested_block(&mut self, nested: &Block) {
+        if nested.ident.as_str() == "dynamic" {
+            return self.dynamic_for_attribute(nested);
+        }
         let span = self.span(&nested.ident);
         let other = nested.ident.as_str();
         let diag = Diagnostic::error("Unsupported block type")
@@ -461,15 +467,8 @@ impl<'a> FileLoader<'a> {
                 self.add_attr(&mut body, attr);
             }
         }
-        for nested in block.body.blocks() {
-            let diag = Diagnostic::error("Unsupported block type")
-                .with_span(self.span(&nested.ident), "not expected here")
-                .with_detail(format!(
-                    "Blocks of type `{}` are not expected in a provider.",
-                    nested.ident.as_str()
-                ));
-            self.diags.push(diag);
-        }
+        let kinds = super::dynamic::PROVIDER_BLOCKS;
+        self.nested_blocks(&block.body, kinds, "a provider", &mut body);
         self.config.providers.push(ProviderBlock {
             name: labels[0].clone(),
             body,
@@ -478,7 +477,7 @@ impl<'a> FileLoader<'a> {
     }
 
     /// Adds an attribute to a body, reporting a second definition of the same name.
-    fn add_attr(&mut self, body: &mut Body, attr: &Attribute) {
+    pub(super) fn add_attr(&mut self, body: &mut Body, attr: &Attribute) {
         let name = attr.key.as_str().to_string();
         let name_span = self.span(&attr.key);
         if let Some(first) = body.attributes.get(&name) {
@@ -495,7 +494,7 @@ impl<'a> FileLoader<'a> {
     }
 
     /// The model of one attribute.
-    fn attr(&self, attr: &Attribute) -> Attr {
+    pub(super) fn attr(&self, attr: &Attribute) -> Attr {
         Attr {
             name: attr.key.as_str().to_string(),
             expr: Expr::new(attr.value.clone(), self.file),

@@ -6,11 +6,13 @@
 
 mod blocks;
 mod check;
+mod dynamic;
 mod import;
 mod legacy;
 mod lifecycle;
 mod load;
 mod model;
+mod nested;
 mod relocate;
 mod validate;
 
@@ -27,6 +29,7 @@ pub use model::{
     Attr, BackendBlock, Body, CheckBlock, Config, Expr, ImportBlock, Lifecycle, MovedBlock,
     OutputBlock, ProviderBlock, RemovedBlock, Repetition, ResourceBlock, Validation, VariableBlock,
 };
+pub use nested::{BlockSource, DynamicBlock, NestedBlock, Nesting};
 pub use validate::validate;
 
 use crate::diagnostics::{Diagnostics, SourceMap};

@@ -234,6 +234,8 @@ pub struct Lifecycle {
 pub struct Body {
     /// Attributes by name.
     pub attributes: IndexMap<String, Attr>,
+    /// Nested blocks, static and `dynamic`, in source order (see [`super::NestedBlock`]).
+    pub blocks: Vec<super::NestedBlock>,
 }
 
 /// One `name = expression` argument.

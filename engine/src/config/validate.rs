@@ -14,7 +14,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Span, did_you_mean};
 use crate::eval::RepeatKind;
 use crate::eval::functions;
 use crate::eval::messages;
-use crate::eval::references::{Found, walk};
+use crate::eval::references::{Found, walk, walk_bound};
 use crate::provider::{BlockSchema, Presence, ProviderSchema};
 
 /// Checks the configuration against the provider schemas (by provider name, e.g.
@@ -131,9 +131,7 @@ impl<'a> Validator<'a> {
                     self.diags.push(diag);
                 }
             }
-            for attr in block.body.attributes.values() {
-                self.expr(&attr.expr, Context::Provider);
-            }
+            self.body_exprs(&block.body, Context::Provider);
         }
     }
 
@@ -147,9 +145,7 @@ impl<'a> Validator<'a> {
                 };
                 self.body(&block.body, schema, &block.span, kind);
             }
-            for attr in block.body.attributes.values() {
-                self.expr(&attr.expr, Context::Resource(block));
-            }
+            self.body_exprs(&block.body, Context::Resource(block));
             if let Some(repetition) = &block.repetition {
                 self.expr(&repetition.attr().expr, Context::Repetition(block));
             }
@@ -447,12 +443,24 @@ impl<'a> Validator<'a> {
             }
         }
         for (name, attr) in &schema.attributes {
-            if attr.presence == Presence::Required && !body.attributes.contains_key(name) {
+            if attr.presence == Presence::Required && !body.sets(name) {
                 let diag = Diagnostic::error("Missing required argument")
                     .with_span(header.clone(), format!("`{name}` is not set"))
                     .with_detail(format!(
                         "The argument `{name}` is required, but no definition was found."
                     ));
+                self.diags.push(diag);
+            }
+        }
+    }
+
+    /// [`Self::expr`] for every expression of a body, nested blocks included (where a
+    /// `dynamic` block's iterator is a bound name).
+    fn body_exprs(&mut self, body: &Body, context: Context) {
+        let mut found = Vec::new();
+        body.each_expr(&mut |expr, bound| found.extend(walk_bound(expr, bound)));
+        for found in found {
+            if let Some(diag) = self.check_found(found, context) {
                 self.diags.push(diag);
             }
         }

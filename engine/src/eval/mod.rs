@@ -12,6 +12,7 @@
 
 pub mod value;
 
+mod blocks;
 mod convert;
 mod expr;
 pub(crate) mod functions;
@@ -28,7 +29,7 @@ mod sensitive_tests;
 pub(crate) mod tests;
 
 pub use expr::{Phase, Scope, evaluate, evaluate_body};
-pub use references::{Reference, references};
+pub use references::{Reference, references, references_bound};
 pub use repeat::{Repeat, RepeatKind};
 pub use value::Value;
 

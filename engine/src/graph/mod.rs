@@ -13,7 +13,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use crate::ResourceAddress;
 use crate::config::{Config, Expr};
 use crate::diagnostics::{Diagnostics, Span};
-use crate::eval::{Reference, references};
+use crate::eval::{Reference, references_bound};
 
 /// Resources and the resources each depends on.
 #[derive(Clone, Debug, Default)]
@@ -33,14 +33,15 @@ impl Graph {
             graph.add_node(&resource.address);
         }
         for resource in &config.resources {
-            let repetition = resource.repetition.iter().map(|r| &r.attr().expr);
-            let exprs = resource
+            let repetition = resource
+                .repetition
+                .iter()
+                .map(|r| (&r.attr().expr, Vec::new()));
+            let mut exprs = Vec::new();
+            resource
                 .body
-                .attributes
-                .values()
-                .map(|attr| &attr.expr)
-                .chain(repetition);
-            let refs = referenced_resources(config, exprs);
+                .each_expr(&mut |expr, bound| exprs.push((expr, bound.to_vec())));
+            let refs = referenced_resources(config, exprs.into_iter().chain(repetition));
             let explicit = resource.depends_on.iter().cloned();
             for (dep, span) in refs.into_iter().chain(explicit) {
                 graph.add_edge(&dep, &resource.address, Some(span));
@@ -180,16 +181,22 @@ impl Graph {
 
 /// The resources that `exprs` refer to, directly or through `local.NAME` values, each
 /// with the span of the reference in `exprs` (the `local.NAME` for an indirect one).
+///
+/// Each expression comes with the names bound around it (the iterators of enclosing
+/// `dynamic` blocks), which are not references.
 pub fn referenced_resources<'a>(
     config: &Config,
-    exprs: impl IntoIterator<Item = &'a Expr>,
+    exprs: impl IntoIterator<Item = (&'a Expr, Vec<String>)>,
 ) -> Vec<(ResourceAddress, Span)> {
     let mut found = Vec::new();
     let mut seen_locals = BTreeSet::new();
     // Each pending expression carries the span that led to it from `exprs`, if indirect.
-    let mut pending: Vec<(&Expr, Option<Span>)> = exprs.into_iter().map(|e| (e, None)).collect();
-    while let Some((expr, via)) = pending.pop() {
-        for reference in references(expr) {
+    let mut pending: Vec<(&Expr, Vec<String>, Option<Span>)> = exprs
+        .into_iter()
+        .map(|(e, bound)| (e, bound, None))
+        .collect();
+    while let Some((expr, bound, via)) = pending.pop() {
+        for reference in references_bound(expr, &bound) {
             match reference {
                 Reference::Resource { address, span } => {
                     found.push((address, via.clone().unwrap_or(span)));
@@ -198,7 +205,8 @@ pub fn referenced_resources<'a>(
                     if let Some(local) = config.locals.get(&name)
                         && seen_locals.insert(name)
                     {
-                        pending.push((&local.expr, Some(via.clone().unwrap_or(span))));
+                        let via = Some(via.clone().unwrap_or(span));
+                        pending.push((&local.expr, Vec::new(), via));
                     }
                 }
                 Reference::Variable { .. } => {}
