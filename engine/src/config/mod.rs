@@ -10,11 +10,13 @@ mod dynamic;
 mod import;
 mod legacy;
 mod lifecycle;
+mod literal;
 mod load;
 mod model;
 mod nested;
 mod relocate;
 mod validate;
+mod validate_nested;
 
 #[cfg(test)]
 mod fixture_tests;
@@ -31,6 +33,7 @@ pub use model::{
 };
 pub use nested::{BlockSource, DynamicBlock, NestedBlock, Nesting};
 pub use validate::validate;
+pub(crate) use validate_nested::check_values;
 
 use crate::diagnostics::{Diagnostics, SourceMap};
 

@@ -452,6 +452,7 @@ impl<'a> Validator<'a> {
                 self.diags.push(diag);
             }
         }
+        super::validate_nested::check_body(body, schema, &mut self.diags);
     }
 
     /// [`Self::expr`] for every expression of a body, nested blocks included (where a
