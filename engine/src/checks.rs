@@ -1,15 +1,21 @@
 //! Evaluating `check` blocks: each failed assertion is a warning naming the
 //! check, with its `error_message`; an assertion whose values are not known
 //! yet (before apply) is left for the run that knows them.
+//!
+//! A check's own data sources (`check "c" { data "T" "N" { ... } }`) are read first,
+//! for its assertions alone: a failed read is a warning on the check (the assertions
+//! then see the data source as not known, and wait), and the values are never stored.
 
 use std::collections::BTreeMap;
 
-use crate::config::Config;
+use crate::config::{CheckBlock, Config, ResourceBlock};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::eval::{Phase, Scope, evaluate};
+use crate::eval::{Phase, Scope, evaluate, evaluate_body};
+use crate::providers::Providers;
 use crate::{ResourceAddress, Value};
 
-/// Warnings for the assertions of `config`'s checks that fail with these values.
+/// Warnings for the assertions of `config`'s checks that fail with these values
+/// (checks' own data sources are not read: they are not known).
 pub fn check(
     config: &Config,
     variables: &BTreeMap<String, Value>,
@@ -20,29 +26,111 @@ pub fn check(
         .with_phase(Phase::Apply);
     let mut warnings = Diagnostics::new();
     for check in &config.checks {
-        for assert in &check.asserts {
-            let failed = |detail: String| {
-                Diagnostic::warning(format!("Check block assertion failed: `{}`", check.name))
-                    .with_span(assert.condition.span(), "this condition")
-                    .with_detail(detail)
-            };
-            match evaluate(&assert.condition, &scope).map(Value::unmark_deep) {
-                Ok((Value::Bool(true), _)) | Ok((Value::Unknown, _)) => {}
-                Ok((Value::Bool(false), _)) => {
-                    let message = match evaluate(&assert.error_message, &scope) {
-                        Ok(Value::String(message)) => message,
-                        Ok(Value::Sensitive(_)) => "(the message is sensitive)".to_string(),
-                        _ => "the condition is false".to_string(),
-                    };
-                    warnings.push(failed(message));
+        warnings.extend(assertions(check, &scope));
+    }
+    warnings
+}
+
+/// Reads each check's data sources, then checks its assertions: every warning.
+pub async fn run(
+    config: &Config,
+    providers: &Providers,
+    variables: &BTreeMap<String, Value>,
+    resources: &BTreeMap<ResourceAddress, Value>,
+) -> Diagnostics {
+    let base = Scope::new(variables, resources)
+        .with_config(config)
+        .with_phase(Phase::Apply);
+    let mut warnings = Diagnostics::new();
+    for check in &config.checks {
+        if check.data.is_empty() {
+            warnings.extend(assertions(check, &base));
+            continue;
+        }
+        let mut seen = resources.clone();
+        for data in &check.data {
+            let scope = Scope::new(variables, &seen)
+                .with_config(config)
+                .with_phase(Phase::Apply);
+            let value = match read_scoped(providers, data, &scope).await {
+                Ok(value) => value,
+                Err(failed) => {
+                    warnings.push(failed_read(check, data, failed));
+                    Value::Unknown
                 }
-                Ok((other, _)) if !other.is_wholly_known() => {}
-                Ok((other, _)) => warnings.push(failed(format!(
-                    "The condition must be true or false, not a {}.",
-                    other.type_name()
-                ))),
-                Err(error) => warnings.push(failed(error.summary)),
+            };
+            seen.insert(data.address.clone(), value);
+        }
+        let scope = Scope::new(variables, &seen)
+            .with_config(config)
+            .with_phase(Phase::Apply);
+        warnings.extend(assertions(check, &scope));
+    }
+    warnings
+}
+
+/// Reads one check-scoped data source: unknown while an argument is.
+async fn read_scoped(
+    providers: &Providers,
+    data: &ResourceBlock,
+    scope: &Scope<'_>,
+) -> Result<Value, String> {
+    let config = evaluate_body(&data.body, scope).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| e.summary.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    if !config.is_wholly_known() {
+        return Ok(Value::Unknown);
+    }
+    let value = crate::plan::data::read(providers, &data.address, config).await?;
+    let sensitive = providers
+        .block_schema(&data.address)
+        .map(crate::plan::diff::sensitive_attributes)
+        .unwrap_or_default();
+    Ok(crate::plan::diff::mark_attributes(value, &sensitive))
+}
+
+fn failed_read(check: &CheckBlock, data: &ResourceBlock, message: String) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "Check `{}`: failed to read `{}`",
+        check.name, data.address
+    ))
+    .with_span(data.span.clone(), "this check-scoped data source")
+    .with_detail(message)
+    .with_help(
+        "a check's data source failing is a warning, not an error: the run goes on, and \
+         the check's assertions that read it wait for a run where it can be read",
+    )
+}
+
+/// The warnings for one check's failed assertions.
+fn assertions(check: &CheckBlock, scope: &Scope<'_>) -> Diagnostics {
+    let mut warnings = Diagnostics::new();
+    for assert in &check.asserts {
+        let failed = |detail: String| {
+            Diagnostic::warning(format!("Check block assertion failed: `{}`", check.name))
+                .with_span(assert.condition.span(), "this condition")
+                .with_detail(detail)
+        };
+        match evaluate(&assert.condition, scope).map(Value::unmark_deep) {
+            Ok((Value::Bool(true), _)) | Ok((Value::Unknown, _)) => {}
+            Ok((Value::Bool(false), _)) => {
+                let message = match evaluate(&assert.error_message, scope) {
+                    Ok(Value::String(message)) => message,
+                    Ok(Value::Sensitive(_)) => "(the message is sensitive)".to_string(),
+                    _ => "the condition is false".to_string(),
+                };
+                warnings.push(failed(message));
             }
+            Ok((other, _)) if !other.is_wholly_known() => {}
+            Ok((other, _)) => warnings.push(failed(format!(
+                "The condition must be true or false, not a {}.",
+                other.type_name()
+            ))),
+            Err(error) => warnings.push(failed(error.summary)),
         }
     }
     warnings

@@ -115,9 +115,14 @@ impl<'a> FileLoader<'a> {
 
     /// A `resource` or `data` block (they share their meta-arguments).
     fn resource(&mut self, block: &Block, mode: Mode) {
-        let Some(labels) = self.labels(block, &["type", "name"]) else {
-            return;
-        };
+        if let Some(resource) = self.resource_block(block, mode) {
+            self.config.resources.push(resource);
+        }
+    }
+
+    /// The model of a `resource` or `data` block.
+    pub(super) fn resource_block(&mut self, block: &Block, mode: Mode) -> Option<ResourceBlock> {
+        let labels = self.labels(block, &["type", "name"])?;
         let mut body = Body::default();
         let mut depends_on = Vec::new();
         let mut repetition: Option<Repetition> = None;
@@ -147,17 +152,18 @@ impl<'a> FileLoader<'a> {
                 self.resource_nested_block(nested);
             }
         }
-        self.config.resources.push(ResourceBlock {
-            address: ResourceAddress {
-                mode,
-                ..ResourceAddress::new(&labels[0], &labels[1])
-            },
+        let address = match mode {
+            Mode::Managed => ResourceAddress::new(&labels[0], &labels[1]),
+            Mode::Data => ResourceAddress::data(&labels[0], &labels[1]),
+        };
+        Some(ResourceBlock {
+            address,
             body,
             depends_on,
             span: self.header_span(block),
             lifecycle,
             repetition,
-        });
+        })
     }
 
     /// `count = N` or `for_each = ...`; a block may have one of them.

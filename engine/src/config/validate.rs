@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::model::{Body, Config, Expr, Repetition, ResourceBlock};
+use super::model::{Body, CheckBlock, Config, Expr, Repetition, ResourceBlock};
 use crate::address::{Mode, ResourceAddress};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, did_you_mean};
 use crate::eval::RepeatKind;
@@ -32,12 +32,7 @@ pub fn validate(config: &Config, schemas: &BTreeMap<String, ProviderSchema>) -> 
     v.locals_and_outputs();
     v.imports();
     v.relocations();
-    for check in &config.checks {
-        for assert in &check.asserts {
-            v.expr(&assert.condition, Context::Anywhere);
-            v.expr(&assert.error_message, Context::Anywhere);
-        }
-    }
+    v.checks();
     v.diags
 }
 
@@ -59,6 +54,8 @@ enum Context<'a> {
     VariableValidation(&'a str),
     /// A local value or output: anything declared.
     Anywhere,
+    /// In a `check` block: anything declared, and the check's own data sources.
+    Check(&'a CheckBlock),
 }
 
 struct Validator<'a> {
@@ -543,8 +540,15 @@ impl<'a> Validator<'a> {
         {
             return Some(self_reference(address, span));
         }
-        let Some(target) = self.config.resource(address) else {
-            return Some(self.undeclared_resource(address, span));
+        let scoped = match context {
+            Context::Check(check) => check.data.iter().find(|d| &d.address == address),
+            _ => None,
+        };
+        let Some(target) = self.config.resource(address).or(scoped) else {
+            return Some(
+                check_data::outside_reference(self.config, address, span.clone())
+                    .unwrap_or_else(|| self.undeclared_resource(address, span)),
+            );
         };
         let (name, attr_span) = attr?;
         if let Some(repetition) = &target.repetition {
@@ -601,6 +605,9 @@ fn self_reference(address: &ResourceAddress, span: Span) -> Diagnostic {
             "Configuration for `{address}` may not refer to itself."
         ))
 }
+
+#[path = "check_data.rs"]
+mod check_data;
 
 #[cfg(test)]
 #[path = "validate_tests.rs"]

@@ -3,7 +3,7 @@
 //! `apply` carries it out.
 
 pub mod conditions;
-mod data;
+pub(crate) mod data;
 pub mod diff;
 pub mod drift;
 pub mod expand;
