@@ -21,14 +21,23 @@ pub fn check(
     variables: &BTreeMap<String, Value>,
     resources: &BTreeMap<ResourceAddress, Value>,
 ) -> Diagnostics {
-    let scope = Scope::new(variables, resources)
-        .with_config(config)
-        .with_phase(Phase::Apply);
+    let scope = after_apply(config, variables, resources);
     let mut warnings = Diagnostics::new();
     for check in &config.checks {
         warnings.extend(assertions(check, &scope));
     }
     warnings
+}
+
+/// The scope checks evaluate in: everything known that will be.
+fn after_apply<'a>(
+    config: &'a Config,
+    variables: &'a BTreeMap<String, Value>,
+    resources: &'a BTreeMap<ResourceAddress, Value>,
+) -> Scope<'a> {
+    Scope::new(variables, resources)
+        .with_config(config)
+        .with_phase(Phase::Apply)
 }
 
 /// Reads each check's data sources, then checks its assertions: every warning.
@@ -38,9 +47,7 @@ pub async fn run(
     variables: &BTreeMap<String, Value>,
     resources: &BTreeMap<ResourceAddress, Value>,
 ) -> Diagnostics {
-    let base = Scope::new(variables, resources)
-        .with_config(config)
-        .with_phase(Phase::Apply);
+    let base = after_apply(config, variables, resources);
     let mut warnings = Diagnostics::new();
     for check in &config.checks {
         if check.data.is_empty() {
@@ -49,9 +56,7 @@ pub async fn run(
         }
         let mut seen = resources.clone();
         for data in &check.data {
-            let scope = Scope::new(variables, &seen)
-                .with_config(config)
-                .with_phase(Phase::Apply);
+            let scope = after_apply(config, variables, &seen);
             let value = match read_scoped(providers, data, &scope).await {
                 Ok(value) => value,
                 Err(failed) => {
@@ -61,9 +66,7 @@ pub async fn run(
             };
             seen.insert(data.address.clone(), value);
         }
-        let scope = Scope::new(variables, &seen)
-            .with_config(config)
-            .with_phase(Phase::Apply);
+        let scope = after_apply(config, variables, &seen);
         warnings.extend(assertions(check, &scope));
     }
     warnings

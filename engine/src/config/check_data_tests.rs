@@ -2,7 +2,8 @@
 //! unique names, and no repetition.
 
 use crate::config::test_schema::schemas;
-use crate::config::{ConfigError, load_str, validate};
+use crate::config::test_support::{load, load_failure, spanned};
+use crate::config::validate;
 use crate::diagnostics::tests::render_all;
 
 const CHECK: &str = r#"check "roles" {
@@ -18,21 +19,17 @@ const CHECK: &str = r#"check "roles" {
 
 /// (summary, spanned text) of each validate error for `text`, and the rendering.
 fn check(text: &str) -> (Vec<(String, String)>, String) {
-    let config = load_str("main.tf", text).unwrap_or_else(|e| panic!("load failed: {e:?}"));
+    let config = load(text);
     let diags = validate(&config, &schemas());
-    let pairs = diags
-        .errors()
-        .map(|d| {
-            let spanned = d.span.as_ref().map_or("", |s| &text[s.range.clone()]);
-            (d.summary.clone(), spanned.to_string())
-        })
-        .collect();
-    (pairs, render_all(&diags, &config.sources))
+    (
+        spanned(diags.errors(), text),
+        render_all(&diags, &config.sources),
+    )
 }
 
 #[test]
 fn the_check_reads_its_own_data_source_and_it_is_not_a_resource() {
-    let config = load_str("main.tf", CHECK).expect("loads");
+    let config = load(CHECK);
     assert!(config.resources.is_empty());
     assert_eq!(
         config.checks[0].data[0].address.to_string(),
@@ -87,18 +84,11 @@ fn a_scoped_data_source_cannot_repeat() {
         "name = \"Environment Admin\"",
         "count = 2\n    name = \"x\"",
     );
-    match load_str("main.tf", &text) {
-        Err(ConfigError::Invalid {
-            sources,
-            diagnostics,
-        }) => {
-            let report = render_all(&diagnostics, &sources);
-            assert!(
-                report.contains("Invalid meta-argument in a check-scoped data source"),
-                "{report}"
-            );
-            assert!(report.contains("main.tf:3:5"), "{report}");
-        }
-        other => panic!("expected an error, got {other:?}"),
-    }
+    let (diagnostics, sources) = load_failure(&text);
+    let report = render_all(&diagnostics, &sources);
+    assert!(
+        report.contains("Invalid meta-argument in a check-scoped data source"),
+        "{report}"
+    );
+    assert!(report.contains("main.tf:3:5"), "{report}");
 }

@@ -1,48 +1,17 @@
 //! Tests for loading nested and `dynamic` blocks: what the model keeps, and each
 //! malformed block's error with its exact span (snapshotted).
 
-use crate::config::{BlockSource, Config, ConfigError, Nesting, load_str};
+use crate::config::test_support::{load, load_failure, pairs, spanned};
+use crate::config::{BlockSource, Nesting};
 use crate::diagnostics::tests::render_all;
 
-fn load(text: &str) -> Config {
-    load_str("main.tf", text).unwrap_or_else(|e| match e {
-        ConfigError::Invalid {
-            sources,
-            diagnostics,
-        } => panic!("{}", render_all(&diagnostics, &sources)),
-        other => panic!("{other}"),
-    })
-}
-
-/// The (summary, spanned text) of each error, and the rendering.
+/// The (summary, spanned text) of each error of loading `text`, and the rendering.
 fn errors(text: &str) -> (Vec<(String, String)>, String) {
-    match load_str("main.tf", text) {
-        Err(ConfigError::Invalid {
-            sources,
-            diagnostics,
-        }) => {
-            let pairs = diagnostics
-                .errors()
-                .map(|d| {
-                    let spanned = d
-                        .span
-                        .as_ref()
-                        .map_or(String::new(), |s| text[s.range.clone()].to_string());
-                    (d.summary.clone(), spanned)
-                })
-                .collect();
-            (pairs, render_all(&diagnostics, &sources))
-        }
-        Err(other) => panic!("{other}"),
-        Ok(_) => panic!("expected errors"),
-    }
-}
-
-fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    expected
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
+    let (diagnostics, sources) = load_failure(text);
+    (
+        spanned(diagnostics.errors(), text),
+        render_all(&diagnostics, &sources),
+    )
 }
 
 #[test]

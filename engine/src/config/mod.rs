@@ -22,6 +22,8 @@ mod validate_nested;
 mod fixture_tests;
 #[cfg(test)]
 pub(crate) mod test_schema;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use std::path::PathBuf;
 

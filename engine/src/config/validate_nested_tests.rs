@@ -5,33 +5,19 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::ResourceAddress;
-use crate::config::load_str;
 use crate::config::test_schema::schemas;
+use crate::config::test_support::{load, pairs, spanned};
 use crate::diagnostics::tests::render_all;
 use crate::eval::{Scope, evaluate_body};
 
-/// Validates `text`; returns (summary, spanned text) pairs and the rendering.
+/// Validates `text`; returns the errors' (summary, spanned text) and the rendering.
 fn check(text: &str) -> (Vec<(String, String)>, String) {
-    let config = load_str("main.tf", text).unwrap_or_else(|e| panic!("load failed: {e:?}"));
+    let config = load(text);
     let diags = crate::config::validate(&config, &schemas());
-    let pairs = diags
-        .errors()
-        .map(|d| {
-            let spanned = d
-                .span
-                .as_ref()
-                .map_or(String::new(), |s| text[s.range.clone()].to_string());
-            (d.summary.clone(), spanned)
-        })
-        .collect();
-    (pairs, render_all(&diags, &config.sources))
-}
-
-fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    expected
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
+    (
+        spanned(diags.errors(), text),
+        render_all(&diags, &config.sources),
+    )
 }
 
 fn application(options: &str) -> String {
@@ -183,7 +169,7 @@ fn values_that_need_variables_are_left_to_plan_which_checks_them() {
         )])
     );
 
-    let config = load_str("main.tf", &text).expect("loads");
+    let config = load(&text);
     let variables = BTreeMap::from([
         ("kind".to_string(), Value::from("WORKR")),
         ("grants".to_string(), Value::Unknown),

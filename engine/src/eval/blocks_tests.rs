@@ -4,14 +4,11 @@
 use std::collections::BTreeMap;
 
 use crate::ResourceAddress;
-use crate::config::{Config, load_str};
+use crate::config::test_support::load;
+use crate::config::{Body, Config};
 use crate::diagnostics::tests::render_all;
 use crate::eval::tests::{list, n, obj, s};
 use crate::eval::{Scope, Value, evaluate_body};
-
-fn config(text: &str) -> Config {
-    load_str("main.tf", text).unwrap_or_else(|e| panic!("{e:?}"))
-}
 
 fn variables() -> BTreeMap<String, Value> {
     BTreeMap::from([
@@ -28,22 +25,23 @@ fn variables() -> BTreeMap<String, Value> {
     ])
 }
 
-/// The first resource's evaluated body (or the rendered errors).
-fn resource_body(text: &str) -> Result<Value, String> {
-    let config = config(text);
+/// The evaluated body of the block `pick` chooses (or the rendered errors).
+fn evaluated(text: &str, pick: fn(&Config) -> &Body) -> Result<Value, String> {
+    let config = load(text);
     let variables = variables();
     let resources = BTreeMap::<ResourceAddress, Value>::new();
     let scope = Scope::new(&variables, &resources).with_config(&config);
-    evaluate_body(&config.resources[0].body, &scope).map_err(|d| render_all(&d, &config.sources))
+    evaluate_body(pick(&config), &scope).map_err(|d| render_all(&d, &config.sources))
+}
+
+/// The first resource's evaluated body (or the rendered errors).
+fn resource_body(text: &str) -> Result<Value, String> {
+    evaluated(text, |c| &c.resources[0].body)
 }
 
 /// The provider block's evaluated body (or the rendered errors).
 fn provider_body(text: &str) -> Result<Value, String> {
-    let config = config(text);
-    let variables = variables();
-    let resources = BTreeMap::<ResourceAddress, Value>::new();
-    let scope = Scope::new(&variables, &resources).with_config(&config);
-    evaluate_body(&config.providers[0].body, &scope).map_err(|d| render_all(&d, &config.sources))
+    evaluated(text, |c| &c.providers[0].body)
 }
 
 fn environment(blocks: &str) -> String {
