@@ -176,6 +176,7 @@ pub(crate) fn write_state(dir: &Path, seeded: &Seeded, env: &str) -> Result<(), 
     state.serial = 1;
     let resource =
         |type_name: &str, name: String, attributes: Value, deps: Vec<String>| ResourceState {
+            module: Vec::new(),
             type_name: type_name.into(),
             name,
             index_key: None,

@@ -1,11 +1,17 @@
 //! Resource addresses: how configuration, plans and state name a resource
-//! (`type.name`), a data source (`data.type.name`) and one instance of a
-//! repeated one (`type.name[0]`, `type.name["key"]`).
+//! (`type.name`), a data source (`data.type.name`), one instance of a
+//! repeated one (`type.name[0]`, `type.name["key"]`) and a resource of a child
+//! module (`module.net.type.name`, `module.team["a"].type.name[0]`).
+//!
+//! A block's address in the configuration has no keys at all (not even on its
+//! module steps): [`ResourceAddress::block`]. Planning works per module
+//! instance, whose steps carry keys: [`ResourceAddress::without_key`].
 
 use std::fmt;
 use std::str::FromStr;
 
 pub use state::IndexKey as InstanceKey;
+pub use state::ModuleStep;
 
 /// Whether a block manages objects or only reads them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -21,6 +27,8 @@ pub enum Mode {
 /// The address of a resource block (no key) or of one of its instances.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ResourceAddress {
+    /// The module (instance) the resource is declared in; empty for the root module.
+    pub module: Vec<ModuleStep>,
     /// A resource or a data source.
     pub mode: Mode,
     /// The resource type, such as `pingone_population`.
@@ -35,11 +43,18 @@ impl ResourceAddress {
     /// Builds the address of a resource block (or of its only instance).
     pub fn new(type_name: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
+            module: Vec::new(),
             mode: Mode::Managed,
             type_name: type_name.into(),
             name: name.into(),
             key: None,
         }
+    }
+
+    /// The same resource, declared in the module (instance) `module`.
+    pub fn in_module(mut self, module: &[ModuleStep]) -> Self {
+        self.module = module.to_vec();
+        self
     }
 
     /// Builds the address of a data source block.
@@ -55,17 +70,19 @@ impl ResourceAddress {
         self.mode == Mode::Data
     }
 
-    /// The address of this resource's instance `key`.
+    /// The address of this resource's instance `key` (in the same module instance).
     pub fn instance(&self, key: Option<InstanceKey>) -> Self {
         Self {
             key,
-            ..self.block()
+            ..self.without_key()
         }
     }
 
-    /// The address of the resource block this instance belongs to.
-    pub fn block(&self) -> Self {
+    /// The resource in its module instance, without its own instance key: what
+    /// expressions in that module instance refer to as `type.name`.
+    pub fn without_key(&self) -> Self {
         Self {
+            module: self.module.clone(),
             mode: self.mode,
             type_name: self.type_name.clone(),
             name: self.name.clone(),
@@ -73,12 +90,39 @@ impl ResourceAddress {
         }
     }
 
-    /// Whether `self` names `other` or, having no key, any instance of it.
+    /// The address of the block in the configuration: no instance key, and no
+    /// keys on its module steps.
+    pub fn block(&self) -> Self {
+        let module = self
+            .module
+            .iter()
+            .map(|step| ModuleStep {
+                name: step.name.clone(),
+                index_key: None,
+            })
+            .collect();
+        Self {
+            module,
+            ..self.without_key()
+        }
+    }
+
+    /// Whether `self` names `other` or, where it has no key (on itself or on a
+    /// module step), any instance of it.
     pub fn contains(&self, other: &ResourceAddress) -> bool {
         self.mode == other.mode
             && self.type_name == other.type_name
             && self.name == other.name
             && (self.key.is_none() || self.key == other.key)
+            && self.module.len() == other.module.len()
+            && self.module.iter().zip(&other.module).all(|(a, b)| {
+                a.name == b.name && (a.index_key.is_none() || a.index_key == b.index_key)
+            })
+    }
+
+    /// Whether the resource is declared in a child module.
+    pub fn in_child_module(&self) -> bool {
+        !self.module.is_empty()
     }
 
     /// The provider a resource type belongs to: the prefix before the first `_`.
@@ -91,6 +135,7 @@ impl ResourceAddress {
     /// The address of a stored object.
     pub fn of_state(resource: &state::ResourceState) -> Self {
         Self {
+            module: resource.module.clone(),
             mode: Mode::Managed,
             type_name: resource.type_name.clone(),
             name: resource.name.clone(),
@@ -101,8 +146,17 @@ impl ResourceAddress {
     /// The objects in `state` this address names: the instance, or every
     /// instance of a block.
     pub fn instances_in(&self, state: &state::State) -> Vec<ResourceAddress> {
+        if self.module.iter().any(|step| step.index_key.is_none()) {
+            // Every instance of a module: the module keys vary, so scan.
+            return state
+                .resources
+                .iter()
+                .map(Self::of_state)
+                .filter(|found| self.contains(found))
+                .collect();
+        }
         state
-            .instances(&self.type_name, &self.name)
+            .instances(&self.module, &self.type_name, &self.name)
             .map(Self::of_state)
             .filter(|found| self.contains(found))
             .collect()
@@ -115,6 +169,7 @@ impl ResourceAddress {
         dependencies: Vec<String>,
     ) -> state::ResourceState {
         state::ResourceState {
+            module: self.module.clone(),
             type_name: self.type_name.clone(),
             name: self.name.clone(),
             index_key: self.key.clone(),
@@ -126,12 +181,15 @@ impl ResourceAddress {
 
     /// The stored object at this address.
     pub fn in_state<'s>(&self, state: &'s state::State) -> Option<&'s state::ResourceState> {
-        state.get(&self.type_name, &self.name, self.key.as_ref())
+        state.get(&self.module, &self.type_name, &self.name, self.key.as_ref())
     }
 }
 
 impl fmt::Display for ResourceAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for step in &self.module {
+            write!(f, "{step}.")?;
+        }
         if self.is_data() {
             f.write_str("data.")?;
         }
@@ -147,16 +205,19 @@ impl fmt::Display for ResourceAddress {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
     "`{0}` is not a resource address; write it as TYPE.NAME, TYPE.NAME[0] or TYPE.NAME[\"key\"], \
-     such as pingone_population.staff"
+     such as pingone_population.staff, with `module.NAME.` (or `module.NAME[KEY].`) in front for \
+     a resource of a module"
 )]
 pub struct AddressError(String);
 
 impl FromStr for ResourceAddress {
     type Err = AddressError;
 
-    /// Parses `type.name`, `type.name[0]` or `type.name["key"]`.
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let invalid = || AddressError(text.to_string());
+    /// Parses `type.name`, `type.name[0]` or `type.name["key"]`, with any
+    /// number of `module.NAME.` or `module.NAME[KEY].` steps in front.
+    fn from_str(whole: &str) -> Result<Self, Self::Err> {
+        let invalid = || AddressError(whole.to_string());
+        let (module, text) = parse_module_steps(whole).ok_or_else(invalid)?;
         let (mode, text) = match text.strip_prefix("data.") {
             Some(rest) => (Mode::Data, rest),
             None => (Mode::Managed, text),
@@ -169,20 +230,65 @@ impl FromStr for ResourceAddress {
             None => (text, None),
         };
         let (type_name, name) = head.split_once('.').ok_or_else(invalid)?;
-        let is_name = |s: &str| {
-            !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        };
         if !is_name(type_name) || !is_name(name) {
             return Err(invalid());
         }
         let block = Self {
             mode,
+            module,
             ..Self::new(type_name, name)
         };
         Ok(block.instance(key))
     }
+}
+
+/// Whether `s` is a valid block or resource name.
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Splits the leading `module.NAME[KEY].` steps off `text`.
+pub(crate) fn parse_module_steps(mut text: &str) -> Option<(Vec<ModuleStep>, &str)> {
+    let mut steps = Vec::new();
+    while let Some(rest) = text.strip_prefix("module.") {
+        let end = rest.find(['.', '[']).unwrap_or(rest.len());
+        let name = &rest[..end];
+        if !is_name(name) {
+            return None;
+        }
+        let mut rest = &rest[end..];
+        let mut index_key = None;
+        if rest.starts_with('[') {
+            let close = key_end(rest)?;
+            index_key = Some(parse_key(&rest[..close])?);
+            rest = &rest[close..];
+        }
+        steps.push(ModuleStep {
+            name: name.to_string(),
+            index_key,
+        });
+        text = rest.strip_prefix('.')?;
+    }
+    Some((steps, text))
+}
+
+/// The length of the `[...]` key at the start of `text`, skipping over a quoted
+/// string (which may hold `]` and escaped quotes).
+fn key_end(text: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices().skip(1) {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            ']' if !in_string => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `[0]` or `["key"]` (the key a JSON string, so quotes can be escaped).
@@ -217,6 +323,9 @@ mod tests {
             r#"pingone_user.u["a \"quoted\" [key]"]"#,
             "data.pingone_role.admin",
             r#"data.pingone_role.admin["x"]"#,
+            "module.net.pingone_user.u",
+            r#"module.team["a.b]"].module.x[2].pingone_user.u["k"]"#,
+            "module.net.data.pingone_role.admin",
         ] {
             let address: ResourceAddress = text.parse().unwrap();
             assert_eq!(address.to_string(), text);
@@ -225,6 +334,16 @@ mod tests {
         assert_eq!(keyed.key, Some(InstanceKey::Str("x".into())));
         assert!(keyed.block().contains(&keyed));
         assert!(!keyed.contains(&keyed.block()));
+        let nested: ResourceAddress = r#"module.team["a"].pingone_user.u[1]"#.parse().unwrap();
+        assert_eq!(nested.block().to_string(), "module.team.pingone_user.u");
+        assert_eq!(
+            nested.without_key().to_string(),
+            r#"module.team["a"].pingone_user.u"#
+        );
+        assert!(nested.block().contains(&nested));
+        let other: ResourceAddress = r#"module.team["b"].pingone_user.u[1]"#.parse().unwrap();
+        assert!(!nested.without_key().contains(&other));
+        assert!(!ResourceAddress::new("pingone_user", "u").contains(&nested));
     }
 
     #[test]
@@ -239,6 +358,10 @@ mod tests {
             "a.b[0",
             "a.b[1.5]",
             "a b.c",
+            "module.a",
+            "module..t.n",
+            "module.a[x].t.n",
+            "module.a[\"x\".t.n",
         ] {
             let error = text.parse::<ResourceAddress>().unwrap_err();
             assert!(error.to_string().contains("TYPE.NAME"), "{text}: {error}");

@@ -36,18 +36,17 @@ pub fn resource_values(
     providers: &Providers,
 ) -> BTreeMap<ResourceAddress, Value> {
     config
-        .resources
-        .iter()
-        .map(|r| {
+        .all_resources()
+        .into_iter()
+        .flat_map(|r| {
             if r.address.is_data() {
-                return (r.address.clone(), read_so_far(r, data));
+                return read_so_far(r, data);
             }
             let schema = providers.resource_schema(&r.address.type_name);
-            let value = stored(r, state, |value| match schema {
+            stored(r, state, |value| match schema {
                 Some(schema) => mark_attributes(value, &sensitive_attributes(schema)),
                 None => value,
-            });
-            (r.address.clone(), value)
+            })
         })
         .collect()
 }

@@ -93,6 +93,7 @@ pub async fn settle_pending(
 
 fn settle(pending: &state::PendingCreate, found: Found, address: String) -> Settlement {
     let end = state::Operation::EndCreate {
+        module: pending.module.clone(),
         type_name: pending.type_name.clone(),
         name: pending.name.clone(),
         index_key: pending.index_key.clone(),
@@ -102,6 +103,7 @@ fn settle(pending: &state::PendingCreate, found: Found, address: String) -> Sett
             Some(attributes) => {
                 let id = value.get("id").and_then(Value::as_str).map(str::to_string);
                 let resource = state::ResourceState {
+                    module: pending.module.clone(),
                     type_name: pending.type_name.clone(),
                     name: pending.name.clone(),
                     index_key: pending.index_key.clone(),
@@ -133,6 +135,7 @@ mod tests {
 
     fn pending() -> state::PendingCreate {
         state::PendingCreate {
+            module: Vec::new(),
             type_name: "t".into(),
             name: "a".into(),
             index_key: None,

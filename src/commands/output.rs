@@ -23,7 +23,7 @@ pub(crate) async fn run(dir: &Path, args: OutputArgs) -> Result<Status, CliError
         ..RunArgs::default()
     };
     let (config, variables, providers, state) = session::offline(dir, &run)?;
-    let data = if config.resources.iter().any(|r| r.address.is_data()) {
+    let data = if config.all_resources().iter().any(|r| r.address.is_data()) {
         read_data(dir, &run).await?
     } else {
         BTreeMap::new()

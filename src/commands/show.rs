@@ -55,14 +55,7 @@ fn prior_state(plan: &Plan) -> state::State {
         let Some(attributes) = change.before.as_ref().and_then(Value::to_json) else {
             continue;
         };
-        prior.upsert(state::ResourceState {
-            type_name: change.address.type_name.clone(),
-            name: change.address.name.clone(),
-            index_key: change.address.key.clone(),
-            provider: change.address.provider_name().to_string(),
-            attributes,
-            dependencies: Vec::new(),
-        });
+        prior.upsert(change.address.to_state(attributes, Vec::new()));
     }
     prior
 }

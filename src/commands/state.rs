@@ -37,7 +37,12 @@ pub(crate) fn run(dir: &Path, command: StateCommand) -> Result<Status, CliError>
                     return Err(not_in_state(address));
                 }
                 for found in matching {
-                    state.remove(&found.type_name, &found.name, found.key.as_ref());
+                    state.remove(
+                        &found.module,
+                        &found.type_name,
+                        &found.name,
+                        found.key.as_ref(),
+                    );
                     removed.push(found);
                 }
             }

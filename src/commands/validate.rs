@@ -20,7 +20,7 @@ pub(crate) async fn run(dir: &Path, ui: &Ui, args: ValidateArgs) -> Result<Statu
     let (config, _graph) = session::load(dir, &providers)?;
     // The loader's own warnings (such as v0 provider syntax it accepted).
     crate::report::warnings(&config.sources, &config.warnings);
-    let resources = config.resources.len();
+    let resources = config.all_resources().len();
     println!(
         "{} The configuration is valid ({resources} resource{}).",
         ui.style.paint_bold("Success!"),

@@ -17,6 +17,7 @@ const OBJECTS: usize = 10_000;
 
 fn population(i: usize) -> ResourceState {
     ResourceState {
+        module: Vec::new(),
         type_name: "pingone_population".into(),
         name: format!("p{i:05}"),
         index_key: None,
@@ -39,6 +40,7 @@ fn journal(backend: &dyn Backend) -> Duration {
     for i in 0..OBJECTS {
         let resource = population(i);
         let intent = state::PendingCreate {
+            module: Vec::new(),
             type_name: resource.type_name.clone(),
             name: resource.name.clone(),
             index_key: None,

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{IndexKey, PendingCreate, ResourceState, State};
+use crate::model::{IndexKey, ModuleStep, PendingCreate, ResourceState, State};
 use crate::{Encryption, Error};
 
 /// One change to the state.
@@ -31,6 +31,9 @@ pub enum Operation {
     },
     /// An object was deleted (or found gone).
     Remove {
+        /// The module instance (empty for the root module).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        module: Vec<ModuleStep>,
         /// The resource type.
         #[serde(rename = "type")]
         type_name: String,
@@ -47,6 +50,9 @@ pub enum Operation {
     },
     /// A recorded create intent is settled without an object (it was not found).
     EndCreate {
+        /// The module instance (empty for the root module).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        module: Vec<ModuleStep>,
         /// The resource type.
         #[serde(rename = "type")]
         type_name: String,
@@ -82,18 +88,20 @@ impl Operation {
         match self {
             Operation::Upsert { resource } => state.upsert(resource.clone()),
             Operation::Remove {
+                module,
                 type_name,
                 name,
                 index_key,
             } => {
-                state.remove(type_name, name, index_key.as_ref());
+                state.remove(module, type_name, name, index_key.as_ref());
             }
             Operation::BeginCreate { intent } => state.begin_create(intent.clone()),
             Operation::EndCreate {
+                module,
                 type_name,
                 name,
                 index_key,
-            } => state.end_create(type_name, name, index_key.as_ref()),
+            } => state.end_create(module, type_name, name, index_key.as_ref()),
             Operation::Replace { state: new } => {
                 let (lineage, serial) = (state.lineage.clone(), state.serial);
                 *state = (**new).clone();
@@ -235,6 +243,7 @@ mod tests {
 
     fn thing(name: &str) -> ResourceState {
         ResourceState {
+            module: Vec::new(),
             type_name: "t".into(),
             name: name.into(),
             index_key: None,
@@ -277,6 +286,7 @@ mod tests {
             ))
             .unwrap();
         let remove = Operation::Remove {
+            module: Vec::new(),
             type_name: "t".into(),
             name: "a".into(),
             index_key: None,
@@ -344,6 +354,7 @@ mod tests {
     fn intents_are_recorded_and_settled_by_the_upsert() {
         let mut state = State::new();
         let intent = PendingCreate {
+            module: Vec::new(),
             type_name: "t".into(),
             name: "a".into(),
             index_key: None,

@@ -21,4 +21,4 @@ pub use encryption::Encryption;
 pub use error::Error;
 pub use journal::Operation;
 pub use lock::LockInfo;
-pub use model::{FORMAT_VERSION, IndexKey, PendingCreate, ResourceState, State};
+pub use model::{FORMAT_VERSION, IndexKey, ModuleStep, PendingCreate, ResourceState, State};

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The newest state format this build writes and reads (older ones are
 /// upgraded as they are read; see `upgrade`).
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The whole state: every managed object and where it came from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -50,17 +50,52 @@ impl std::fmt::Display for IndexKey {
     }
 }
 
-/// `type.name` followed by the instance key, if any.
-fn address_of(type_name: &str, name: &str, key: Option<&IndexKey>) -> String {
-    match key {
-        Some(key) => format!("{type_name}.{name}{key}"),
-        None => format!("{type_name}.{name}"),
+/// One step of a module path: `module.NAME` and, for a module called with
+/// `count` or `for_each`, the instance key.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ModuleStep {
+    /// The name of the `module` block.
+    pub name: String,
+    /// The module instance's key, for a module with `count` or `for_each`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_key: Option<IndexKey>,
+}
+
+impl std::fmt::Display for ModuleStep {
+    /// `module.NAME` or `module.NAME[key]`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "module.{}", self.name)?;
+        match &self.index_key {
+            Some(key) => write!(f, "{key}"),
+            None => Ok(()),
+        }
     }
+}
+
+/// `module.a.type.name` followed by the instance key, if any.
+fn address_of(
+    module: &[ModuleStep],
+    type_name: &str,
+    name: &str,
+    key: Option<&IndexKey>,
+) -> String {
+    let mut text = String::new();
+    for step in module {
+        text.push_str(&format!("{step}."));
+    }
+    text.push_str(&format!("{type_name}.{name}"));
+    if let Some(key) = key {
+        text.push_str(&key.to_string());
+    }
+    text
 }
 
 /// The intent to create one object, recorded before the create is sent.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PendingCreate {
+    /// The module instance the resource belongs to (empty for the root module).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub module: Vec<ModuleStep>,
     /// The resource type, such as `pingone_population`.
     #[serde(rename = "type")]
     pub type_name: String,
@@ -83,17 +118,34 @@ pub struct PendingCreate {
 impl PendingCreate {
     /// The address `type.name`, or `type.name[key]`.
     pub fn address(&self) -> String {
-        address_of(&self.type_name, &self.name, self.index_key.as_ref())
+        address_of(
+            &self.module,
+            &self.type_name,
+            &self.name,
+            self.index_key.as_ref(),
+        )
     }
 
-    fn is(&self, type_name: &str, name: &str, key: Option<&IndexKey>) -> bool {
-        self.type_name == type_name && self.name == name && self.index_key.as_ref() == key
+    fn is(
+        &self,
+        module: &[ModuleStep],
+        type_name: &str,
+        name: &str,
+        key: Option<&IndexKey>,
+    ) -> bool {
+        self.module == module
+            && self.type_name == type_name
+            && self.name == name
+            && self.index_key.as_ref() == key
     }
 }
 
 /// One managed object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ResourceState {
+    /// The module instance the resource belongs to (empty for the root module).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub module: Vec<ModuleStep>,
     /// The resource type, such as `pingone_population`.
     #[serde(rename = "type")]
     pub type_name: String,
@@ -115,12 +167,22 @@ pub struct ResourceState {
 impl ResourceState {
     /// The address `type.name`, or `type.name[key]`.
     pub fn address(&self) -> String {
-        address_of(&self.type_name, &self.name, self.index_key.as_ref())
+        address_of(
+            &self.module,
+            &self.type_name,
+            &self.name,
+            self.index_key.as_ref(),
+        )
     }
 
-    /// What the state is sorted by.
-    fn sort_key(&self) -> (&str, &str, Option<&IndexKey>) {
-        (&self.type_name, &self.name, self.index_key.as_ref())
+    /// What the state is sorted by: module, type, name, key.
+    pub fn sort_key(&self) -> (&[ModuleStep], &str, &str, Option<&IndexKey>) {
+        (
+            &self.module,
+            &self.type_name,
+            &self.name,
+            self.index_key.as_ref(),
+        )
     }
 }
 
@@ -141,36 +203,40 @@ impl State {
     /// resource), if managed.
     pub fn get(
         &self,
+        module: &[ModuleStep],
         type_name: &str,
         name: &str,
         key: Option<&IndexKey>,
     ) -> Option<&ResourceState> {
-        self.position(type_name, name, key)
+        self.position(module, type_name, name, key)
             .ok()
             .map(|i| &self.resources[i])
     }
 
-    /// Every instance of the resource `type.name`, in key order.
+    /// Every instance of the resource `type.name` in the module instance
+    /// `module`, in key order.
     pub fn instances<'a>(
         &'a self,
+        module: &'a [ModuleStep],
         type_name: &'a str,
         name: &'a str,
     ) -> impl Iterator<Item = &'a ResourceState> + 'a {
-        let start = self
-            .resources
-            .partition_point(|r| (r.type_name.as_str(), r.name.as_str()) < (type_name, name));
+        let start = self.resources.partition_point(|r| {
+            (r.module.as_slice(), r.type_name.as_str(), r.name.as_str()) < (module, type_name, name)
+        });
         self.resources[start..]
             .iter()
-            .take_while(move |r| r.type_name == type_name && r.name == name)
+            .take_while(move |r| r.module == module && r.type_name == type_name && r.name == name)
     }
 
     /// Records `resource`, replacing any object at the same address.
     /// Recording an object also settles any intent to create it.
     pub fn upsert(&mut self, resource: ResourceState) {
         let key = resource.index_key.clone();
-        self.end_create(&resource.type_name, &resource.name, key.as_ref());
+        let module = resource.module.clone();
+        self.end_create(&module, &resource.type_name, &resource.name, key.as_ref());
         // A binary search keeps one write cheap in a state of many objects.
-        match self.position(&resource.type_name, &resource.name, key.as_ref()) {
+        match self.position(&module, &resource.type_name, &resource.name, key.as_ref()) {
             Ok(i) => self.resources[i] = resource,
             Err(i) => self.resources.insert(i, resource),
         }
@@ -178,29 +244,48 @@ impl State {
 
     fn position(
         &self,
+        module: &[ModuleStep],
         type_name: &str,
         name: &str,
         key: Option<&IndexKey>,
     ) -> Result<usize, usize> {
         self.resources
-            .binary_search_by(|r| r.sort_key().cmp(&(type_name, name, key)))
+            .binary_search_by(|r| r.sort_key().cmp(&(module, type_name, name, key)))
     }
 
     /// Records that a create of `intent`'s address is about to be sent,
     /// replacing an older intent for the same address.
     pub fn begin_create(&mut self, intent: PendingCreate) {
-        self.end_create(&intent.type_name, &intent.name, intent.index_key.as_ref());
+        self.end_create(
+            &intent.module.clone(),
+            &intent.type_name,
+            &intent.name,
+            intent.index_key.as_ref(),
+        );
         self.pending_creates.push(intent);
     }
 
     /// Forgets the intent to create `type.name[key]` (its outcome is now known).
-    pub fn end_create(&mut self, type_name: &str, name: &str, key: Option<&IndexKey>) {
-        self.pending_creates.retain(|p| !p.is(type_name, name, key));
+    pub fn end_create(
+        &mut self,
+        module: &[ModuleStep],
+        type_name: &str,
+        name: &str,
+        key: Option<&IndexKey>,
+    ) {
+        self.pending_creates
+            .retain(|p| !p.is(module, type_name, name, key));
     }
 
     /// Forgets the object at `type.name[key]`; returns whether it was there.
-    pub fn remove(&mut self, type_name: &str, name: &str, key: Option<&IndexKey>) -> bool {
-        match self.position(type_name, name, key) {
+    pub fn remove(
+        &mut self,
+        module: &[ModuleStep],
+        type_name: &str,
+        name: &str,
+        key: Option<&IndexKey>,
+    ) -> bool {
+        match self.position(module, type_name, name, key) {
             Ok(i) => {
                 self.resources.remove(i);
                 true
@@ -222,6 +307,7 @@ mod tests {
 
     fn object(name: &str) -> ResourceState {
         ResourceState {
+            module: Vec::new(),
             type_name: "pingone_population".into(),
             name: name.into(),
             index_key: None,
@@ -239,8 +325,8 @@ mod tests {
         state.upsert(object("b"));
         let names: Vec<_> = state.resources.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["a", "b"]);
-        assert!(state.remove("pingone_population", "a", None));
-        assert!(!state.remove("pingone_population", "a", None));
+        assert!(state.remove(&[], "pingone_population", "a", None));
+        assert!(!state.remove(&[], "pingone_population", "a", None));
     }
 
     #[test]
@@ -255,7 +341,7 @@ mod tests {
         state.upsert(object("v"));
         state.upsert(keyed(IndexKey::Int(0)));
         let listed: Vec<_> = state
-            .instances("pingone_population", "u")
+            .instances(&[], "pingone_population", "u")
             .map(ResourceState::address)
             .collect();
         assert_eq!(
@@ -266,10 +352,14 @@ mod tests {
                 r#"pingone_population.u["b"]"#
             ]
         );
-        assert!(state.get("pingone_population", "u", None).is_none());
+        assert!(state.get(&[], "pingone_population", "u", None).is_none());
         let one = IndexKey::Int(1);
-        assert!(state.remove("pingone_population", "u", Some(&one)));
-        assert!(state.get("pingone_population", "u", Some(&one)).is_none());
+        assert!(state.remove(&[], "pingone_population", "u", Some(&one)));
+        assert!(
+            state
+                .get(&[], "pingone_population", "u", Some(&one))
+                .is_none()
+        );
         let json = serde_json::to_value(&state.resources[0]).unwrap();
         assert_eq!(json["index_key"], 0);
     }

@@ -10,6 +10,9 @@
 //! - 3: adds `index_key` to resources and intents (instances of `count` and
 //!   `for_each`). Older documents have none; a version-2 reader would merge
 //!   the instances of one resource, so it must refuse the file.
+//! - 4: adds `module` to resources, intents and journal records (resources of
+//!   child modules). Older documents have none; a version-3 reader would take
+//!   a module's resource for the root module's, so it must refuse the file.
 
 use serde_json::Value;
 
@@ -24,6 +27,10 @@ pub fn upgrade(raw: &mut Value, from: u64) -> Vec<&'static str> {
     if from < 3 {
         set_version(raw, 3);
         steps.push("2 -> 3: no instance keys");
+    }
+    if from < 4 {
+        set_version(raw, 4);
+        steps.push("3 -> 4: every resource in the root module");
     }
     steps
 }
@@ -59,7 +66,7 @@ mod tests {
         assert_eq!(state.resources.len(), 2);
         assert!(state.pending_creates.is_empty());
         let contractors = state
-            .get("pingone_population", "contractors", None)
+            .get(&[], "pingone_population", "contractors", None)
             .unwrap();
         assert_eq!(contractors.dependencies, ["pingone_population.staff"]);
         let written = serde_json::to_value(&state).unwrap();

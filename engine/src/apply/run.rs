@@ -73,8 +73,8 @@ impl<'a> Run<'a> {
             state: request.plan.prior.clone(),
             blocks: request
                 .config
-                .resources
-                .iter()
+                .all_resources()
+                .into_iter()
                 .map(|r| (&r.address, r))
                 .collect(),
             changes: request
@@ -412,10 +412,14 @@ impl<'a> Run<'a> {
         Ok((provider, write))
     }
 
-    /// An apply-time scope over `known` values.
-    fn scope<'s>(&'s self, known: &'s BTreeMap<ResourceAddress, Value>) -> Scope<'s> {
+    /// An apply-time scope over `known` values, in the module instance of `address`.
+    fn scope<'s>(
+        &'s self,
+        known: &'s BTreeMap<ResourceAddress, Value>,
+        address: &'s ResourceAddress,
+    ) -> Scope<'s> {
         Scope::new(self.request.variables, known)
-            .with_config(self.request.config)
+            .in_module(self.request.config, &address.module)
             .with_phase(crate::eval::Phase::Apply)
     }
 
@@ -426,7 +430,7 @@ impl<'a> Run<'a> {
             return None;
         }
         let known = self.known_values(address);
-        let scope = self.scope(&known);
+        let scope = self.scope(&known, address);
         let repeat = repeat_of(block, address, &scope).ok()?;
         let scope = scope.with_repeat(repeat.as_ref()).with_self(written);
         let kind = crate::plan::conditions::Kind::Post;
@@ -444,7 +448,7 @@ impl<'a> Run<'a> {
             .get(&address.block())
             .ok_or("not in configuration")?;
         let known = self.known_values(address);
-        let scope = self.scope(&known);
+        let scope = self.scope(&known, address);
         let repeat = repeat_of(block, address, &scope)?;
         let scope = scope.with_repeat(repeat.as_ref());
         evaluate_body(&block.body, &scope).map_err(|d| {
@@ -516,6 +520,7 @@ impl<'a> Run<'a> {
     fn intent(&self, address: &ResourceAddress, planned: &Value) -> state::PendingCreate {
         let schema = self.request.providers.resource_schema(&address.type_name);
         state::PendingCreate {
+            module: address.module.clone(),
             type_name: address.type_name.clone(),
             name: address.name.clone(),
             index_key: address.key.clone(),
@@ -571,8 +576,9 @@ impl<'a> Run<'a> {
             let unattempted = matches!(outcome, Outcome::Skipped { .. } | Outcome::NotStarted);
             if *action == Action::Create && unattempted {
                 let key = address.key.as_ref();
+                let module = &address.module;
                 self.state
-                    .end_create(&address.type_name, &address.name, key);
+                    .end_create(module, &address.type_name, &address.name, key);
             }
         }
     }
@@ -594,13 +600,10 @@ impl<'a> Run<'a> {
             .graph
             .dependencies(address)
             .into_iter()
-            .map(|a| {
-                let value = match self.blocks.get(&a) {
-                    Some(block) if a.is_data() => expand::read_so_far(block, &self.data),
-                    Some(block) => expand::stored(block, &self.state, |v| v),
-                    None => Value::Unknown,
-                };
-                (a, value)
+            .flat_map(|a| match self.blocks.get(&a) {
+                Some(block) if a.is_data() => expand::read_so_far(block, &self.data),
+                Some(block) => expand::stored(block, &self.state, |v| v),
+                None => vec![(a, Value::Unknown)],
             })
             .collect()
     }
@@ -630,6 +633,7 @@ impl<'a> Run<'a> {
 
     fn remove(&mut self, address: &ResourceAddress, after: &str) -> Result<(), ApplyError> {
         let operation = state::Operation::Remove {
+            module: address.module.clone(),
             type_name: address.type_name.clone(),
             name: address.name.clone(),
             index_key: address.key.clone(),

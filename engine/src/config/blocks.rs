@@ -15,8 +15,9 @@ use crate::address::{Mode, ResourceAddress};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, did_you_mean};
 
 /// The top-level block types this version understands.
-const BLOCK_TYPES: [&str; 11] = [
+const BLOCK_TYPES: [&str; 12] = [
     "resource",
+    "module",
     "check",
     "data",
     "import",
@@ -30,7 +31,7 @@ const BLOCK_TYPES: [&str; 11] = [
 ];
 
 /// Block types Terraform has that pingform does not support yet.
-const LATER_BLOCK_TYPES: [&str; 1] = ["module"];
+const LATER_BLOCK_TYPES: [&str; 0] = [];
 
 /// Loads the blocks of one file into a [`Config`], reporting problems as it goes.
 pub(super) struct FileLoader<'a> {
@@ -72,6 +73,7 @@ impl<'a> FileLoader<'a> {
         match block.ident.as_str() {
             "resource" => self.resource(block, Mode::Managed),
             "data" => self.resource(block, Mode::Data),
+            "module" => self.module_call(block),
             "import" => self.import(block),
             "moved" => self.moved(block),
             "removed" => self.removed(block),
@@ -102,8 +104,8 @@ impl<'a> FileLoader<'a> {
         let help = match did_you_mean(ident, BLOCK_TYPES).filter(|_| !later) {
             Some(s) => format!("did you mean `{s}`?"),
             None => "the supported block types are `resource`, `data`, `import`, `moved`, \
-                     `removed`, `check`, `variable`, `provider`, `locals`, `output` and \
-                     `terraform`"
+                     `removed`, `check`, `module`, `variable`, `provider`, `locals`, `output` \
+                     and `terraform`"
                 .to_string(),
         };
         let diag = Diagnostic::error("Unsupported block type")
@@ -167,7 +169,7 @@ impl<'a> FileLoader<'a> {
     }
 
     /// `count = N` or `for_each = ...`; a block may have one of them.
-    fn repetition(&mut self, repetition: &mut Option<Repetition>, attr: &Attribute) {
+    pub(super) fn repetition(&mut self, repetition: &mut Option<Repetition>, attr: &Attribute) {
         let parsed = self.attr(attr);
         if let Some(earlier) = repetition {
             let diag = Diagnostic::error("Invalid combination of `count` and `for_each`")
@@ -204,7 +206,7 @@ impl<'a> FileLoader<'a> {
     }
 
     /// `depends_on = [type.name, ...]`.
-    fn depends_on(&mut self, expr: &Expression) -> Vec<(ResourceAddress, Span)> {
+    pub(super) fn depends_on(&mut self, expr: &Expression) -> Vec<(ResourceAddress, Span)> {
         let Expression::Array(items) = expr else {
             let diag = Diagnostic::error("Invalid `depends_on`")
                 .with_span(self.span(expr), "expected a list")
@@ -510,7 +512,7 @@ impl<'a> FileLoader<'a> {
     }
 
     /// The block's labels, if there are exactly as many as `names` and each is a valid name.
-    fn labels(&mut self, block: &Block, names: &[&str]) -> Option<Vec<String>> {
+    pub(super) fn labels(&mut self, block: &Block, names: &[&str]) -> Option<Vec<String>> {
         let kind = block.ident.as_str();
         if block.labels.len() != names.len() {
             let example = names
@@ -554,7 +556,7 @@ impl<'a> FileLoader<'a> {
         })
     }
 
-    fn literal_string(&mut self, expr: &Expression) -> Option<String> {
+    pub(super) fn literal_string(&mut self, expr: &Expression) -> Option<String> {
         if let Some(s) = literal_string(expr) {
             return Some(s);
         }

@@ -4,7 +4,7 @@
 use super::{Context, Validator};
 use crate::address::ResourceAddress;
 use crate::config::model::Config;
-use crate::diagnostics::{Diagnostic, Span};
+use crate::diagnostics::{Diagnostic, SourceMap, Span};
 
 impl Validator<'_> {
     /// Each check's data sources against their schemas, the expressions of both, and
@@ -50,7 +50,7 @@ impl Validator<'_> {
                 .with_detail(format!(
                     "`{address}` is already declared at {}. Names must be unique, inside \
                      check blocks too.",
-                    config.sources.location(earlier)
+                    self.sources.location(earlier)
                 )),
         );
     }
@@ -59,6 +59,7 @@ impl Validator<'_> {
 /// The error for `data.T.N` read outside the check that declares it, if a check does.
 pub(super) fn outside_reference(
     config: &Config,
+    sources: &SourceMap,
     address: &ResourceAddress,
     span: Span,
 ) -> Option<Diagnostic> {
@@ -75,7 +76,7 @@ pub(super) fn outside_reference(
                 "`{address}` is declared inside `check \"{}\"` at {}; only that check's \
                  assertions can read it.",
                 check.name,
-                config.sources.location(&data.span)
+                sources.location(&data.span)
             ))
             .with_help(format!(
                 "declare `data \"{}\" \"{}\"` outside the check to use it here",

@@ -12,8 +12,18 @@ use super::blocks::FileLoader;
 use super::model::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span};
 
-/// Loads every `*.tf` and `*.hcl` file in `dir` (not recursive, sorted by name).
+/// Loads every `*.tf` and `*.hcl` file in `dir` (not recursive, sorted by name),
+/// and the modules it calls.
 pub fn load_dir(dir: &Path) -> Result<Config, ConfigError> {
+    let files = read_config_files(dir)?;
+    if files.is_empty() {
+        return Err(ConfigError::Empty(dir.to_path_buf()));
+    }
+    load(files, dir)
+}
+
+/// The configuration files of `dir` with their display names and texts.
+pub(super) fn read_config_files(dir: &Path) -> Result<Vec<(PathBuf, String, String)>, ConfigError> {
     let mut files = Vec::new();
     for path in config_files(dir)? {
         let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::ReadFile {
@@ -23,33 +33,33 @@ pub fn load_dir(dir: &Path) -> Result<Config, ConfigError> {
         let name = display_name(&path);
         files.push((path, name, text));
     }
-    if files.is_empty() {
-        return Err(ConfigError::Empty(dir.to_path_buf()));
-    }
-    let mut config = load_files(files)?;
-    config.dir = dir.to_path_buf();
-    Ok(config)
+    Ok(files)
 }
 
 /// Loads configuration from texts already in memory: `(path, display name, text)` per file.
 ///
 /// This is what [`load_dir`] does after reading the files; tests and tools that hold
-/// configuration in memory call it directly.
+/// configuration in memory call it directly. Modules they call are read from
+/// directories relative to the current one.
 pub fn load_files(
     files: impl IntoIterator<Item = (PathBuf, String, String)>,
 ) -> Result<Config, ConfigError> {
-    let mut config = Config::default();
+    load(files.into_iter().collect(), Path::new(""))
+}
+
+/// Parses the root module's files, then the modules they call.
+fn load(files: Vec<(PathBuf, String, String)>, dir: &Path) -> Result<Config, ConfigError> {
+    let mut config = Config {
+        dir: dir.to_path_buf(),
+        ..Config::default()
+    };
     let mut diagnostics = Diagnostics::new();
-    for (path, name, text) in files {
-        let file = config.sources.add(path, name, text);
-        match hcl_edit::parser::parse_body(config.sources.text(file)) {
-            Ok(mut body) => {
-                let text = config.sources.text(file);
-                super::legacy::check(&mut body, file, text, &mut diagnostics);
-                FileLoader::new(file, &mut config, &mut diagnostics).load(&body);
-            }
-            Err(e) => diagnostics.push(parse_error(&e, file, config.sources.text(file))),
-        }
+    parse_into(&mut config, files, &mut diagnostics);
+    if !config.modules.is_empty() {
+        let mut sources = std::mem::take(&mut config.sources);
+        let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        super::module::load_children(&mut config, &mut sources, &mut diagnostics, &mut vec![root]);
+        config.sources = sources;
     }
     if diagnostics.has_errors() {
         return Err(ConfigError::Invalid {
@@ -59,6 +69,25 @@ pub fn load_files(
     }
     config.warnings = diagnostics;
     Ok(config)
+}
+
+/// Parses each file and loads its blocks into `config`.
+pub(super) fn parse_into(
+    config: &mut Config,
+    files: Vec<(PathBuf, String, String)>,
+    diagnostics: &mut Diagnostics,
+) {
+    for (path, name, text) in files {
+        let file = config.sources.add(path, name, text);
+        match hcl_edit::parser::parse_body(config.sources.text(file)) {
+            Ok(mut body) => {
+                let text = config.sources.text(file);
+                super::legacy::check(&mut body, file, text, diagnostics);
+                FileLoader::new(file, config, diagnostics).load(&body);
+            }
+            Err(e) => diagnostics.push(parse_error(&e, file, config.sources.text(file))),
+        }
+    }
 }
 
 /// Loads one configuration file given as a string, named `name` in diagnostics.

@@ -13,6 +13,7 @@ mod lifecycle;
 mod literal;
 mod load;
 mod model;
+mod module;
 mod nested;
 mod relocate;
 mod validate;
@@ -30,8 +31,9 @@ use std::path::PathBuf;
 pub(crate) use load::parse_error as syntax_error;
 pub use load::{load_dir, load_files, load_str};
 pub use model::{
-    Attr, BackendBlock, Body, CheckBlock, Config, Expr, ImportBlock, Lifecycle, MovedBlock,
-    OutputBlock, ProviderBlock, RemovedBlock, Repetition, ResourceBlock, Validation, VariableBlock,
+    Attr, BackendBlock, Body, CheckBlock, Config, Expr, ImportBlock, Lifecycle, ModuleCall,
+    MovedBlock, OutputBlock, ProviderBlock, RemovedBlock, Repetition, ResourceBlock, Validation,
+    VariableBlock,
 };
 pub use nested::{BlockSource, DynamicBlock, NestedBlock, Nesting};
 pub use validate::validate;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use hcl_edit::Span as _;
 use indexmap::IndexMap;
 
-use crate::address::ResourceAddress;
+use crate::address::{ModuleStep, ResourceAddress};
 use crate::diagnostics::{Diagnostics, FileId, SourceMap, Span};
 
 /// A whole configuration: every block of every file in a directory.
@@ -35,6 +35,11 @@ pub struct Config {
     pub removed: Vec<RemovedBlock>,
     /// `check` blocks, in file order.
     pub checks: Vec<CheckBlock>,
+    /// `module` blocks: calls of child modules, each with the child's configuration.
+    pub modules: Vec<ModuleCall>,
+    /// Where this configuration sits: empty for the root module, else the
+    /// `module.NAME` steps (without keys) that lead to it.
+    pub module_path: Vec<ModuleStep>,
     /// `terraform { backend "<kind>" { ... } }`: where state is kept, when not in
     /// the local file.
     pub backend: Option<BackendBlock>,
@@ -51,15 +56,69 @@ impl Config {
         self.variables.iter().find(|v| v.name == name)
     }
 
-    /// The resource block at `address`.
+    /// The resource block at `address` (a block address: see
+    /// [`ResourceAddress::block`]), in this module or a child module.
     pub fn resource(&self, address: &ResourceAddress) -> Option<&ResourceBlock> {
-        self.resources.iter().find(|r| &r.address == address)
+        let module = self
+            .module_config(&address.module[self.module_path.len().min(address.module.len())..])?;
+        module.resources.iter().find(|r| &r.address == address)
+    }
+
+    /// The configuration of the module that `path` (module steps, keys ignored)
+    /// leads to from this one; this one for an empty path.
+    pub fn module_config(&self, path: &[ModuleStep]) -> Option<&Config> {
+        let mut config = self;
+        for step in path {
+            config = &config.module_call(&step.name)?.config;
+        }
+        Some(config)
+    }
+
+    /// The `module` block named `name`.
+    pub fn module_call(&self, name: &str) -> Option<&ModuleCall> {
+        self.modules.iter().find(|m| m.name == name)
+    }
+
+    /// Every resource and data block of this module and of every module below
+    /// it, this module's first.
+    pub fn all_resources(&self) -> Vec<&ResourceBlock> {
+        let mut found: Vec<&ResourceBlock> = self.resources.iter().collect();
+        for call in &self.modules {
+            found.extend(call.config.all_resources());
+        }
+        found
+    }
+
+    /// Whether this is a child module's configuration.
+    pub fn is_child(&self) -> bool {
+        !self.module_path.is_empty()
     }
 
     /// The provider block named `name`.
     pub fn provider(&self, name: &str) -> Option<&ProviderBlock> {
         self.providers.iter().find(|p| p.name == name)
     }
+}
+
+/// `module "name" { source = "./dir" ... }`: a call of a child module.
+#[derive(Clone, Debug)]
+pub struct ModuleCall {
+    /// The block's label.
+    pub name: String,
+    /// The `source`: a local directory, relative to the calling module's.
+    pub source: String,
+    /// The arguments: values for the child module's variables.
+    pub inputs: Body,
+    /// `count` or `for_each`, when the module is called several times.
+    pub repetition: Option<Repetition>,
+    /// The resources listed in `depends_on`: every resource of the module waits for them.
+    pub depends_on: Vec<(ResourceAddress, Span)>,
+    /// `providers = { ... }`, if given.
+    pub providers: Option<Attr>,
+    /// The block header, `module "name"`.
+    pub span: Span,
+    /// The child module's configuration.
+    pub config: Config,
 }
 
 /// `variable "name" { ... }`.

@@ -8,9 +8,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::model::{Body, CheckBlock, Config, Expr, Repetition, ResourceBlock};
+use super::model::{Body, CheckBlock, Config, Expr, ModuleCall, Repetition, ResourceBlock};
 use crate::address::{Mode, ResourceAddress};
-use crate::diagnostics::{Diagnostic, Diagnostics, Span, did_you_mean};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, Span, did_you_mean};
 use crate::eval::RepeatKind;
 use crate::eval::functions;
 use crate::eval::messages;
@@ -20,11 +20,22 @@ use crate::provider::{BlockSchema, Presence, ProviderSchema};
 /// Checks the configuration against the provider schemas (by provider name, e.g.
 /// `"pingone"`) and returns every problem found.
 pub fn validate(config: &Config, schemas: &BTreeMap<String, ProviderSchema>) -> Diagnostics {
+    validate_module(config, &config.sources, schemas)
+}
+
+/// Validates one module and, through [`Validator::module_calls`], the modules it calls.
+fn validate_module(
+    config: &Config,
+    sources: &SourceMap,
+    schemas: &BTreeMap<String, ProviderSchema>,
+) -> Diagnostics {
     let mut v = Validator {
         config,
+        sources,
         schemas,
         diags: Diagnostics::new(),
     };
+    v.module_calls();
     v.duplicates();
     v.providers();
     v.resources();
@@ -56,10 +67,15 @@ enum Context<'a> {
     Anywhere,
     /// In a `check` block: anything declared, and the check's own data sources.
     Check(&'a CheckBlock),
+    /// A module call's argument: anything declared in the calling module, and
+    /// `count.index` or `each.*` as the call repeats.
+    ModuleInput(&'a ModuleCall),
 }
 
 struct Validator<'a> {
     config: &'a Config,
+    /// The texts of every file (a child module's configuration has none of its own).
+    sources: &'a SourceMap,
     schemas: &'a BTreeMap<String, ProviderSchema>,
     diags: Diagnostics,
 }
@@ -98,7 +114,7 @@ impl<'a> Validator<'a> {
                     .with_span(span.clone(), "declared again here")
                     .with_detail(format!(
                         "A {kind} `{name}` was already declared at {}. Names must be unique.",
-                        self.config.sources.location(earlier)
+                        self.sources.location(earlier)
                     ));
                 self.diags.push(diag);
             } else {
@@ -178,7 +194,7 @@ impl<'a> Validator<'a> {
                     .with_detail(format!(
                         "`{to}` is already the target of the import at {}; an object can be \
                          imported to one address only once.",
-                        self.config.sources.location(earlier)
+                        self.sources.location(earlier)
                     ));
                 self.diags.push(diag);
             }
@@ -508,7 +524,11 @@ impl<'a> Validator<'a> {
                 address,
                 span,
                 attr,
-            } => self.check_resource_ref(&address, span, attr, context),
+            } => {
+                let address = address.in_module(&self.config.module_path);
+                self.check_resource_ref(&address, span, attr, context)
+            }
+            Found::Module { name, span, output } => self.check_module_ref(&name, span, output),
             Found::Local { name, span } => (!self.config.locals.contains_key(&name)).then(|| {
                 messages::undeclared_local(&name, span, self.config.locals.keys().map(String::as_str))
             }),
@@ -518,6 +538,7 @@ impl<'a> Validator<'a> {
                     Context::Resource(block) | Context::Postcondition(block) => {
                         block.repetition.as_ref().map(repeat_kind)
                     }
+                    Context::ModuleInput(call) => call.repetition.as_ref().map(repeat_kind),
                     _ => None,
                 };
                 crate::eval::repeat::check(root, &attr, span, available).err()
@@ -546,7 +567,7 @@ impl<'a> Validator<'a> {
         };
         let Some(target) = self.config.resource(address).or(scoped) else {
             return Some(
-                check_data::outside_reference(self.config, address, span.clone())
+                check_data::outside_reference(self.config, self.sources, address, span.clone())
                     .unwrap_or_else(|| self.undeclared_resource(address, span)),
             );
         };
@@ -572,6 +593,101 @@ impl<'a> Validator<'a> {
         })
     }
 
+    /// `module.NAME` or `module.NAME.OUTPUT`: a declared call, and an output its module declares.
+    fn check_module_ref(
+        &self,
+        name: &str,
+        span: Span,
+        output: Option<(String, Span)>,
+    ) -> Option<Diagnostic> {
+        let Some(call) = self.config.module_call(name) else {
+            let declared = self.config.modules.iter().map(|m| m.name.as_str());
+            return Some(messages::undeclared_module(name, span, declared));
+        };
+        let (output, output_span) = output?;
+        if call.config.outputs.iter().any(|o| o.name == output) {
+            return None;
+        }
+        let declared: Vec<&str> = call
+            .config
+            .outputs
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect();
+        let diag = Diagnostic::error("Unsupported attribute")
+            .with_span(output_span, "no such output")
+            .with_detail(format!(
+                "The module `{name}` (source `{}`) declares no output `{output}`.",
+                call.source
+            ));
+        Some(match did_you_mean(&output, declared.iter().copied()) {
+            Some(s) => diag.with_help(format!("did you mean `module.{name}.{s}`?")),
+            None if declared.is_empty() => diag.with_help("the module declares no outputs"),
+            None => diag.with_help(format!(
+                "the module's outputs are {}",
+                declared
+                    .iter()
+                    .map(|o| format!("`{o}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        })
+    }
+
+    /// Each module call: its arguments against the child's variables, what the
+    /// arguments refer to, then the child module itself.
+    fn module_calls(&mut self) {
+        for call in &self.config.modules {
+            for attr in call.inputs.attributes.values() {
+                self.expr(&attr.expr, Context::ModuleInput(call));
+                if call.config.variable(&attr.name).is_none() {
+                    let declared = call.config.variables.iter().map(|v| v.name.as_str());
+                    let diag = Diagnostic::error("Unsupported argument")
+                        .with_span(attr.name_span.clone(), "not a variable of the module")
+                        .with_detail(format!(
+                            "The module `{}` (source `{}`) declares no variable `{}`.",
+                            call.name, call.source, attr.name
+                        ));
+                    let diag = match did_you_mean(&attr.name, declared) {
+                        Some(s) => diag.with_help(format!("did you mean `{s}`?")),
+                        None => diag,
+                    };
+                    self.diags.push(diag);
+                }
+            }
+            for variable in &call.config.variables {
+                if variable.default.is_none()
+                    && !call.inputs.attributes.contains_key(&variable.name)
+                {
+                    self.diags.push(
+                        Diagnostic::error("Missing required argument")
+                            .with_span(call.span.clone(), format!("`{}` is not set", variable.name))
+                            .with_detail(format!(
+                                "The module `{}` has a variable `{}` without a default, so the \
+                                 call must set it.",
+                                call.name, variable.name
+                            ))
+                            .with_help(format!(
+                                "add `{} = ...` to the module block",
+                                variable.name
+                            )),
+                    );
+                }
+            }
+            if let Some(repetition) = &call.repetition {
+                self.expr(&repetition.attr().expr, Context::Anywhere);
+            }
+            for (address, span) in &call.depends_on {
+                if self.config.resource(address).is_none() {
+                    self.diags
+                        .push(self.undeclared_resource(address, span.clone()));
+                }
+            }
+            let child = validate_module(&call.config, self.sources, self.schemas);
+            self.diags.extend(child);
+        }
+    }
+
     fn undeclared_resource(&self, address: &ResourceAddress, span: Span) -> Diagnostic {
         let declared = self.config.resources.iter().map(|r| &r.address);
         messages::undeclared_resource(address, span, declared)
@@ -579,7 +695,7 @@ impl<'a> Validator<'a> {
 
     /// The span of `label` within a block header, or the whole header if it is not found.
     fn label_span(&self, header: &Span, label: &str) -> Span {
-        let text = self.config.sources.text(header.file);
+        let text = self.sources.text(header.file);
         text.get(header.range.clone())
             .and_then(|h| h.find(label))
             .map_or(header.clone(), |at| {

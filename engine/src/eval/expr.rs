@@ -18,7 +18,7 @@ use hcl_edit::expr::{Conditional, Expression, ForExpr, Object, ObjectKey};
 use indexmap::IndexMap;
 
 use super::convert;
-use crate::address::ResourceAddress;
+use crate::address::{ModuleStep, ResourceAddress};
 use crate::config::{Attr, Body, Config, Expr};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span};
 use crate::eval::repeat::Repeat;
@@ -54,6 +54,13 @@ pub struct Scope<'a> {
     pub repeat: Option<&'a Repeat>,
     /// `self`: the object a postcondition checks.
     pub self_object: Option<&'a Value>,
+    /// The root module's configuration, through which `module.NAME` and a child
+    /// module's `var.NAME` are found.
+    pub root: Option<&'a Config>,
+    /// The module instance being evaluated (empty: the root module). Its
+    /// `var.NAME` are the module call's arguments, its `TYPE.NAME` are the
+    /// resources of this module instance.
+    pub module: &'a [ModuleStep],
 }
 
 impl<'a> Scope<'a> {
@@ -71,7 +78,21 @@ impl<'a> Scope<'a> {
             phase: Phase::Plan,
             repeat: None,
             self_object: None,
+            root: None,
+            module: &[],
         }
+    }
+
+    /// Evaluates in the module instance `module` of the configuration `root`:
+    /// its locals, its directory, its variables and resources.
+    pub fn in_module(mut self, root: &'a Config, module: &'a [ModuleStep]) -> Self {
+        self = self.with_config(root);
+        if let Some(config) = root.module_config(module) {
+            self.locals = Some(&config.locals);
+            self.base_dir = Some(&config.dir);
+        }
+        self.module = module;
+        self
     }
 
     /// Evaluates with `self` bound to `object` (a postcondition).
@@ -90,6 +111,8 @@ impl<'a> Scope<'a> {
     pub fn with_config(mut self, config: &'a Config) -> Self {
         self.locals = Some(&config.locals);
         self.base_dir = Some(&config.dir);
+        self.root = Some(config);
+        self.module = &[];
         self
     }
 

@@ -34,6 +34,25 @@ pub(crate) fn undeclared_variable<'a>(
     }
 }
 
+/// `module.NAME` where no `module "NAME"` block is declared.
+pub(crate) fn undeclared_module<'a>(
+    name: &str,
+    span: Span,
+    declared: impl IntoIterator<Item = &'a str>,
+) -> Diagnostic {
+    let diag = Diagnostic::error("Reference to undeclared module")
+        .with_span(span, "not declared")
+        .with_detail(format!(
+            "No module call named `{name}` is declared in this module."
+        ));
+    match did_you_mean(name, declared) {
+        Some(s) => diag.with_help(format!("did you mean `module.{s}`?")),
+        None => diag.with_help(format!(
+            "declare it with a `module \"{name}\" {{ source = \"./modules/{name}\" }}` block"
+        )),
+    }
+}
+
 /// `local.NAME` where no `locals` block defines `NAME`.
 pub(crate) fn undeclared_local<'a>(
     name: &str,

@@ -16,7 +16,9 @@ mod blocks;
 mod convert;
 mod expr;
 pub(crate) mod functions;
+pub mod instances;
 pub(crate) mod messages;
+mod modules;
 mod operators;
 pub(crate) mod references;
 pub mod repeat;
@@ -29,6 +31,7 @@ mod sensitive_tests;
 pub(crate) mod tests;
 
 pub use expr::{Phase, Scope, evaluate, evaluate_body};
+pub use modules::module_instances;
 pub use references::{Reference, references, references_bound};
 pub use repeat::{Repeat, RepeatKind};
 pub use value::Value;

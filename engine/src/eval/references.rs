@@ -36,6 +36,15 @@ pub enum Reference {
         /// Where the reference is.
         span: Span,
     },
+    /// `module.NAME`, possibly followed by `.OUTPUT` (after an instance key, if any).
+    Module {
+        /// The module call's name.
+        name: String,
+        /// The output read from it, if the reference names one.
+        output: Option<String>,
+        /// Where the reference is.
+        span: Span,
+    },
 }
 
 /// Every variable and resource an expression refers to, in source order, once per
@@ -53,6 +62,11 @@ pub fn references_bound(expr: &Expr, bound: &[String]) -> Vec<Reference> {
             Found::Variable { name, span } => Some(Reference::Variable { name, span }),
             Found::Resource { address, span, .. } => Some(Reference::Resource { address, span }),
             Found::Local { name, span } => Some(Reference::Local { name, span }),
+            Found::Module { name, output, span } => Some(Reference::Module {
+                name,
+                output: output.map(|(o, _)| o),
+                span,
+            }),
             Found::Invalid { .. }
             | Found::Function { .. }
             | Found::Repeat { .. }
@@ -73,6 +87,12 @@ pub(crate) enum Found {
         address: ResourceAddress,
         span: Span,
         attr: Option<(String, Span)>,
+    },
+    /// `module.NAME`, and the output read from it (`.OUTPUT`, after an instance key) if any.
+    Module {
+        name: String,
+        span: Span,
+        output: Option<(String, Span)>,
     },
     /// A reference that names nothing (see [`crate::eval::messages::invalid_reference`]).
     Invalid { root: String, span: Span },
@@ -100,6 +120,8 @@ pub(crate) enum Root<'a> {
     Resource(ResourceAddress),
     /// `count.ATTR` or `each.ATTR` (the root is `count` or `each`).
     Repeat(&'static str, &'a str),
+    /// `module.NAME`: the outputs of a child module's instance(s).
+    Module(&'a str),
     /// `self`: the object a postcondition checks.
     SelfObject,
     /// `var`, `local`, `data.x` or a resource type that is not followed by `.NAME`.
@@ -148,8 +170,25 @@ pub(crate) fn classify<'a>(
         "local" => Root::LocalValue(name),
         "count" => Root::Repeat("count", name),
         "each" => Root::Repeat("each", name),
-        "module" | "path" | "terraform" => Root::Invalid,
+        "module" => Root::Module(name),
+        "path" | "terraform" => Root::Invalid,
         _ => Root::Resource(ResourceAddress::new(root, name)),
+    }
+}
+
+/// The `.OUTPUT` operator after `module.NAME`: the first operator, or the second
+/// after an instance key (`module.NAME[0].OUTPUT`).
+fn module_output(
+    ops: &[hcl_edit::Decorated<TraversalOperator>],
+) -> Option<(&str, &hcl_edit::Decorated<TraversalOperator>)> {
+    let first = ops.first()?;
+    let op = match first.value() {
+        TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_) => ops.get(1)?,
+        _ => first,
+    };
+    match op.value() {
+        TraversalOperator::GetAttr(name) => Some((name.as_str(), op)),
+        _ => None,
     }
 }
 
@@ -284,6 +323,15 @@ impl Walker {
                         attr,
                     });
                 }
+                Root::Module(name) => {
+                    let output = module_output(&t.operators[skip..])
+                        .map(|(name, op)| (name.to_string(), self.span(op)));
+                    self.found.push(Found::Module {
+                        name: name.to_string(),
+                        span: head_span,
+                        output,
+                    });
+                }
                 Root::SelfObject => self.found.push(Found::SelfObject {
                     span: root_span.clone(),
                 }),
@@ -359,8 +407,24 @@ mod tests {
                 Reference::Variable { name, span } => format!("var.{name}@{:?}", span.range),
                 Reference::Resource { address, span } => format!("{address}@{:?}", span.range),
                 Reference::Local { name, span } => format!("local.{name}@{:?}", span.range),
+                Reference::Module { name, output, span } => {
+                    format!("module.{name}>{output:?}@{:?}", span.range)
+                }
             })
             .collect()
+    }
+
+    #[test]
+    fn finds_module_outputs_after_an_instance_key() {
+        assert_eq!(
+            names("module.a.out + module.b[0].x + module.c[\"k\"] + length(module.d)"),
+            [
+                "module.a>Some(\"out\")@0..8",
+                "module.b>Some(\"x\")@15..23",
+                "module.c>None@31..39",
+                "module.d>None@54..62",
+            ]
+        );
     }
 
     #[test]

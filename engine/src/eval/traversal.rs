@@ -39,6 +39,9 @@ impl Evaluator<'_> {
         let head_span = last.map_or(root_span.clone(), |op| root_span.to(&self.span(op)));
         let value = match root_kind {
             Root::Local => self.variable_value(root.as_str()),
+            Root::Variable(name) if !self.scope.module.is_empty() => {
+                self.module_variable(name, head_span)?
+            }
             Root::Variable(name) => match self.scope.variables.get(name) {
                 Some(v) => v.clone(),
                 None => {
@@ -49,6 +52,9 @@ impl Evaluator<'_> {
                     ));
                 }
             },
+            Root::Resource(address) if !self.scope.module.is_empty() => {
+                self.module_resource(address, head_span)?
+            }
             Root::Resource(address) => match self.scope.resources.get(&address) {
                 Some(v) => v.clone(),
                 None => {
@@ -60,6 +66,7 @@ impl Evaluator<'_> {
                 }
             },
             Root::LocalValue(name) => self.local_value(name, head_span)?,
+            Root::Module(name) => self.module_value(name, head_span)?,
             Root::SelfObject => match self.scope.self_object {
                 Some(object) => object.clone(),
                 None => return Err(messages::self_outside_postcondition(root_span)),

@@ -4,6 +4,7 @@
 //! reference is written. `to_dot` draws the graph for `pingform graph`.
 
 mod cycles;
+mod modules;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,9 +12,9 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::ResourceAddress;
+use crate::address::ModuleStep;
 use crate::config::{Config, Expr};
 use crate::diagnostics::{Diagnostics, Span};
-use crate::eval::{Reference, references_bound};
 
 /// Resources and the resources each depends on.
 #[derive(Clone, Debug, Default)]
@@ -29,10 +30,11 @@ impl Graph {
     /// dependency to its dependent. A cycle is an error naming every edge on it.
     pub fn from_config(config: &Config) -> Result<Graph, Diagnostics> {
         let mut graph = Graph::default();
-        for resource in &config.resources {
+        let resources = config.all_resources();
+        for resource in &resources {
             graph.add_node(&resource.address);
         }
-        for resource in &config.resources {
+        for resource in &resources {
             let repetition = resource
                 .repetition
                 .iter()
@@ -41,9 +43,11 @@ impl Graph {
             resource
                 .body
                 .each_expr(&mut |expr, bound| exprs.push((expr, bound.to_vec())));
-            let refs = referenced_resources(config, exprs.into_iter().chain(repetition));
+            let module = &resource.address.module;
+            let refs = references_in(config, module, exprs.into_iter().chain(repetition));
             let explicit = resource.depends_on.iter().cloned();
-            for (dep, span) in refs.into_iter().chain(explicit) {
+            let calls = modules::call_dependencies(config, module);
+            for (dep, span) in refs.into_iter().chain(explicit).chain(calls) {
                 graph.add_edge(&dep, &resource.address, Some(span));
             }
         }
@@ -179,8 +183,9 @@ impl Graph {
     }
 }
 
-/// The resources that `exprs` refer to, directly or through `local.NAME` values, each
-/// with the span of the reference in `exprs` (the `local.NAME` for an indirect one).
+/// The resources that `exprs` (in the root module) refer to, directly or through
+/// `local.NAME` values and module outputs, each with the span of the reference in
+/// `exprs` (the `local.NAME` or `module.NAME` for an indirect one).
 ///
 /// Each expression comes with the names bound around it (the iterators of enclosing
 /// `dynamic` blocks), which are not references.
@@ -188,32 +193,23 @@ pub fn referenced_resources<'a>(
     config: &Config,
     exprs: impl IntoIterator<Item = (&'a Expr, Vec<String>)>,
 ) -> Vec<(ResourceAddress, Span)> {
-    let mut found = Vec::new();
-    let mut seen_locals = BTreeSet::new();
-    // Each pending expression carries the span that led to it from `exprs`, if indirect.
-    let mut pending: Vec<(&Expr, Vec<String>, Option<Span>)> = exprs
-        .into_iter()
-        .map(|(e, bound)| (e, bound, None))
-        .collect();
-    while let Some((expr, bound, via)) = pending.pop() {
-        for reference in references_bound(expr, &bound) {
-            match reference {
-                Reference::Resource { address, span } => {
-                    found.push((address, via.clone().unwrap_or(span)));
-                }
-                Reference::Local { name, span } => {
-                    if let Some(local) = config.locals.get(&name)
-                        && seen_locals.insert(name)
-                    {
-                        let via = Some(via.clone().unwrap_or(span));
-                        pending.push((&local.expr, Vec::new(), via));
-                    }
-                }
-                Reference::Variable { .. } => {}
-            }
-        }
+    references_in(config, &[], exprs)
+}
+
+/// The resources that `exprs`, written in the module at `module` (keys ignored)
+/// of the root configuration `root`, refer to, directly or through local values,
+/// the module's variables (what its call passes in) and module outputs. Each
+/// expression comes with the `dynamic` iterator names bound around it.
+pub fn references_in<'a>(
+    root: &Config,
+    module: &[ModuleStep],
+    exprs: impl IntoIterator<Item = (&'a Expr, Vec<String>)>,
+) -> Vec<(ResourceAddress, Span)> {
+    let mut walk = modules::ReferenceWalk::new(root);
+    for (expr, bound) in exprs {
+        walk.push_bound(expr, bound, module.to_vec(), None);
     }
-    found
+    walk.run()
 }
 
 #[cfg(test)]

@@ -64,6 +64,7 @@ mod tests {
 
     fn resource(name: &str, description: &str) -> state::ResourceState {
         state::ResourceState {
+            module: Vec::new(),
             type_name: "mem_thing".into(),
             name: name.into(),
             index_key: None,

@@ -1,75 +1,91 @@
-//! `count` and `for_each`: which instances a resource block has, and the value
-//! the block has for those that refer to it (a list of instances for `count`,
-//! a map by key for `for_each`).
-//!
-//! The keys must be known when planning, as in Terraform: a `count` or
-//! `for_each` that depends on a value known only after apply is an error that
-//! says how to get out of it.
+//! `count` and `for_each` on resource blocks: which instances a block has, and
+//! the value the block has for those that refer to it (a list of instances for
+//! `count`, a map by key for `for_each`), per module instance. The rules
+//! themselves are shared with module calls in `eval::instances`.
 
 #![allow(clippy::result_large_err)]
 
 use std::collections::BTreeMap;
 
-use crate::address::InstanceKey;
-use crate::config::{Repetition, ResourceBlock};
-use crate::diagnostics::{Diagnostic, Span};
-use crate::eval::{Repeat, Scope, Value, evaluate};
+use crate::address::{InstanceKey, ResourceAddress};
+use crate::config::ResourceBlock;
+use crate::diagnostics::Diagnostic;
+use crate::eval::{Repeat, Scope, Value};
 
-/// One instance of a block: its key (none for a block without repetition) and
-/// what `count.index` or `each.*` are in it.
-pub type Instance = (Option<InstanceKey>, Option<Repeat>);
+pub use crate::eval::instances::Instance;
 
 /// The instances `block` declares, evaluated in `scope`.
 pub fn instances(block: &ResourceBlock, scope: &Scope<'_>) -> Result<Vec<Instance>, Diagnostic> {
-    let Some(repetition) = &block.repetition else {
-        return Ok(vec![(None, None)]);
-    };
-    let attr = repetition.attr();
-    let value = evaluate(&attr.expr, scope)?;
-    let span = attr.expr.span();
-    match repetition {
-        Repetition::Count(_) => count(value, span),
-        Repetition::ForEach(_) => for_each(value, span),
-    }
+    crate::eval::instances::of(block.repetition.as_ref(), scope)
 }
 
 /// The value other expressions see for `block`, given each instance's value.
 pub fn aggregate(block: &ResourceBlock, instances: Vec<(Option<InstanceKey>, Value)>) -> Value {
-    match &block.repetition {
-        None => instances
-            .into_iter()
-            .next()
-            .map_or(Value::Unknown, |(_, v)| v),
-        Some(Repetition::Count(_)) => Value::List(instances.into_iter().map(|(_, v)| v).collect()),
-        Some(Repetition::ForEach(_)) => Value::Object(
-            instances
-                .into_iter()
-                .filter_map(|(key, v)| match key {
-                    Some(InstanceKey::Str(k)) => Some((k, v)),
-                    _ => None,
-                })
-                .collect(),
-        ),
-    }
+    crate::eval::instances::aggregate(block.repetition.as_ref(), instances)
 }
 
-/// The value of `block` as recorded in `state` (instances not there are
-/// unknown), each object passed through `read`.
-pub fn stored(block: &ResourceBlock, state: &state::State, read: impl Fn(Value) -> Value) -> Value {
+/// The values of `block` as recorded in `state`, one per module instance that
+/// has objects of it (instances not there are unknown), each object passed
+/// through `read`. A block of the root module always has its one entry.
+pub fn stored(
+    block: &ResourceBlock,
+    state: &state::State,
+    read: impl Fn(Value) -> Value,
+) -> Vec<(ResourceAddress, Value)> {
     let a = &block.address;
-    let instances = state
-        .instances(&a.type_name, &a.name)
-        .map(|r| (r.index_key.clone(), read(Value::from_json(&r.attributes))));
-    gather(block, instances)
+    if !a.in_child_module() {
+        let instances = state
+            .instances(&[], &a.type_name, &a.name)
+            .map(|r| (r.index_key.clone(), read(Value::from_json(&r.attributes))));
+        return vec![(a.clone(), gather(block, instances))];
+    }
+    let found = state
+        .resources
+        .iter()
+        .map(|r| (ResourceAddress::of_state(r), r))
+        .filter(|(address, _)| a.contains(address))
+        .map(|(address, r)| (address, read(Value::from_json(&r.attributes))));
+    by_module_instance(block, found)
 }
 
-/// The value of the data source `block` from the instances read so far.
-pub fn read_so_far(block: &ResourceBlock, data: &BTreeMap<crate::ResourceAddress, Value>) -> Value {
-    let instances = data
-        .range(block.address.clone()..)
-        .take_while(|(address, _)| block.address.contains(address))
-        .map(|(address, value)| (address.key.clone(), value.clone()));
-    gather(block, instances)
+/// The values of the data source `block` from the instances read so far, one
+/// per module instance (a block of the root module always has its entry).
+pub fn read_so_far(
+    block: &ResourceBlock,
+    data: &BTreeMap<ResourceAddress, Value>,
+) -> Vec<(ResourceAddress, Value)> {
+    let a = &block.address;
+    if !a.in_child_module() {
+        let instances = data
+            .range(a.clone()..)
+            .take_while(|(address, _)| a.contains(address))
+            .map(|(address, value)| (address.key.clone(), value.clone()));
+        return vec![(a.clone(), gather(block, instances))];
+    }
+    let found = data
+        .iter()
+        .filter(|(address, _)| a.contains(address))
+        .map(|(address, value)| (address.clone(), value.clone()));
+    by_module_instance(block, found)
+}
+
+/// Groups instance values by the module instance they belong to.
+fn by_module_instance(
+    block: &ResourceBlock,
+    found: impl Iterator<Item = (ResourceAddress, Value)>,
+) -> Vec<(ResourceAddress, Value)> {
+    let mut groups: BTreeMap<ResourceAddress, Vec<(Option<InstanceKey>, Value)>> = BTreeMap::new();
+    for (address, value) in found {
+        let key = address.key.clone();
+        groups
+            .entry(address.without_key())
+            .or_default()
+            .push((key, value));
+    }
+    groups
+        .into_iter()
+        .map(|(address, instances)| (address, gather(block, instances.into_iter())))
+        .collect()
 }
 
 /// The block's value from the instances that exist: a list for `count` (a
@@ -78,26 +94,7 @@ pub(crate) fn gather(
     block: &ResourceBlock,
     instances: impl Iterator<Item = (Option<InstanceKey>, Value)>,
 ) -> Value {
-    match &block.repetition {
-        None => instances
-            .filter(|(key, _)| key.is_none())
-            .map(|(_, v)| v)
-            .next()
-            .unwrap_or(Value::Unknown),
-        Some(Repetition::Count(_)) => {
-            let mut items = Vec::new();
-            for (key, value) in instances {
-                if let Some(InstanceKey::Int(i)) = key
-                    && let Ok(i) = usize::try_from(i)
-                {
-                    items.resize(items.len().max(i + 1), Value::Unknown);
-                    items[i] = value;
-                }
-            }
-            Value::List(items)
-        }
-        Some(Repetition::ForEach(_)) => aggregate(block, instances.collect()),
-    }
+    crate::eval::instances::gather(block.repetition.as_ref(), instances)
 }
 
 /// The `each.value` of `key` in a `for_each` value, evaluated again (at apply
@@ -107,138 +104,8 @@ pub fn each_value(
     key: &str,
     scope: &Scope<'_>,
 ) -> Result<Repeat, Diagnostic> {
-    let instances = instances(block, scope)?;
-    let found = instances.into_iter().find_map(|(k, repeat)| match k {
-        Some(InstanceKey::Str(k)) if k == key => repeat,
-        _ => None,
-    });
-    found.ok_or_else(|| {
-        Diagnostic::error("Instance key no longer in `for_each`").with_detail(format!(
-            "`{}` was planned with the key \"{key}\", which its `for_each` no longer has.",
-            block.address
-        ))
-    })
-}
-
-fn count(value: Value, span: Span) -> Result<Vec<Instance>, Diagnostic> {
-    let invalid = |detail: String| {
-        Diagnostic::error("Invalid count argument")
-            .with_span(span.clone(), "not a valid count")
-            .with_detail(detail)
-    };
-    if value.contains_sensitive() {
-        return Err(invalid(
-            "A sensitive value cannot be used as `count`: the number of instances would reveal it."
-                .into(),
-        )
-        .with_help("wrap the value in `nonsensitive(...)` if it is safe to reveal"));
-    }
-    let n = match value {
-        Value::Number(n) => n,
-        Value::Unknown => return Err(not_known_yet("count", span)),
-        Value::Null => return Err(invalid("`count` must be a whole number, not null.".into())),
-        other => {
-            return Err(invalid(format!(
-                "`count` must be a whole number, not a {}.",
-                other.type_name()
-            )));
-        }
-    };
-    if n.fract() != 0.0 || n < 0.0 || !n.is_finite() {
-        return Err(invalid(format!(
-            "`count` must be a whole number of zero or more; this is {n}."
-        )));
-    }
-    Ok((0..n as i64)
-        .map(|i| (Some(InstanceKey::Int(i)), Some(Repeat::Count(i))))
-        .collect())
-}
-
-fn for_each(value: Value, span: Span) -> Result<Vec<Instance>, Diagnostic> {
-    let invalid = |detail: String| {
-        Diagnostic::error("Invalid for_each argument")
-            .with_span(span.clone(), "not a map or set of strings")
-            .with_detail(detail)
-    };
-    if value.is_sensitive() {
-        return Err(invalid(
-            "A sensitive value cannot be used as `for_each`: the instance keys would reveal it."
-                .into(),
-        )
-        .with_help("use `nonsensitive(...)` on the keys if they are safe to reveal"));
-    }
-    let entries: Vec<(String, Value)> = match value {
-        Value::Object(map) => map.into_iter().collect(),
-        Value::List(items) => set_entries(items, &invalid, &span)?,
-        Value::Unknown => return Err(not_known_yet("for_each", span)),
-        other => {
-            return Err(invalid(format!(
-                "`for_each` must be a map or a set of strings, not a {}.",
-                other.type_name()
-            )));
-        }
-    };
-    Ok(entries
-        .into_iter()
-        .map(|(key, value)| {
-            let repeat = Repeat::Each {
-                key: key.clone(),
-                value,
-            };
-            (Some(InstanceKey::Str(key)), Some(repeat))
-        })
-        .collect())
-}
-
-/// The elements of a set of strings, each its own key and value.
-fn set_entries(
-    items: Vec<Value>,
-    invalid: &dyn Fn(String) -> Diagnostic,
-    span: &Span,
-) -> Result<Vec<(String, Value)>, Diagnostic> {
-    let mut entries = BTreeMap::new();
-    for item in items {
-        match item {
-            Value::String(s) => {
-                if entries
-                    .insert(s.clone(), Value::String(s.clone()))
-                    .is_some()
-                {
-                    return Err(invalid(format!(
-                        "The list has \"{s}\" more than once; `for_each` keys must be unique."
-                    ))
-                    .with_help("wrap the list in `toset(...)`"));
-                }
-            }
-            Value::Unknown => return Err(not_known_yet("for_each", span.clone())),
-            Value::Sensitive(_) => {
-                return Err(invalid(
-                    "A set element is sensitive; the instance keys would reveal it.".into(),
-                ));
-            }
-            other => {
-                return Err(invalid(format!(
-                    "`for_each` on a set needs strings; an element is a {}.",
-                    other.type_name()
-                )));
-            }
-        }
-    }
-    Ok(entries.into_iter().collect())
-}
-
-/// Keys that depend on values known only after apply.
-fn not_known_yet(argument: &str, span: Span) -> Diagnostic {
-    Diagnostic::error(format!("Invalid {argument} argument"))
-        .with_span(span, "known only after apply")
-        .with_detail(format!(
-            "The `{argument}` value depends on resource attributes that cannot be determined \
-             until apply, so pingform cannot tell how many instances there will be."
-        ))
-        .with_help(format!(
-            "apply the resources the `{argument}` value depends on first with `--target`, or \
-             build the `{argument}` value from variables and other known values"
-        ))
+    let repetition = block.repetition.as_ref();
+    crate::eval::instances::each_value(repetition, key, scope, &block.address)
 }
 
 #[cfg(test)]

@@ -100,18 +100,23 @@ fn planned_values(
         return (prior.clone(), prior);
     }
     let mut outside = prior;
-    for block in &config.resources {
-        let instances: Vec<(Option<&InstanceKey>, Value)> = plan
+    for block in config.all_resources() {
+        // Per module instance: what `TYPE.NAME` means there.
+        let mut instances: BTreeMap<ResourceAddress, Vec<(Option<&InstanceKey>, Value)>> =
+            BTreeMap::new();
+        for c in plan
             .changes
             .iter()
             .filter(|c| c.address.block() == block.address)
-            .map(|c| {
-                let after = c.after.clone().unwrap_or(Value::Null);
-                (c.address.key.as_ref(), mark_attributes(after, &c.sensitive))
-            })
-            .collect();
-        if !instances.is_empty() {
-            outside.insert(block.address.clone(), gathered(block, instances));
+        {
+            let after = c.after.clone().unwrap_or(Value::Null);
+            instances
+                .entry(c.address.without_key())
+                .or_default()
+                .push((c.address.key.as_ref(), mark_attributes(after, &c.sensitive)));
+        }
+        for (address, instances) in instances {
+            outside.insert(address, gathered(block, instances));
         }
     }
     let planned = outside

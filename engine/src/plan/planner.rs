@@ -103,8 +103,8 @@ async fn plan_config(
 ) -> Result<(Vec<ResourceChange>, BTreeMap<ResourceAddress, Value>), PlanError> {
     let blocks: BTreeMap<&ResourceAddress, &ResourceBlock> = request
         .config
-        .resources
-        .iter()
+        .all_resources()
+        .into_iter()
         .map(|r| (&r.address, r))
         .collect();
     let mut planned: BTreeMap<ResourceAddress, Value> = BTreeMap::new();
@@ -117,51 +117,64 @@ async fn plan_config(
         let Some(block) = blocks.get(&address) else {
             continue;
         };
-        let scope = Scope::new(request.variables, &planned).with_config(request.config);
-        let value = match expand::instances(block, &scope) {
-            Ok(instances) => {
-                let mut values = Vec::with_capacity(instances.len());
-                for (key, repeat) in instances {
-                    let scope = scope.with_repeat(repeat.as_ref());
-                    let instance = address.instance(key.clone());
-                    let waits = request
-                        .graph
-                        .dependencies(&address)
-                        .iter()
-                        .any(|d| pending.contains(d));
-                    let planned_instance =
-                        plan_instance(request, block, instance, &scope, prior, waits).await;
-                    let visible = match planned_instance {
-                        Ok(data::Planned::Change(change)) => {
-                            if change.action != Action::NoOp {
-                                pending.insert(address.clone());
-                            }
-                            // Dependents see the schema's and the configuration's sensitive marks.
-                            let visible = change.after.clone().unwrap_or(Value::Unknown);
-                            let visible = mark_attributes(visible, &change.sensitive);
-                            changes.push(*change);
-                            visible
-                        }
-                        Ok(data::Planned::Read(value)) => {
-                            data.insert(address.instance(key.clone()), value.clone());
-                            value
-                        }
-                        Err(found) => {
-                            // Dependents see an unknown value so that one error is not reported many times.
-                            diagnostics.extend(found);
-                            Value::Unknown
-                        }
-                    };
-                    values.push((key, visible));
-                }
-                expand::aggregate(block, values)
-            }
+        let base = Scope::new(request.variables, &planned).with_config(request.config);
+        let modules = match crate::eval::module_instances(request.config, &address.module, &base) {
+            Ok(modules) => modules,
             Err(found) => {
                 diagnostics.push(found);
-                Value::Unknown
+                continue;
             }
         };
-        planned.insert(address, value);
+        let mut values_by_module = Vec::with_capacity(modules.len());
+        for module in &modules {
+            let here = address.without_key().in_module(module);
+            let scope = Scope::new(request.variables, &planned).in_module(request.config, module);
+            let value = match expand::instances(block, &scope) {
+                Ok(instances) => {
+                    let mut values = Vec::with_capacity(instances.len());
+                    for (key, repeat) in instances {
+                        let scope = scope.with_repeat(repeat.as_ref());
+                        let instance = here.instance(key.clone());
+                        let waits = request
+                            .graph
+                            .dependencies(&address)
+                            .iter()
+                            .any(|d| pending.contains(d));
+                        let planned_instance =
+                            plan_instance(request, block, instance, &scope, prior, waits).await;
+                        let visible = match planned_instance {
+                            Ok(data::Planned::Change(change)) => {
+                                if change.action != Action::NoOp {
+                                    pending.insert(address.clone());
+                                }
+                                // Dependents see the schema's and the configuration's sensitive marks.
+                                let visible = change.after.clone().unwrap_or(Value::Unknown);
+                                let visible = mark_attributes(visible, &change.sensitive);
+                                changes.push(*change);
+                                visible
+                            }
+                            Ok(data::Planned::Read(value)) => {
+                                data.insert(here.instance(key.clone()), value.clone());
+                                value
+                            }
+                            Err(found) => {
+                                // Dependents see an unknown value so that one error is not reported many times.
+                                diagnostics.extend(found);
+                                Value::Unknown
+                            }
+                        };
+                        values.push((key, visible));
+                    }
+                    expand::aggregate(block, values)
+                }
+                Err(found) => {
+                    diagnostics.push(found);
+                    Value::Unknown
+                }
+            };
+            values_by_module.push((here, value));
+        }
+        planned.extend(values_by_module);
     }
     for import in &request.config.imports {
         let (to, span) = &import.to;
@@ -420,6 +433,10 @@ fn plan_orphans(
     planned: &[ResourceChange],
 ) -> Vec<ResourceChange> {
     let declared: BTreeSet<&ResourceAddress> = planned.iter().map(|c| &c.address).collect();
+    let modules: BTreeSet<&[crate::address::ModuleStep]> = planned
+        .iter()
+        .map(|c| c.address.module.as_slice())
+        .collect();
     prior
         .resources
         .iter()
@@ -437,15 +454,47 @@ fn plan_orphans(
                 .map(sensitive_attributes)
                 .unwrap_or_default(),
             reason: (request.mode == PlanMode::Normal)
-                .then(|| orphan_reason(request.config, &address)),
+                .then(|| orphan_reason(request.config, &modules, &address)),
             address,
         })
         .collect()
 }
 
+/// The module (instance) of `address` that the configuration no longer has: a
+/// call that is gone, or an instance its `count`/`for_each` no longer gives
+/// (no planned change is in it).
+fn missing_module(
+    config: &Config,
+    planned_modules: &BTreeSet<&[crate::address::ModuleStep]>,
+    address: &ResourceAddress,
+) -> Option<String> {
+    let module = &address.module;
+    let path = |n: usize| {
+        module[..n]
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    for depth in 1..=module.len() {
+        if config.module_config(&module[..depth]).is_none() {
+            return Some(path(depth));
+        }
+    }
+    let in_use = |n: usize| planned_modules.iter().any(|m| m.starts_with(&module[..n]));
+    (1..=module.len()).find(|&n| !in_use(n)).map(path)
+}
+
 /// Why an object in state is not in the configuration any more; plans show it
 /// as "because ADDRESS is REASON".
-fn orphan_reason(config: &Config, address: &ResourceAddress) -> String {
+fn orphan_reason(
+    config: &Config,
+    planned_modules: &BTreeSet<&[crate::address::ModuleStep]>,
+    address: &ResourceAddress,
+) -> String {
+    if let Some(gone) = missing_module(config, planned_modules, address) {
+        return format!("in {gone}, which is not in configuration");
+    }
     let Some(block) = config.resource(&address.block()) else {
         return "not in configuration".to_string();
     };

@@ -40,7 +40,12 @@ pub fn relocate(prior: &state::State, config: &Config) -> (state::State, Relocat
     }
     for removed in config.removed.iter().filter(|r| !r.destroy) {
         for found in removed.from.0.instances_in(&state) {
-            state.remove(&found.type_name, &found.name, found.key.as_ref());
+            state.remove(
+                &found.module,
+                &found.type_name,
+                &found.name,
+                found.key.as_ref(),
+            );
             done.forgotten.push(found);
         }
     }
@@ -70,7 +75,13 @@ pub fn move_instance(
     let Some(mut resource) = found.in_state(state).cloned() else {
         return false;
     };
-    state.remove(&found.type_name, &found.name, found.key.as_ref());
+    state.remove(
+        &found.module,
+        &found.type_name,
+        &found.name,
+        found.key.as_ref(),
+    );
+    resource.module = target.module.clone();
     resource.name = target.name.clone();
     resource.index_key = target.key.clone();
     state.upsert(resource);

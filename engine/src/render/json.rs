@@ -118,6 +118,9 @@ fn resource_change(change: &ResourceChange) -> Json {
 fn action_reason(change: &ResourceChange) -> Option<&'static str> {
     match (change.action, change.reason.as_deref()) {
         (Action::Delete, Some("not in configuration")) => Some("delete_because_no_resource_config"),
+        (Action::Delete, Some(reason)) if reason.starts_with("in module.") => {
+            Some("delete_because_no_module")
+        }
         (Action::Replace, _) if change.replace_paths.is_empty() && change.reason.is_some() => {
             Some("replace_by_request")
         }
@@ -499,6 +502,7 @@ mod tests {
         ]);
         let mut plan = fixture::every_kind();
         plan.prior.upsert(state::ResourceState {
+            module: Vec::new(),
             type_name: "pingone_application".into(),
             name: "portal".into(),
             index_key: None,

@@ -67,6 +67,48 @@ pub(crate) fn check_declaration(variable: &VariableBlock, base: &Path) -> Diagno
     result.err().unwrap_or_default()
 }
 
+/// The value of a child module's variable: the argument the module call gives
+/// (already evaluated in the caller, with the span to blame), else the default;
+/// converted to the variable's type and checked against `nullable` and its
+/// `validation` rules. Sensitive arguments stay sensitive.
+pub(crate) fn module_input(
+    variable: &VariableBlock,
+    given: Option<(Value, Span)>,
+    base: &Path,
+) -> Result<Value, Diagnostics> {
+    let ty = match &variable.type_expr {
+        Some(expr) => Some(types::parse(expr)?),
+        None => None,
+    };
+    let (raw, span) = match given {
+        Some(given) => given,
+        None => raw_value(variable, None, ty.as_ref(), base)?,
+    };
+    let value = match &ty {
+        Some(ty) => types::convert(raw, ty).map_err(|e| {
+            Diagnostic::error("Invalid value for module argument")
+                .with_span(span.clone(), format!("not a valid {ty}"))
+                .with_detail(format!(
+                    "The given value is not suitable for the module's `var.{}`, which is of \
+                     type {ty}: {e}.",
+                    variable.name
+                ))
+        })?,
+        None => raw,
+    };
+    if value.is_null() && !variable.nullable {
+        return Err(Diagnostic::error("Invalid value for module argument")
+            .with_span(span, "null is not allowed")
+            .with_detail(format!(
+                "The module's `var.{}` is declared `nullable = false`, so it must not be null.",
+                variable.name
+            ))
+            .into());
+    }
+    check_rules(variable, &value)?;
+    Ok(value.mark_if(variable.sensitive))
+}
+
 fn resolve_one(
     variable: &VariableBlock,
     given: Option<&Given>,

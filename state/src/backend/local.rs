@@ -312,9 +312,9 @@ pub fn parse(path: &Path, text: &str) -> Result<State, Error> {
         source,
     })?;
     // Writes keep resources sorted; a hand-edited file may not be.
-    state.resources.sort_by(|a, b| {
-        (&a.type_name, &a.name, &a.index_key).cmp(&(&b.type_name, &b.name, &b.index_key))
-    });
+    state
+        .resources
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(state)
 }
 
@@ -430,6 +430,7 @@ mod tests {
 
     fn object(name: &str) -> crate::ResourceState {
         crate::ResourceState {
+            module: Vec::new(),
             type_name: "t".into(),
             name: name.into(),
             index_key: None,

@@ -21,6 +21,7 @@ fn backend(path: &Path, current: Option<&str>, previous: Option<&str>) -> LocalB
 
 fn object(name: &str) -> ResourceState {
     ResourceState {
+        module: Vec::new(),
         type_name: "pingone_user".into(),
         name: name.into(),
         index_key: None,

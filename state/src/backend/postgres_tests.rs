@@ -17,6 +17,7 @@ fn settings(server: &TestServer, workspace: &str) -> PgSettings {
 
 fn object(name: &str) -> ResourceState {
     ResourceState {
+        module: Vec::new(),
         type_name: "t".into(),
         name: name.into(),
         index_key: None,

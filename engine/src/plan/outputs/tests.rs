@@ -36,6 +36,7 @@ output "password" {
 fn plan(mode: PlanMode) -> Plan {
     let mut prior = state::State::new();
     prior.upsert(state::ResourceState {
+        module: Vec::new(),
         type_name: "pingone_population".into(),
         name: "staff".into(),
         index_key: None,
