@@ -14,12 +14,22 @@ use crate::config::{Config, Expr};
 use crate::diagnostics::Span;
 use crate::eval::{Reference, references_bound};
 
+/// An expression still to follow.
+struct Pending<'a> {
+    expr: &'a Expr,
+    /// The `dynamic` iterator names bound around it (not references).
+    bound: Vec<String>,
+    /// The module it is written in.
+    module: Vec<ModuleStep>,
+    /// The span that led to it from the first expressions, for an indirect one.
+    via: Option<Span>,
+}
+
 /// A worklist of expressions, each with the module it is written in and the
 /// span that led to it from the first expressions (for indirect references).
 pub(super) struct ReferenceWalk<'a> {
     root: &'a Config,
-    /// Each with the `dynamic` iterator names bound around it.
-    pending: Vec<(&'a Expr, Vec<String>, Vec<ModuleStep>, Option<Span>)>,
+    pending: Vec<Pending<'a>>,
     /// Locals, variables and outputs already followed, by module path and name.
     seen: BTreeSet<(Vec<ModuleStep>, &'static str, String)>,
     found: Vec<(ResourceAddress, Span)>,
@@ -48,12 +58,23 @@ impl<'a> ReferenceWalk<'a> {
         module: Vec<ModuleStep>,
         via: Option<Span>,
     ) {
-        self.pending.push((expr, bound, module, via));
+        self.pending.push(Pending {
+            expr,
+            bound,
+            module,
+            via,
+        });
     }
 
     /// Follows every pending expression; returns the resources reached.
     pub(super) fn run(mut self) -> Vec<(ResourceAddress, Span)> {
-        while let Some((expr, bound, module, via)) = self.pending.pop() {
+        while let Some(Pending {
+            expr,
+            bound,
+            module,
+            via,
+        }) = self.pending.pop()
+        {
             for reference in references_bound(expr, &bound) {
                 self.follow(reference, &module, via.clone());
             }
