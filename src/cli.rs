@@ -29,6 +29,9 @@ pub(crate) enum Command {
     Fmt(FmtArgs),
     /// Write the resource dependency graph in Graphviz DOT (`pingform graph | dot -Tsvg`).
     Graph,
+    /// List the provider configurations (the default and each alias), what uses
+    /// each, and which ones state records objects under, without contacting PingOne.
+    Providers,
     /// Show what apply would change.
     Plan(PlanArgs),
     /// Make PingOne match the configuration, or apply a saved plan.

@@ -67,6 +67,7 @@ async fn run(cli: Cli) -> Result<Status, report::CliError> {
         Command::Validate(args) => commands::validate::run(&dir, &ui, args).await,
         Command::Fmt(args) => commands::fmt::run(&dir, args),
         Command::Graph => commands::graph::run(&dir),
+        Command::Providers => commands::providers::run(&dir),
         Command::Plan(args) => commands::plan::run(&dir, &ui, args).await,
         Command::Apply(args) => commands::apply::run(&dir, &ui, args, false).await,
         Command::Show(args) => commands::show::run(&ui, args),

@@ -127,7 +127,7 @@ impl Session {
             .as_ref()
             .map(crate::embedded::settings)
             .unwrap_or_default();
-        let providers = providers(overrides);
+        let mut providers = providers(overrides);
         let (config, graph) = match saved {
             Some(plan) => load_config(plan.config(dir), &providers)?,
             None => load(dir, &providers)?,
@@ -137,7 +137,7 @@ impl Session {
         let backend = crate::backend::open(dir, &config, &workspace)?.into_backend();
         let state = lock_and_load(backend.as_ref(), operation, run.lock_timeout)?;
         providers
-            .configure(&config, &variables)
+            .configure(&config, &variables, &state)
             .await
             .map_err(|e| match e {
                 ConfigureError::Invalid(diagnostics) => CliError::Diagnostics {

@@ -147,7 +147,7 @@ fn apply_records_ids_lineage_and_serial_in_state() {
     assert_eq!(applied.code, 0, "{applied}");
     let text = std::fs::read_to_string(path.join("pingform.tfstate")).unwrap();
     let state: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(state["format_version"], 3);
+    assert_eq!(state["format_version"], 4);
     assert!(uuid_like(state["lineage"].as_str().unwrap()));
     assert!(
         state["serial"].as_u64().unwrap() >= 2,

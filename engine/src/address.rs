@@ -162,9 +162,22 @@ impl ResourceAddress {
             .collect()
     }
 
-    /// The object to store at this address.
+    /// The object to store at this address, managed by its type's default
+    /// provider configuration.
     pub fn to_state(
         &self,
+        attributes: serde_json::Value,
+        dependencies: Vec<String>,
+    ) -> state::ResourceState {
+        let provider = crate::ProviderConfigRef::implied_by(self);
+        self.to_state_managed_by(&provider, attributes, dependencies)
+    }
+
+    /// The object to store at this address, managed by the provider
+    /// configuration `provider` (such as `pingone.eu`).
+    pub fn to_state_managed_by(
+        &self,
+        provider: &crate::ProviderConfigRef,
         attributes: serde_json::Value,
         dependencies: Vec<String>,
     ) -> state::ResourceState {
@@ -173,7 +186,7 @@ impl ResourceAddress {
             type_name: self.type_name.clone(),
             name: self.name.clone(),
             index_key: self.key.clone(),
-            provider: self.provider_name().to_string(),
+            provider: provider.to_string(),
             attributes,
             dependencies,
         }

@@ -88,7 +88,7 @@ async fn read_scoped(
     if !config.is_wholly_known() {
         return Ok(Value::Unknown);
     }
-    let value = crate::plan::data::read(providers, &data.address, config).await?;
+    let value = crate::plan::data::read(providers, data, &data.address, config).await?;
     let sensitive = providers
         .block_schema(&data.address)
         .map(crate::plan::diff::sensitive_attributes)

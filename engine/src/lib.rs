@@ -27,6 +27,7 @@ pub mod plan;
 #[cfg(test)]
 mod proptests;
 pub mod provider;
+pub mod provider_config;
 pub mod providers;
 pub mod recover;
 pub mod render;
@@ -34,3 +35,4 @@ pub mod variables;
 
 pub use address::{InstanceKey, Mode, ResourceAddress};
 pub use eval::value::Value;
+pub use provider_config::ProviderConfigRef;

@@ -377,6 +377,15 @@ pub trait Provider: Send + Sync {
     /// Called once, before any other operation.
     async fn configure(&self, config: &Value) -> Result<(), ProviderError>;
 
+    /// A new, unconfigured instance of this provider, with the same settings from
+    /// outside the configuration (such as command-line overrides), for another
+    /// `provider` block of the same provider (an alias): it gets its own
+    /// [`Provider::configure`] call, credentials and connections. The default has
+    /// none: such a provider supports only its default configuration.
+    fn new_instance(&self) -> Option<std::sync::Arc<dyn Provider>> {
+        None
+    }
+
     /// Refreshes many objects of one type, in as few API calls as the API allows.
     async fn read_many(&self, request: ReadManyRequest) -> Result<ReadManyResponse, ProviderError>;
 

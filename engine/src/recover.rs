@@ -9,7 +9,7 @@
 
 use crate::Value;
 use crate::provider::{FindRequest, Found, ProviderError};
-use crate::providers::Providers;
+use crate::providers::{Providers, Unavailable};
 
 /// What became of one pending create.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,6 +48,9 @@ pub enum RecoverError {
         /// The provider's name.
         provider: String,
     },
+    /// The aliased provider configuration that was creating it is no longer declared.
+    #[error(transparent)]
+    Unavailable(#[from] Unavailable),
     /// The lookup failed.
     #[error("looking up `{address}`, which a previous run was creating when it stopped: {source}")]
     Provider {
@@ -68,13 +71,16 @@ pub async fn settle_pending(
     let mut settlements = Vec::new();
     for pending in &state.pending_creates {
         let address = pending.address();
-        let provider =
-            providers
-                .get(&pending.provider)
-                .ok_or_else(|| RecoverError::NoProvider {
-                    address: address.clone(),
+        let provider = match providers.for_state(&address, &pending.provider) {
+            Ok(provider) => provider,
+            Err(Unavailable::UnknownProvider(_)) => {
+                return Err(RecoverError::NoProvider {
+                    address,
                     provider: pending.provider.clone(),
-                })?;
+                });
+            }
+            Err(unavailable) => return Err(unavailable.into()),
+        };
         let found = provider
             .find(FindRequest {
                 type_name: pending.type_name.clone(),

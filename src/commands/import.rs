@@ -20,7 +20,11 @@ pub(crate) async fn run(dir: &Path, args: ImportArgs) -> Result<Status, CliError
             ),
         );
     }
-    let value = engine::plan::import::read_imported(&session.providers, address, &args.id)
+    let by = session.config.resource(&address.block()).map_or_else(
+        || engine::ProviderConfigRef::implied_by(address),
+        engine::ProviderConfigRef::for_resource,
+    );
+    let value = engine::plan::import::read_imported(&session.providers, &by, address, &args.id)
         .await
         .map_err(|e| CliError::from_error(format!("could not import `{address}`"), &e))?;
     let attributes = value
@@ -34,7 +38,7 @@ pub(crate) async fn run(dir: &Path, args: ImportArgs) -> Result<Status, CliError
         .collect();
     session
         .state
-        .upsert(address.to_state(attributes, dependencies));
+        .upsert(address.to_state_managed_by(&by, attributes, dependencies));
     session.state.serial += 1;
     session
         .backend

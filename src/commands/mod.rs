@@ -7,6 +7,7 @@ pub(crate) mod graph;
 pub(crate) mod import;
 pub(crate) mod output;
 pub(crate) mod plan;
+pub(crate) mod providers;
 pub(crate) mod show;
 pub(crate) mod state;
 pub(crate) mod unlock;
@@ -79,6 +80,10 @@ pub(crate) async fn make_plan(
             CliError::msg(format!("refreshing {type_name}: {source}"))
                 .with_hint(provider_hint(source.kind))
         }
+        PlanError::Unavailable(unavailable)
+        | PlanError::Refresh(engine::plan::refresh::RefreshError::Unavailable(unavailable)) => {
+            CliError::msg(format!("cannot plan: {unavailable}"))
+        }
         PlanError::Refresh(other) => {
             CliError::from_error("could not refresh the managed objects", &other)
         }
@@ -113,6 +118,7 @@ pub(crate) fn print_plan(
     let context = Context {
         schemas: &session.providers,
         outputs: &outputs,
+        config: Some(&session.config),
         ..Context::default()
     };
     let mut out = std::io::stdout().lock();

@@ -104,7 +104,8 @@ pub struct PendingCreate {
     /// The instance key, for a resource with `count` or `for_each`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_key: Option<IndexKey>,
-    /// The provider that was asked to create it.
+    /// The provider configuration that was asked to create it (`pingone` or
+    /// `pingone.eu`, as for [`ResourceState::provider`]).
     pub provider: String,
     /// The planned attributes that were known (sensitive ones left out): enough
     /// for the provider to find the object by its natural key, such as a
@@ -154,7 +155,11 @@ pub struct ResourceState {
     /// The instance key, for a resource with `count` or `for_each`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_key: Option<IndexKey>,
-    /// The provider that manages it, such as `pingone`.
+    /// The provider configuration that manages it: `pingone` for the provider's
+    /// default configuration, `pingone.eu` for the one declared with
+    /// `provider "pingone" { alias = "eu" }` (Terraform writes
+    /// `provider["registry.terraform.io/pingidentity/pingone"].eu`). Refresh and
+    /// deletes of the object use this configuration.
     pub provider: String,
     /// Its attributes as last read or written, including `id`.
     pub attributes: serde_json::Value,

@@ -13,6 +13,11 @@
 //! - 4: adds `module` to resources, intents and journal records (resources of
 //!   child modules). Older documents have none; a version-3 reader would take
 //!   a module's resource for the root module's, so it must refuse the file.
+//!   In the same version a resource's `provider` names the provider
+//!   configuration that manages it: `pingone`, or `pingone.eu` for an aliased
+//!   `provider` block (older documents only hold `pingone`, the default); a
+//!   version-3 reader would send an aliased object's refresh and delete to the
+//!   default configuration, so it must refuse the file.
 
 use serde_json::Value;
 
@@ -30,7 +35,7 @@ pub fn upgrade(raw: &mut Value, from: u64) -> Vec<&'static str> {
     }
     if from < 4 {
         set_version(raw, 4);
-        steps.push("3 -> 4: every resource in the root module");
+        steps.push("3 -> 4: every resource in the root module, managed by its provider's default configuration");
     }
     steps
 }
@@ -71,6 +76,21 @@ mod tests {
         assert_eq!(contractors.dependencies, ["pingone_population.staff"]);
         let written = serde_json::to_value(&state).unwrap();
         assert_eq!(written["format_version"], FORMAT_VERSION);
+    }
+
+    #[test]
+    fn a_version_3_file_keeps_its_objects_on_the_default_provider_configuration() {
+        let v3 = r#"{"format_version": 3, "lineage": "l", "serial": 2, "resources": [
+            {"type": "pingone_group", "name": "g", "index_key": 0, "provider": "pingone",
+             "attributes": {"id": "1"}, "dependencies": []}]}"#;
+        let mut raw: serde_json::Value = serde_json::from_str(v3).unwrap();
+        let steps = super::upgrade(&mut raw, 3);
+        assert_eq!(steps.len(), 1, "{steps:?}");
+        assert!(steps[0].starts_with("3 -> 4"), "{steps:?}");
+        let state: State = crate::parse(Path::new("v3.tfstate"), v3).unwrap();
+        assert_eq!(state.format_version, 4);
+        let group = state.get(&[], "pingone_group", "g", Some(&crate::IndexKey::Int(0)));
+        assert_eq!(group.map(|g| g.provider.as_str()), Some("pingone"));
     }
 
     #[test]

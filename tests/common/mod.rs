@@ -55,19 +55,28 @@ impl std::fmt::Display for Run {
     }
 }
 
-/// A temporary copy of `examples/<name>`.
+/// A temporary copy of `examples/<name>` (with its module directories; not
+/// the emulator data or state a local run may have left).
 pub fn example(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples")
         .join(name);
-    for entry in std::fs::read_dir(&source).expect("example exists") {
+    copy_tree(&source, dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("example exists") {
         let entry = entry.expect("dir entry");
-        if entry.path().is_file() {
-            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+        let (path, name) = (entry.path(), entry.file_name());
+        if path.is_file() {
+            std::fs::copy(&path, to.join(&name)).expect("copy");
+        } else if path.is_dir() && !name.to_string_lossy().starts_with('.') {
+            std::fs::create_dir_all(to.join(&name)).expect("mkdir");
+            copy_tree(&path, &to.join(&name));
         }
     }
-    dir
 }
 
 /// Credentials written by `pingform emulator serve --credentials-out`.

@@ -19,7 +19,7 @@ use crate::plan::{Action, ResourceChange};
 use crate::provider::{
     BlockSchema, CreateRequest, DeleteRequest, Provider, ReadDataRequest, UpdateRequest,
 };
-use crate::{InstanceKey, ResourceAddress, Value};
+use crate::{InstanceKey, ProviderConfigRef, ResourceAddress, Value};
 
 /// Deletes first (dependents before what they depend on), then everything else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -283,7 +283,8 @@ impl<'a> Run<'a> {
         let Some(attributes) = change.before.as_ref().and_then(Value::to_json) else {
             return Ok(());
         };
-        let resource = address.to_state(attributes, self.dependency_names(address));
+        let by = self.configuration_of(address);
+        let resource = address.to_state_managed_by(&by, attributes, self.dependency_names(address));
         self.commit(
             state::Operation::Upsert { resource },
             &format!("importing `{address}`"),
@@ -299,7 +300,7 @@ impl<'a> Run<'a> {
     }
 
     fn delete_task(&mut self, change: &ResourceChange) -> Option<Task> {
-        let provider = match self.provider(&change.address) {
+        let provider = match self.deleter(&change.address) {
             Ok(provider) => provider,
             Err(message) => {
                 self.record(change, change.action, Outcome::Failed { message });
@@ -327,7 +328,7 @@ impl<'a> Run<'a> {
                 return None;
             }
         };
-        let provider = match self.provider(&change.address) {
+        let provider = match self.writer(&change.address) {
             Ok(provider) => provider,
             Err(message) => {
                 self.record(change, change.action, Outcome::Failed { message });
@@ -391,7 +392,7 @@ impl<'a> Run<'a> {
             .resource_schema(&address.type_name)
             .ok_or("no provider offers this resource type")?;
         let config = self.evaluate(address)?;
-        let provider = self.provider(address)?;
+        let provider = self.writer(address)?;
         let type_name = address.type_name.clone();
         let current = address
             .in_state(&self.state)
@@ -469,7 +470,8 @@ impl<'a> Run<'a> {
             self.record(change, change.action, Outcome::Failed { message });
             return Ok(false);
         };
-        let resource = address.to_state(attributes, self.dependency_names(address));
+        let by = self.configuration_of(address);
+        let resource = address.to_state_managed_by(&by, attributes, self.dependency_names(address));
         self.commit(
             state::Operation::Upsert { resource },
             &format!("writing `{address}`"),
@@ -524,7 +526,7 @@ impl<'a> Run<'a> {
             type_name: address.type_name.clone(),
             name: address.name.clone(),
             index_key: address.key.clone(),
-            provider: address.provider_name().to_string(),
+            provider: self.configuration_of(address).to_string(),
             planned: schema.map_or(serde_json::Value::Null, |s| {
                 natural_key_material(s, planned)
             }),
@@ -655,12 +657,34 @@ impl<'a> Run<'a> {
             .push((change.address.clone(), action, outcome));
     }
 
-    fn provider(&self, address: &ResourceAddress) -> Result<Arc<dyn Provider>, String> {
-        self.request
-            .providers
-            .get(address.provider_name())
-            .cloned()
-            .ok_or_else(|| format!("no provider `{}` is configured", address.provider_name()))
+    /// The provider configuration of the block of `address` (which creates,
+    /// updates and reads it).
+    fn configuration_of(&self, address: &ResourceAddress) -> ProviderConfigRef {
+        self.blocks.get(&address.block()).map_or_else(
+            || ProviderConfigRef::implied_by(address),
+            |block| ProviderConfigRef::for_resource(block),
+        )
+    }
+
+    /// The provider that creates, updates or reads `address`: its block's configuration.
+    fn writer(&self, address: &ResourceAddress) -> Result<Arc<dyn Provider>, String> {
+        let by = self.configuration_of(address);
+        let provider = self.request.providers.configuration(&by).cloned();
+        provider.ok_or_else(|| format!("the provider configuration `{by}` is not configured"))
+    }
+
+    /// The provider that deletes `address`: the configuration state records as
+    /// managing it (the block's, for an object not in state).
+    fn deleter(&self, address: &ResourceAddress) -> Result<Arc<dyn Provider>, String> {
+        match address.in_state(&self.state) {
+            Some(stored) => self
+                .request
+                .providers
+                .for_state(&stored.address(), &stored.provider)
+                .cloned()
+                .map_err(|e| e.to_string()),
+            None => self.writer(address),
+        }
     }
 }
 

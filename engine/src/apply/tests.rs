@@ -825,3 +825,6 @@ resource "mem_thing" "user" {
         "data never reaches state"
     );
 }
+
+#[path = "alias_tests.rs"]
+mod aliases;

@@ -8,8 +8,8 @@ use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Attribute, Block, Body as HclBody, Structure};
 
 use super::model::{
-    Attr, BackendBlock, Body, Config, Expr, Lifecycle, OutputBlock, ProviderBlock, Repetition,
-    ResourceBlock, Validation, VariableBlock,
+    Attr, BackendBlock, Body, Config, Expr, Lifecycle, ModuleDependency, OutputBlock, Owner,
+    ProviderBlock, Repetition, ResourceBlock, Validation, VariableBlock,
 };
 use crate::address::{Mode, ResourceAddress};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, did_you_mean};
@@ -38,6 +38,9 @@ pub(super) struct FileLoader<'a> {
     pub(super) file: FileId,
     pub(super) config: &'a mut Config,
     pub(super) diags: &'a mut Diagnostics,
+    /// `module.NAME` entries of the `depends_on` being read, resolved once the
+    /// modules are loaded (see [`ModuleDependency`]).
+    pub(super) module_refs: Vec<(String, Span)>,
 }
 
 impl<'a> FileLoader<'a> {
@@ -47,6 +50,7 @@ impl<'a> FileLoader<'a> {
             file,
             config,
             diags,
+            module_refs: Vec::new(),
         }
     }
 
@@ -118,6 +122,7 @@ impl<'a> FileLoader<'a> {
     /// A `resource` or `data` block (they share their meta-arguments).
     fn resource(&mut self, block: &Block, mode: Mode) {
         if let Some(resource) = self.resource_block(block, mode) {
+            self.record_module_refs(Owner::Resource(self.config.resources.len()));
             self.config.resources.push(resource);
         }
     }
@@ -128,18 +133,12 @@ impl<'a> FileLoader<'a> {
         let mut body = Body::default();
         let mut depends_on = Vec::new();
         let mut repetition: Option<Repetition> = None;
+        let mut provider = None;
         for attr in block.body.attributes() {
             match attr.key.as_str() {
                 "depends_on" => depends_on = self.depends_on(&attr.value),
                 "count" | "for_each" => self.repetition(&mut repetition, attr),
-                name @ "provider" => {
-                    let diag = Diagnostic::error("Unsupported meta-argument")
-                        .with_span(self.span(&attr.key), "not supported yet")
-                        .with_detail(format!(
-                            "The `{name}` meta-argument is not supported by this version of pingform."
-                        ));
-                    self.diags.push(diag);
-                }
+                "provider" => provider = self.provider_meta(attr),
                 _ => self.add_attr(&mut body, attr),
             }
         }
@@ -165,6 +164,7 @@ impl<'a> FileLoader<'a> {
             span: self.header_span(block),
             lifecycle,
             repetition,
+            provider,
         })
     }
 
@@ -216,12 +216,19 @@ impl<'a> FileLoader<'a> {
         };
         let mut out = Vec::new();
         for item in items.iter() {
+            if let Some(name) = module_name(item) {
+                self.module_refs.push((name, self.span(item)));
+                continue;
+            }
             match resource_address(item) {
                 Some(address) => out.push((address, self.span(item))),
                 None => {
                     let diag = Diagnostic::error("Invalid `depends_on` reference")
                         .with_span(self.span(item), "not a resource")
-                        .with_detail("`depends_on` may only name resources, as `TYPE.NAME`.");
+                        .with_detail(
+                            "`depends_on` may only name resources (`TYPE.NAME`) and modules \
+                             (`module.NAME`).",
+                        );
                     self.diags.push(diag);
                 }
             }
@@ -362,8 +369,10 @@ impl<'a> FileLoader<'a> {
                     .with_span(span, "`value` is not set")
                     .with_detail("An output needs a `value`."),
             );
+            self.module_refs.clear();
             return;
         };
+        self.record_module_refs(Owner::Output(self.config.outputs.len()));
         self.config.outputs.push(OutputBlock {
             name: labels[0].clone(),
             value,
@@ -465,12 +474,10 @@ impl<'a> FileLoader<'a> {
             return;
         };
         let mut body = Body::default();
+        let mut alias = None;
         for attr in block.body.attributes() {
             if attr.key.as_str() == "alias" {
-                let diag = Diagnostic::error("Unsupported meta-argument")
-                    .with_span(self.span(&attr.key), "not supported yet")
-                    .with_detail("Provider aliases are not supported by this version of pingform.");
-                self.diags.push(diag);
+                alias = self.provider_alias(attr);
             } else {
                 self.add_attr(&mut body, attr);
             }
@@ -479,9 +486,22 @@ impl<'a> FileLoader<'a> {
         self.nested_blocks(&block.body, kinds, "a provider", &mut body);
         self.config.providers.push(ProviderBlock {
             name: labels[0].clone(),
+            alias,
             body,
             span: self.header_span(block),
         });
+    }
+
+    /// Records the `module.NAME` entries of the `depends_on` just read for the
+    /// block `owner`, which is about to be added.
+    pub(super) fn record_module_refs(&mut self, owner: Owner) {
+        for (module, span) in std::mem::take(&mut self.module_refs) {
+            self.config.module_dependencies.push(ModuleDependency {
+                owner,
+                module,
+                span,
+            });
+        }
     }
 
     /// Adds an attribute to a body, reporting a second definition of the same name.
@@ -591,6 +611,23 @@ impl<'a> FileLoader<'a> {
     }
 }
 
+/// `module.NAME`, for `depends_on` entries.
+fn module_name(expr: &Expression) -> Option<String> {
+    let Expression::Traversal(traversal) = expr else {
+        return None;
+    };
+    let Expression::Variable(root) = &traversal.expr else {
+        return None;
+    };
+    match (root.as_str(), traversal.operators.as_slice()) {
+        ("module", [op]) => match op.value() {
+            TraversalOperator::GetAttr(name) => Some(name.as_str().to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// `type.name` as an address, for `depends_on` entries.
 fn resource_address(expr: &Expression) -> Option<ResourceAddress> {
     let Expression::Traversal(traversal) = expr else {
@@ -616,7 +653,7 @@ fn resource_address(expr: &Expression) -> Option<ResourceAddress> {
 }
 
 /// A string literal, or a template made only of literal text (such as a heredoc).
-fn literal_string(expr: &Expression) -> Option<String> {
+pub(super) fn literal_string(expr: &Expression) -> Option<String> {
     let template = match expr {
         Expression::String(s) => return Some(s.value().clone()),
         Expression::StringTemplate(t) => &**t,
@@ -629,8 +666,9 @@ fn literal_string(expr: &Expression) -> Option<String> {
         .collect()
 }
 
-/// Terraform's rule for block names: a letter or `_`, then letters, digits, `_` and `-`.
-fn is_valid_name(name: &str) -> bool {
+/// Terraform's rule for block names (and provider aliases): a letter or `_`, then
+/// letters, digits, `_` and `-`.
+pub(crate) fn is_valid_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()

@@ -148,7 +148,7 @@ resouce "pingone_group" "g" {}
 top = 1
 output "x" { valeu = 1 }
 resource "pingone_group" "g" {
-  provider = pingone.eu
+  provider = "pingone.eu"
   password_policy {
     id = "x"
   }
@@ -160,7 +160,7 @@ variable "v" {
   description = "${var.x}"
 }
 provider "pingone" {
-  alias = "eu"
+  alias = "e u"
 }
 resource "pingone_group" "bad name" {}
 "#;
@@ -173,7 +173,7 @@ resource "pingone_group" "bad name" {}
             ("Unsupported argument", "top"),
             ("Unsupported argument", "valeu"),
             ("Missing required argument", "output \"x\""),
-            ("Unsupported meta-argument", "provider"),
+            ("Invalid provider reference", "\"pingone.eu\""),
             ("Invalid `depends_on` reference", "var.x"),
             ("Invalid `depends_on` reference", "\"s\""),
             ("Unsupported block type", "password_policy"),
@@ -183,7 +183,7 @@ resource "pingone_group" "bad name" {}
             ),
             ("Unsupported argument", "defualt"),
             ("Invalid value", "\"${var.x}\""),
-            ("Unsupported meta-argument", "alias"),
+            ("Invalid provider alias", "\"e u\""),
             ("Invalid name", "\"bad name\""),
         ])
     );

@@ -55,7 +55,10 @@ impl FileLoader<'_> {
 
     /// A `data` block inside a check: one instance (no `count` or `for_each`).
     fn scoped_data(&mut self, block: &Block) -> Option<ResourceBlock> {
-        let data = self.resource_block(block, Mode::Data)?;
+        let data = self.resource_block(block, Mode::Data);
+        // A scoped data source is not in the graph: `depends_on = [module.NAME]` orders nothing.
+        self.module_refs.clear();
+        let data = data?;
         if let Some(repetition) = &data.repetition {
             let name = &repetition.attr().name;
             self.diags.push(

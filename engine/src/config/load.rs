@@ -61,6 +61,7 @@ fn load(files: Vec<(PathBuf, String, String)>, dir: &Path) -> Result<Config, Con
         super::module::load_children(&mut config, &mut sources, &mut diagnostics, &mut vec![root]);
         config.sources = sources;
     }
+    super::module::resolve_dependencies(&mut config, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(ConfigError::Invalid {
             sources: config.sources,

@@ -14,7 +14,10 @@ mod literal;
 mod load;
 mod model;
 mod module;
+mod module_providers;
 mod nested;
+mod provider_meta;
+mod provider_refs;
 mod relocate;
 mod validate;
 mod validate_nested;
@@ -28,6 +31,7 @@ pub(crate) mod test_support;
 
 use std::path::PathBuf;
 
+pub(crate) use blocks::is_valid_name;
 pub(crate) use load::parse_error as syntax_error;
 pub use load::{load_dir, load_files, load_str};
 pub use model::{

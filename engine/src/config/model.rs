@@ -11,6 +11,7 @@ use indexmap::IndexMap;
 
 use crate::address::{ModuleStep, ResourceAddress};
 use crate::diagnostics::{Diagnostics, FileId, SourceMap, Span};
+use crate::provider_config::ProviderConfigRef;
 
 /// A whole configuration: every block of every file in a directory.
 #[derive(Clone, Debug, Default)]
@@ -48,6 +49,31 @@ pub struct Config {
     pub dir: PathBuf,
     /// Warnings found while loading (such as an ignored `lifecycle` block).
     pub warnings: Diagnostics,
+    /// `depends_on = [module.NAME]` entries, until the modules are loaded and
+    /// each becomes a dependency on every resource of the module.
+    pub(crate) module_dependencies: Vec<ModuleDependency>,
+}
+
+/// A `depends_on` entry that names a module call.
+#[derive(Clone, Debug)]
+pub(crate) struct ModuleDependency {
+    /// The block whose `depends_on` it is.
+    pub(crate) owner: Owner,
+    /// The module call's name.
+    pub(crate) module: String,
+    /// The entry, for errors.
+    pub(crate) span: Span,
+}
+
+/// A block with `depends_on`, by its position in the configuration's lists.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Owner {
+    /// `resources[i]`.
+    Resource(usize),
+    /// `outputs[i]`.
+    Output(usize),
+    /// `modules[i]`.
+    Module(usize),
 }
 
 impl Config {
@@ -94,9 +120,14 @@ impl Config {
         !self.module_path.is_empty()
     }
 
-    /// The provider block named `name`.
+    /// The default (unaliased) provider block named `name`.
     pub fn provider(&self, name: &str) -> Option<&ProviderBlock> {
-        self.providers.iter().find(|p| p.name == name)
+        self.provider_block(&ProviderConfigRef::default_for(name))
+    }
+
+    /// The provider block that declares the configuration `reference`.
+    pub fn provider_block(&self, reference: &ProviderConfigRef) -> Option<&ProviderBlock> {
+        self.providers.iter().find(|p| &p.config_ref() == reference)
     }
 }
 
@@ -233,10 +264,23 @@ pub struct BackendBlock {
 pub struct ProviderBlock {
     /// The provider's name, such as `pingone`.
     pub name: String,
+    /// `alias = "eu"`, with the span of its value: a further configuration of the
+    /// provider, which resources select with `provider = pingone.eu`.
+    pub alias: Option<(String, Span)>,
     /// The provider's settings.
     pub body: Body,
     /// The block header, `provider "name"`.
     pub span: Span,
+}
+
+impl ProviderBlock {
+    /// The configuration this block declares: `pingone` or `pingone.eu`.
+    pub fn config_ref(&self) -> ProviderConfigRef {
+        ProviderConfigRef {
+            name: self.name.clone(),
+            alias: self.alias.as_ref().map(|(alias, _)| alias.clone()),
+        }
+    }
 }
 
 /// `resource "type" "name" { ... }`.
@@ -254,6 +298,10 @@ pub struct ResourceBlock {
     pub lifecycle: Lifecycle,
     /// `count` or `for_each`, when the block declares several instances.
     pub repetition: Option<Repetition>,
+    /// The `provider` meta-argument (`provider = pingone.eu`), with its span;
+    /// `None` uses the type's default configuration. Resolve it with
+    /// [`ProviderConfigRef::for_resource`].
+    pub provider: Option<(ProviderConfigRef, Span)>,
 }
 
 /// How a resource block repeats: `count = N` or `for_each = map or set`.

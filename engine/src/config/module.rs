@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use hcl_edit::structure::Block;
 
 use super::blocks::FileLoader;
-use super::model::{Body, Config, ModuleCall};
+use super::model::{Body, Config, ModuleCall, Owner};
 use crate::address::ModuleStep;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, Span};
 
@@ -80,7 +80,10 @@ impl FileLoader<'_> {
             return;
         }
         if !call.source.is_empty() {
+            self.record_module_refs(Owner::Module(self.config.modules.len()));
             self.config.modules.push(call);
+        } else {
+            self.module_refs.clear();
         }
     }
 
@@ -143,6 +146,7 @@ pub(super) fn load_children(
         load_children(&mut child, sources, diags, stack);
         stack.pop();
         call.config = child;
+        super::module_providers::apply(call, sources, diags);
     }
 }
 
@@ -242,5 +246,40 @@ fn place(config: &mut Config, path: &[ModuleStep]) {
     }
     for removed in &mut config.removed {
         at(&mut removed.from.0);
+    }
+}
+
+/// Turns each `depends_on = [module.NAME]` of `config` and of the modules below
+/// it into dependencies on every resource of that module.
+pub(super) fn resolve_dependencies(config: &mut Config, diags: &mut Diagnostics) {
+    for dependency in std::mem::take(&mut config.module_dependencies) {
+        let Some(call) = config.module_call(&dependency.module) else {
+            let declared = config.modules.iter().map(|m| m.name.as_str());
+            let span = dependency.span.clone();
+            diags.push(crate::eval::messages::undeclared_module(
+                &dependency.module,
+                span,
+                declared,
+            ));
+            continue;
+        };
+        let on: Vec<_> = call
+            .config
+            .all_resources()
+            .into_iter()
+            .filter(|r| !r.address.is_data())
+            .map(|r| (r.address.clone(), dependency.span.clone()))
+            .collect();
+        let list = match dependency.owner {
+            Owner::Resource(i) => config.resources.get_mut(i).map(|r| &mut r.depends_on),
+            Owner::Output(i) => config.outputs.get_mut(i).map(|o| &mut o.depends_on),
+            Owner::Module(i) => config.modules.get_mut(i).map(|m| &mut m.depends_on),
+        };
+        if let Some(list) = list {
+            list.extend(on);
+        }
+    }
+    for call in &mut config.modules {
+        resolve_dependencies(&mut call.config, diags);
     }
 }

@@ -88,12 +88,9 @@ impl<'a> Validator<'a> {
             .iter()
             .map(|v| (v.name.clone(), &v.span));
         self.report_duplicates("variable", variables);
-        let providers = self
-            .config
-            .providers
-            .iter()
-            .map(|p| (p.name.clone(), &p.span));
-        self.report_duplicates("provider", providers);
+        if !self.config.is_child() {
+            super::provider_refs::check(self.config, &mut self.diags);
+        }
         let resources = self
             .config
             .resources

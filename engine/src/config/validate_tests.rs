@@ -156,7 +156,7 @@ resource "pingone_group" "g" {
         found,
         pairs(&[
             ("Duplicate variable declaration", r#"variable "a""#),
-            ("Duplicate provider declaration", r#"provider "pingone""#),
+            ("Duplicate provider configuration", r#"provider "pingone""#),
             (
                 "Duplicate resource declaration",
                 r#"resource "pingone_group" "g""#

@@ -59,13 +59,15 @@ pub(super) async fn plan_data(
             address,
         })));
     }
-    let value = read(providers, &address, config).await.map_err(|message| {
-        Diagnostics(vec![
-            Diagnostic::error(format!("Failed to read `{address}`"))
-                .with_span(block.span.clone(), "while reading this data source")
-                .with_detail(message),
-        ])
-    })?;
+    let value = read(providers, block, &address, config)
+        .await
+        .map_err(|message| {
+            Diagnostics(vec![
+                Diagnostic::error(format!("Failed to read `{address}`"))
+                    .with_span(block.span.clone(), "while reading this data source")
+                    .with_detail(message),
+            ])
+        })?;
     Ok(Planned::Read(mark_attributes(
         value,
         &sensitive_attributes(schema),
@@ -75,12 +77,11 @@ pub(super) async fn plan_data(
 /// Calls the provider for one data source instance.
 pub(crate) async fn read(
     providers: &Providers,
+    block: &ResourceBlock,
     address: &ResourceAddress,
     config: Value,
 ) -> Result<Value, String> {
-    let provider = providers
-        .get(address.provider_name())
-        .ok_or_else(|| format!("no provider `{}` is configured", address.provider_name()))?;
+    let provider = providers.for_resource(block)?;
     let (config, _) = config.unmark_deep();
     let request = ReadDataRequest {
         type_name: address.type_name.clone(),

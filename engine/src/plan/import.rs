@@ -53,9 +53,11 @@ pub enum ImportError {
     },
 }
 
-/// Reads the object `id` names, for `address`: all its attributes.
+/// Reads the object `id` names, for `address`, through the provider
+/// configuration `by` (the resource block's): all its attributes.
 pub async fn read_imported(
     providers: &Providers,
+    by: &crate::ProviderConfigRef,
     address: &ResourceAddress,
     id: &str,
 ) -> Result<Value, ImportError> {
@@ -66,9 +68,11 @@ pub async fn read_imported(
     if address.is_data() {
         return Err(not_importable("data sources are read, not imported"));
     }
-    let provider = providers
-        .get(address.provider_name())
-        .ok_or_else(|| not_importable("no provider offers its type"))?;
+    let provider = providers.configuration(by).ok_or_else(|| {
+        not_importable(&format!(
+            "the provider configuration `{by}` is not configured"
+        ))
+    })?;
     let schema = provider
         .schema()
         .resources

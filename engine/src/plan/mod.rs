@@ -11,6 +11,7 @@ pub mod file;
 pub mod import;
 pub mod outputs;
 mod planner;
+mod provider_change;
 pub mod refresh;
 pub mod relocate;
 pub mod risk;
@@ -21,6 +22,7 @@ pub mod unmanaged;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use planner::{PlanError, PlanMode, PlanRequest, plan};
+pub use provider_change::configuration_of;
 
 use crate::{ResourceAddress, Value};
 

@@ -56,6 +56,9 @@ pub enum PlanError {
     /// Live objects could not be read.
     #[error(transparent)]
     Refresh(#[from] RefreshError),
+    /// An object's provider configuration is not declared any more.
+    #[error(transparent)]
+    Unavailable(#[from] crate::providers::Unavailable),
     /// The selection names nothing, or the plan deletes too much.
     #[error(transparent)]
     Selection(#[from] SelectionError),
@@ -82,6 +85,7 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
     changes.sort_by(|a, b| a.address.cmp(&b.address));
     let changes = select::narrow(changes, request.graph, request.selection);
     check_prevent_destroy(&changes, request.config)?;
+    super::provider_change::check_deleters(&changes, &prior, request.providers)?;
     select::check_deletes(&changes, request.selection)?;
     let drift = super::drift::detect(&relocated, &prior, request.providers);
     Ok(Plan {
@@ -216,7 +220,7 @@ async fn plan_instance(
         .any(|r| r.contains(&instance));
     let imported = match request.config.imports.iter().find(|i| i.to.0 == instance) {
         Some(import) if instance.in_state(prior).is_none() => {
-            Some(import_object(request.providers, &instance, import, scope).await?)
+            Some(import_object(request.providers, block, &instance, import, scope).await?)
         }
         _ => None,
     };
@@ -235,6 +239,7 @@ async fn plan_instance(
 /// Reads the object an `import` block names: its ID and attributes.
 async fn import_object(
     providers: &Providers,
+    block: &ResourceBlock,
     instance: &ResourceAddress,
     import: &crate::config::ImportBlock,
     scope: &Scope<'_>,
@@ -264,7 +269,8 @@ async fn import_object(
             ));
         }
     };
-    let value = super::import::read_imported(providers, instance, &id)
+    let by = crate::ProviderConfigRef::for_resource(block);
+    let value = super::import::read_imported(providers, &by, instance, &id)
         .await
         .map_err(|e| error("Cannot import", e.to_string()))?;
     Ok((id, value))
@@ -315,6 +321,11 @@ fn plan_resource(
     if force_replace && matches!(action, Action::NoOp | Action::Update) {
         action = Action::Replace;
         reason = Some("replacement requested with --replace".to_string());
+    }
+    let moved = super::provider_change::moved_reason(block, &address, prior);
+    if let (Some(why), Action::NoOp | Action::Update) = (moved, action) {
+        action = Action::Replace;
+        reason = Some(why);
     }
     let after = match action {
         Action::Replace => proposed(schema, &config, None),

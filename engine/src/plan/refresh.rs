@@ -1,11 +1,13 @@
-//! Refresh: read every managed object back from its provider, in bulk per type,
-//! so the plan compares configuration with what is live, not with old state.
+//! Refresh: read every managed object back from its provider, in bulk per
+//! provider configuration and type, so the plan compares configuration with what
+//! is live, not with old state. Each object is read through the provider
+//! configuration state records for it (`pingone` or `pingone.eu`).
 
 use std::collections::BTreeMap;
 
 use crate::Value;
 use crate::provider::{ObjectRef, ProviderError, ReadManyRequest};
-use crate::providers::Providers;
+use crate::providers::{Providers, Unavailable};
 
 /// Why refreshing failed.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +20,10 @@ pub enum RefreshError {
         /// Its resource type.
         type_name: String,
     },
+    /// The provider configuration recorded for an object is not available (an
+    /// aliased `provider` block was removed while it still manages objects).
+    #[error(transparent)]
+    Unavailable(#[from] crate::providers::Unavailable),
     /// The provider failed to read.
     #[error("refreshing {type_name}: {source}")]
     Provider {
@@ -35,13 +41,14 @@ pub async fn refresh(
     prior: &state::State,
     providers: &Providers,
 ) -> Result<(state::State, bool), RefreshError> {
-    let mut by_type: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_type: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
     for (i, resource) in prior.resources.iter().enumerate() {
-        by_type.entry(&resource.type_name).or_default().push(i);
+        let group = (resource.provider.as_str(), resource.type_name.as_str());
+        by_type.entry(group).or_default().push(i);
     }
     let mut refreshed = prior.clone();
     let mut gone = Vec::new();
-    for (type_name, indexes) in by_type {
+    for ((_, type_name), indexes) in by_type {
         let live = read_type(prior, providers, type_name, &indexes).await?;
         let write_only: Vec<&String> = providers
             .resource_schema(type_name)
@@ -86,13 +93,15 @@ async fn read_type(
     indexes: &[usize],
 ) -> Result<Vec<Option<Value>>, RefreshError> {
     let first = &prior.resources[indexes[0]];
-    let provider = providers
-        .get(&first.provider)
-        .filter(|p| p.schema().resources.contains_key(type_name))
-        .ok_or_else(|| RefreshError::UnknownType {
-            address: first.address(),
-            type_name: type_name.to_string(),
-        })?;
+    let unknown_type = || RefreshError::UnknownType {
+        address: first.address(),
+        type_name: type_name.to_string(),
+    };
+    let provider = match providers.for_state(&first.address(), &first.provider) {
+        Ok(provider) if provider.schema().resources.contains_key(type_name) => provider,
+        Ok(_) | Err(Unavailable::UnknownProvider(_)) => return Err(unknown_type()),
+        Err(unavailable) => return Err(unavailable.into()),
+    };
     let objects = indexes
         .iter()
         .map(|&i| ObjectRef {

@@ -41,7 +41,7 @@ pub fn assess(plan: &Plan, providers: &Providers) -> Vec<Risk> {
             }),
             _ => {}
         }
-        if let Some(provider) = providers.get(change.address.provider_name()) {
+        if let Some(provider) = provider_of(plan, providers, &change.address) {
             let request = RiskRequest {
                 type_name: &change.address.type_name,
                 action: change.action,
@@ -54,4 +54,19 @@ pub fn assess(plan: &Plan, providers: &Providers) -> Vec<Risk> {
         }
     }
     risks
+}
+
+/// The provider instance that manages the object at `address`: the configuration
+/// state records for an existing object, else its type's default one.
+fn provider_of<'p>(
+    plan: &Plan,
+    providers: &'p Providers,
+    address: &ResourceAddress,
+) -> Option<&'p std::sync::Arc<dyn crate::provider::Provider>> {
+    match address.in_state(&plan.prior) {
+        Some(stored) => providers
+            .for_state(&stored.address(), &stored.provider)
+            .ok(),
+        None => providers.get(address.provider_name()),
+    }
 }

@@ -54,7 +54,7 @@ pub(crate) fn plan_lines(plan: &Plan, context: &Context<'_>) -> Vec<PlanLine> {
     let shown = |c: &&ResourceChange| c.action != Action::NoOp || c.importing.is_some();
     for change in plan.changes.iter().filter(shown) {
         out.push(PlanLine::text(0, ""));
-        change_lines(change, context, &mut out);
+        change_lines(change, plan, context, &mut out);
     }
     let counts = plan.counts();
     out.push(PlanLine::text(0, ""));
@@ -109,7 +109,7 @@ fn drift_lines(plan: &Plan, context: &Context<'_>, out: &mut Vec<PlanLine>) {
     ));
     for drift in &plan.drift {
         out.push(PlanLine::text(0, ""));
-        change_lines(drift, context, out);
+        change_lines(drift, plan, context, out);
     }
     let advice = if plan.mode == PlanMode::RefreshOnly {
         "This is a refresh-only plan: applying it records these changes in state and changes no object."
@@ -168,7 +168,12 @@ fn output_lines(outputs: &[OutputChange], out: &mut Vec<PlanLine>) {
     lines::layout(&items, 4, out);
 }
 
-fn change_lines(change: &ResourceChange, context: &Context<'_>, out: &mut Vec<PlanLine>) {
+fn change_lines(
+    change: &ResourceChange,
+    plan: &Plan,
+    context: &Context<'_>,
+    out: &mut Vec<PlanLine>,
+) {
     let address = change.address.to_string();
     let drifted = change.reason.as_deref() == Some(drift::CHANGED);
     let deleted = change.reason.as_deref() == Some(drift::DELETED);
@@ -196,6 +201,13 @@ fn change_lines(change: &ResourceChange, context: &Context<'_>, out: &mut Vec<Pl
             _ => format!("# ({reason})"),
         };
         out.push(PlanLine::text(2, note));
+    }
+    let by = crate::plan::configuration_of(change, context.config, &plan.prior);
+    if let Some(by) = by.filter(|by| !by.is_default()) {
+        out.push(PlanLine::text(
+            2,
+            format!("# (by the provider configuration {by})"),
+        ));
     }
     let header = format!(
         "{} \"{}\" \"{}\" {{",

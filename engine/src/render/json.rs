@@ -14,10 +14,10 @@ use std::io::{self, Write};
 use serde_json::{Map, Value as Json, json};
 
 use super::Context;
-use crate::Value;
 use crate::plan::diff::sensitive_attributes;
 use crate::plan::outputs::OutputChange;
 use crate::plan::{Action, Plan, ResourceChange};
+use crate::{ProviderConfigRef, Value};
 
 /// The Terraform plan-JSON format version this output follows.
 pub const FORMAT_VERSION: &str = "1.2";
@@ -79,6 +79,12 @@ fn identity(address: &crate::ResourceAddress) -> Map<String, Json> {
         None => None,
     };
     body.insert("provider_name".into(), json!(address.provider_name()));
+    if address.in_child_module() {
+        body.insert(
+            "module_address".into(),
+            json!(module_address(&address.module)),
+        );
+    }
     body
 }
 
@@ -149,43 +155,37 @@ fn variables(context: &Context<'_>) -> Json {
 /// The objects and outputs as they will be after apply. Unknown values are left out, as
 /// Terraform does (`resource_changes[].change.after_unknown` says where they are).
 fn planned_values(plan: &Plan, context: &Context<'_>) -> Json {
-    let resources: Vec<Json> = plan
-        .changes
-        .iter()
-        .filter_map(|change| {
-            let after = change.after.as_ref()?;
-            Some(resource_values(&change.address, after, &change.sensitive))
-        })
-        .collect();
+    let resources = plan.changes.iter().filter_map(|change| {
+        let after = change.after.as_ref()?;
+        let values = resource_values(&change.address, after, &change.sensitive);
+        Some((change.address.module.as_slice(), values))
+    });
     let outputs: Map<String, Json> = context
         .outputs
         .iter()
         .filter_map(|o| Some((o.name.clone(), output_value(o.after.as_ref()?, o.sensitive))))
         .collect();
-    json!({ "outputs": outputs, "root_module": { "resources": resources } })
+    json!({ "outputs": outputs, "root_module": module_tree(resources) })
 }
 
 /// The refreshed state the plan was made against, in Terraform's state-JSON shape.
 fn prior_state(plan: &Plan, context: &Context<'_>) -> Json {
-    let resources: Vec<Json> = plan
-        .prior
-        .resources
-        .iter()
-        .map(|r| {
-            let address = crate::ResourceAddress::of_state(r);
-            let names = sensitive_names(plan, context, &address);
-            let value = Value::from_json(&r.attributes);
-            match names {
-                Some(names) => resource_values(&address, &value, &names),
-                // Which attributes are secret is unknown: show none of them.
-                None => resource_values(
-                    &address,
-                    &Value::Object(Default::default()),
-                    &BTreeSet::new(),
-                ),
-            }
-        })
-        .collect();
+    let resources = plan.prior.resources.iter().map(|r| {
+        let address = crate::ResourceAddress::of_state(r);
+        let names = sensitive_names(plan, context, &address);
+        let value = Value::from_json(&r.attributes);
+        let values = match names {
+            Some(names) => resource_values(&address, &value, &names),
+            // Which attributes are secret is unknown: show none of them.
+            None => resource_values(
+                &address,
+                &Value::Object(Default::default()),
+                &BTreeSet::new(),
+            ),
+        };
+        (r.module.as_slice(), values)
+    });
+    let resources = module_tree(resources);
     let outputs: Map<String, Json> = context
         .outputs
         .iter()
@@ -199,8 +199,52 @@ fn prior_state(plan: &Plan, context: &Context<'_>) -> Json {
     json!({
         "format_version": STATE_FORMAT_VERSION,
         "terraform_version": env!("CARGO_PKG_VERSION"),
-        "values": { "outputs": outputs, "root_module": { "resources": resources } },
+        "values": { "outputs": outputs, "root_module": resources },
     })
+}
+
+/// Terraform's module tree: the root module's `resources`, and each module
+/// instance under `child_modules` with its `address`, nested as the modules are.
+fn module_tree<'a>(
+    resources: impl Iterator<Item = (&'a [crate::address::ModuleStep], Json)>,
+) -> Json {
+    let mut by_module: std::collections::BTreeMap<&[crate::address::ModuleStep], Vec<Json>> =
+        std::collections::BTreeMap::new();
+    for (module, values) in resources {
+        by_module.entry(module).or_default().push(values);
+    }
+    tree_at(&[], &by_module)
+}
+
+fn tree_at(
+    path: &[crate::address::ModuleStep],
+    by_module: &std::collections::BTreeMap<&[crate::address::ModuleStep], Vec<Json>>,
+) -> Json {
+    let resources = by_module.get(path).cloned().unwrap_or_default();
+    let mut children: Vec<&[crate::address::ModuleStep]> = by_module
+        .keys()
+        .filter(|m| m.len() > path.len() && m.starts_with(path))
+        .map(|m| &m[..path.len() + 1])
+        .collect();
+    children.dedup();
+    let mut body = Map::new();
+    if !path.is_empty() {
+        body.insert("address".into(), json!(module_address(path)));
+    }
+    body.insert("resources".into(), Json::Array(resources));
+    if !children.is_empty() {
+        let nested: Vec<Json> = children.iter().map(|c| tree_at(c, by_module)).collect();
+        body.insert("child_modules".into(), Json::Array(nested));
+    }
+    Json::Object(body)
+}
+
+/// `module.a["x"].module.b`.
+fn module_address(path: &[crate::address::ModuleStep]) -> String {
+    path.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// The sensitive attributes of `address`: from its planned change, else from its schema.
@@ -294,26 +338,45 @@ fn output_changes(outputs: &[OutputChange]) -> Json {
     Json::Object(changes)
 }
 
-/// The configuration's providers, resources and outputs (expressions are not rendered).
+/// One entry of `provider_config`: the provider's name and, for an aliased
+/// configuration (keyed `pingone.eu`), its alias.
+fn provider_config(reference: &ProviderConfigRef) -> Json {
+    match &reference.alias {
+        Some(alias) => json!({ "name": reference.name, "alias": alias }),
+        None => json!({ "name": reference.name }),
+    }
+}
+
+/// The configuration's providers, resources, outputs and module calls
+/// (expressions are not rendered).
 fn configuration(context: &Context<'_>) -> Option<Json> {
     let config = context.config?;
     let providers: Map<String, Json> = config
-        .resources
-        .iter()
-        .map(|r| r.address.provider_name().to_string())
-        .chain(config.providers.iter().map(|p| p.name.clone()))
-        .map(|name| (name.clone(), json!({ "name": name })))
+        .all_resources()
+        .into_iter()
+        .map(ProviderConfigRef::for_resource)
+        .chain(config.providers.iter().map(|p| p.config_ref()))
+        .map(|reference| (reference.to_string(), provider_config(&reference)))
         .collect();
+    Some(json!({
+        "provider_config": providers,
+        "root_module": module_configuration(config),
+    }))
+}
+
+/// One module's `resources`, `outputs` and `module_calls` (each with its `source`
+/// and the called module's own configuration).
+fn module_configuration(config: &crate::config::Config) -> Json {
     let resources: Vec<Json> = config
         .resources
         .iter()
         .map(|r| {
-            let mut body = identity(&r.address);
+            // Addresses in a module's configuration are relative to it, as in Terraform.
+            let relative = r.address.clone().in_module(&[]);
+            let mut body = identity(&relative);
             body.remove("provider_name");
-            body.insert(
-                "provider_config_key".into(),
-                json!(r.address.provider_name()),
-            );
+            let key = ProviderConfigRef::for_resource(r).to_string();
+            body.insert("provider_config_key".into(), json!(key));
             body.insert("schema_version".into(), json!(0));
             if !r.depends_on.is_empty() {
                 let on: Vec<String> = r.depends_on.iter().map(|(a, _)| a.to_string()).collect();
@@ -336,10 +399,24 @@ fn configuration(context: &Context<'_>) -> Option<Json> {
             (o.name.clone(), Json::Object(body))
         })
         .collect();
-    Some(json!({
-        "provider_config": providers,
-        "root_module": { "resources": resources, "outputs": outputs },
-    }))
+    let mut body = Map::new();
+    body.insert("resources".into(), Json::Array(resources));
+    body.insert("outputs".into(), Json::Object(outputs));
+    if !config.modules.is_empty() {
+        let calls: Map<String, Json> = config
+            .modules
+            .iter()
+            .map(|call| {
+                let call_body = json!({
+                    "source": call.source,
+                    "module": module_configuration(&call.config),
+                });
+                (call.name.clone(), call_body)
+            })
+            .collect();
+        body.insert("module_calls".into(), Json::Object(calls));
+    }
+    Json::Object(body)
 }
 
 /// The value with sensitive parts and unknowns replaced by `null`. At the top level,

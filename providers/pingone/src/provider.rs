@@ -55,6 +55,14 @@ impl PingOneProvider {
         }
     }
 
+    /// A new, unconfigured provider with the same overrides, environment and
+    /// client options: the instance of another `provider "pingone"` block.
+    fn fresh(&self) -> Self {
+        let mut fresh = Self::new(self.overrides.clone()).with_client_options(self.options.clone());
+        fresh.environment = self.environment.clone();
+        fresh
+    }
+
     /// Uses `env` instead of reading `PINGONE_*` from the process environment.
     pub fn with_environment(mut self, env: Settings) -> Self {
         self.environment = Some(env);
@@ -127,6 +135,10 @@ impl Provider for PingOneProvider {
         remember_roles(&client).await;
         *self.client.write().unwrap_or_else(PoisonError::into_inner) = Some(client);
         Ok(())
+    }
+
+    fn new_instance(&self) -> Option<std::sync::Arc<dyn Provider>> {
+        Some(std::sync::Arc::new(self.fresh()))
     }
 
     fn risks(&self, change: &RiskRequest<'_>) -> Vec<String> {
