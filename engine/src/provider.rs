@@ -29,6 +29,36 @@ pub enum AttrType {
     Object(BTreeMap<String, AttrType>),
 }
 
+/// What strings an attribute accepts beyond its type (each element's, for a list or set
+/// of strings).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One of these values, as PingOne spells them.
+    OneOf(&'static [&'static str]),
+    /// A PingOne resource ID: a UUID such as `4a3b1c2d-0e9f-4a8b-9c7d-6e5f4a3b2c1d`.
+    Uuid,
+}
+
+impl Format {
+    /// Whether `value` is well formed.
+    pub fn accepts(&self, value: &str) -> bool {
+        match self {
+            Format::OneOf(values) => values.contains(&value),
+            Format::Uuid => is_uuid(value),
+        }
+    }
+}
+
+/// Whether `value` is a UUID in its 8-4-4-4-12 hexadecimal form.
+pub fn is_uuid(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('-').collect();
+    parts.len() == 5
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, len)| p.len() == len && p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 /// Who sets an attribute: the configuration, the provider, or either.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Presence {
@@ -68,6 +98,13 @@ pub struct AttributeSchema {
     pub default: Option<Value>,
     /// One line for `validate` messages and documentation.
     pub description: &'static str,
+    /// The strings it accepts (each element's, for a list or set of strings); any
+    /// string of its type when `None`.
+    pub format: Option<Format>,
+    /// For an object, or a list, set or map of objects: the schema of each attribute
+    /// inside (presence, format, and their own nested attributes), by name. Attributes
+    /// of the type that are missing here are optional and unconstrained.
+    pub nested: BTreeMap<String, AttributeSchema>,
 }
 
 impl AttributeSchema {
@@ -83,7 +120,28 @@ impl AttributeSchema {
             write_only: false,
             default: None,
             description,
+            format: None,
+            nested: BTreeMap::new(),
         }
+    }
+
+    /// Accepts only these strings (see [`AttributeSchema::format`]).
+    pub fn one_of(mut self, values: &'static [&'static str]) -> Self {
+        self.format = Some(Format::OneOf(values));
+        self
+    }
+
+    /// Accepts only PingOne IDs (UUIDs).
+    pub fn uuid(mut self) -> Self {
+        self.format = Some(Format::Uuid);
+        self
+    }
+
+    /// Declares the schema of one attribute inside an object (or inside each object of a
+    /// list, set or map of objects).
+    pub fn nested(mut self, name: &str, schema: AttributeSchema) -> Self {
+        self.nested.insert(name.to_string(), schema);
+        self
     }
 
     /// Marks the attribute as forcing replacement when it changes.

@@ -99,20 +99,20 @@ pub(crate) async fn run(
         .collect();
     let status = summarize(&report.outcomes, &imports, destroy)?;
     if !destroy {
-        print_outputs(&session, &report.state, &report.data)?;
+        print_outputs(&session, &report.state, &report.data).await?;
     }
     Ok(status)
 }
 
 /// Prints the `output` values after a successful apply; sensitive ones as `<sensitive>`.
-fn print_outputs(
+async fn print_outputs(
     session: &Session,
     state: &state::State,
     data: &std::collections::BTreeMap<engine::ResourceAddress, engine::Value>,
 ) -> Result<(), CliError> {
     let resources =
         engine::outputs::resource_values(&session.config, state, data, &session.providers);
-    super::report_checks(session, &resources);
+    super::report_checks(session, &resources).await;
     let outputs =
         engine::outputs::evaluate_outputs(&session.config, &session.variables, &resources)
             .map_err(|diagnostics| CliError::Diagnostics {

@@ -143,11 +143,14 @@ pub(crate) fn print_plan(
         .map_err(|e| CliError::from_error("could not write the plan", &e))
 }
 
-/// `check` blocks' failed assertions, as warnings on stderr (they never stop a run).
-pub(crate) fn report_checks(
+/// `check` blocks' failed assertions and failed reads of their data sources, as
+/// warnings on stderr (they never stop a run).
+pub(crate) async fn report_checks(
     session: &Session,
     resources: &std::collections::BTreeMap<engine::ResourceAddress, engine::Value>,
 ) {
-    let warnings = engine::checks::check(&session.config, &session.variables, resources);
+    let config = &session.config;
+    let warnings =
+        engine::checks::run(config, &session.providers, &session.variables, resources).await;
     crate::report::warnings(&session.config.sources, &warnings);
 }

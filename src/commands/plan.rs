@@ -24,6 +24,11 @@ pub(crate) async fn run(dir: &Path, ui: &Ui, args: PlanArgs) -> Result<Status, C
         None
     };
     print(&session, &plan, ui, &args, unmanaged.as_deref())?;
+    if !args.json {
+        let planned =
+            engine::plan::outputs::planned_resources(&session.config, &plan, &session.providers);
+        super::report_checks(&session, &planned).await;
+    }
     if let Some(out) = &args.out {
         let saved = PlanFile::new(
             &plan,
@@ -98,9 +103,6 @@ fn print(
     if let Some(found) = unmanaged {
         print_unmanaged(found);
     }
-    let planned =
-        engine::plan::outputs::planned_resources(&session.config, plan, &session.providers);
-    super::report_checks(session, &planned);
     Ok(())
 }
 

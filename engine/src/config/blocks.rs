@@ -121,9 +121,15 @@ impl<'a> FileLoader<'a> {
 
     /// A `resource` or `data` block (they share their meta-arguments).
     fn resource(&mut self, block: &Block, mode: Mode) {
-        let Some(labels) = self.labels(block, &["type", "name"]) else {
-            return;
-        };
+        if let Some(resource) = self.resource_block(block, mode) {
+            self.record_module_refs(Owner::Resource(self.config.resources.len()));
+            self.config.resources.push(resource);
+        }
+    }
+
+    /// The model of a `resource` or `data` block.
+    pub(super) fn resource_block(&mut self, block: &Block, mode: Mode) -> Option<ResourceBlock> {
+        let labels = self.labels(block, &["type", "name"])?;
         let mut body = Body::default();
         let mut depends_on = Vec::new();
         let mut repetition: Option<Repetition> = None;
@@ -137,26 +143,29 @@ impl<'a> FileLoader<'a> {
             }
         }
         let mut lifecycle = Lifecycle::default();
+        let v0_blocks = super::legacy::accepted_blocks(mode, &labels[0]);
         for nested in block.body.blocks() {
             if nested.ident.as_str() == "lifecycle" {
                 lifecycle = self.lifecycle(nested);
+            } else if super::dynamic::accepts(v0_blocks, nested) {
+                self.nested_block(nested, v0_blocks, "a resource", &mut body);
             } else {
                 self.resource_nested_block(nested);
             }
         }
-        self.record_module_refs(Owner::Resource(self.config.resources.len()));
-        self.config.resources.push(ResourceBlock {
-            address: ResourceAddress {
-                mode,
-                ..ResourceAddress::new(&labels[0], &labels[1])
-            },
+        let address = match mode {
+            Mode::Managed => ResourceAddress::new(&labels[0], &labels[1]),
+            Mode::Data => ResourceAddress::data(&labels[0], &labels[1]),
+        };
+        Some(ResourceBlock {
+            address,
             body,
             depends_on,
             span: self.header_span(block),
             lifecycle,
             repetition,
             provider,
-        });
+        })
     }
 
     /// `count = N` or `for_each = ...`; a block may have one of them.
@@ -180,6 +189,9 @@ impl<'a> FileLoader<'a> {
     }
 
     fn resource_nested_block(&mut self, nested: &Block) {
+        if nested.ident.as_str() == "dynamic" {
+            return self.dynamic_for_attribute(nested);
+        }
         let span = self.span(&nested.ident);
         let other = nested.ident.as_str();
         let diag = Diagnostic::error("Unsupported block type")
@@ -470,15 +482,8 @@ impl<'a> FileLoader<'a> {
                 self.add_attr(&mut body, attr);
             }
         }
-        for nested in block.body.blocks() {
-            let diag = Diagnostic::error("Unsupported block type")
-                .with_span(self.span(&nested.ident), "not expected here")
-                .with_detail(format!(
-                    "Blocks of type `{}` are not expected in a provider.",
-                    nested.ident.as_str()
-                ));
-            self.diags.push(diag);
-        }
+        let kinds = super::dynamic::PROVIDER_BLOCKS;
+        self.nested_blocks(&block.body, kinds, "a provider", &mut body);
         self.config.providers.push(ProviderBlock {
             name: labels[0].clone(),
             alias,

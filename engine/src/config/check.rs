@@ -1,11 +1,13 @@
-//! `check "name" { assert { condition, error_message } ... }`: assertions about
-//! the configured objects, reported as warnings after plan and after apply
-//! (they never stop a run, as in Terraform).
+//! `check "name" { data "T" "N" { ... } assert { condition, error_message } ... }`:
+//! assertions about the configured objects, reported as warnings after plan and after
+//! apply (they never stop a run, as in Terraform), and the data sources scoped to the
+//! check (Terraform 1.5), which only its assertions may read.
 
 use hcl_edit::structure::Block;
 
 use super::blocks::FileLoader;
-use super::model::CheckBlock;
+use super::model::{CheckBlock, ResourceBlock};
+use crate::address::Mode;
 use crate::diagnostics::Diagnostic;
 
 impl FileLoader<'_> {
@@ -24,10 +26,13 @@ impl FileLoader<'_> {
             self.unexpected_argument(attr, attr.key.as_str(), "a `check` block", &[]);
         }
         let mut asserts = Vec::new();
+        let mut data = Vec::new();
         for nested in block.body.blocks() {
             match nested.ident.as_str() {
                 "assert" => asserts.extend(self.validation(nested)),
-                _ => self.unexpected_block(nested, "a `check` block (only `assert` blocks)"),
+                "data" => data.extend(self.scoped_data(nested)),
+                _ => self
+                    .unexpected_block(nested, "a `check` block (only `assert` and `data` blocks)"),
             }
         }
         if asserts.is_empty() {
@@ -42,8 +47,31 @@ impl FileLoader<'_> {
         let name = label.as_str().to_string();
         self.config.checks.push(CheckBlock {
             name,
+            data,
             asserts,
             span,
         });
+    }
+
+    /// A `data` block inside a check: one instance (no `count` or `for_each`).
+    fn scoped_data(&mut self, block: &Block) -> Option<ResourceBlock> {
+        let data = self.resource_block(block, Mode::Data);
+        // A scoped data source is not in the graph: `depends_on = [module.NAME]` orders nothing.
+        self.module_refs.clear();
+        let data = data?;
+        if let Some(repetition) = &data.repetition {
+            let name = &repetition.attr().name;
+            self.diags.push(
+                Diagnostic::error("Invalid meta-argument in a check-scoped data source")
+                    .with_span(repetition.attr().name_span.clone(), "not allowed here")
+                    .with_detail(format!(
+                        "A data source inside a `check` block reads one object; `{name}` is \
+                         not supported there."
+                    ))
+                    .with_help("declare the data source outside the check to repeat it"),
+            );
+            return None;
+        }
+        Some(data)
     }
 }

@@ -6,21 +6,56 @@
 //!
 //! | v0 | v1 | here |
 //! |---|---|---|
-//! | `service { ... }` / `dynamic "service"` in `pingone_environment` | `services = [{ ... }]` | error with the rewrite |
+//! | `service { ... }` / `dynamic "service"` in `pingone_environment` | `services = [{ ... }]` | warning; read as `services` |
 //! | `oidc_options { ... }` (and the other option blocks) in `pingone_application` | `oidc_options = { ... }` | error with the rewrite |
-//! | `data_filter { ... }` in data sources | `data_filters = [{ ... }]` | error with the rewrite |
+//! | `data_filter { ... }` in data sources | `data_filters = [{ ... }]` | warning; read as `data_filters` |
 //! | `resource "pingone_role_assignment_user"` | `pingone_user_role_assignment` | error with the rewrite |
 //! | provider `region = "NorthAmerica"` | `region_code = "NA"` | warning; read as `region_code` |
 //! | provider `force_delete_production_type` | (removed) | warning; ignored |
 //!
 //! The check runs on the parsed file before the loader turns it into the model, and
-//! removes what it reported so that the loader does not report it a second time.
+//! removes what it rejected so that the loader does not report it a second time. The
+//! accepted list blocks stay: the loader reads them (static or `dynamic`) as the nested
+//! blocks [`accepted_blocks`] names, and evaluation makes the v1 list from them.
 
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Attribute, Block, Body};
 use hcl_edit::{Ident, Span as _};
 
+use super::dynamic::BlockKind;
+use super::nested::Nesting;
+use crate::address::Mode;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span};
+
+/// v0 `service { ... bookmark { ... } }` blocks of `pingone_environment`: v1's `services`.
+const SERVICE_BLOCKS: &[BlockKind] = &[BlockKind {
+    name: "service",
+    attribute: "services",
+    nesting: Nesting::List,
+    nested: &[BlockKind {
+        name: "bookmark",
+        attribute: "bookmarks",
+        nesting: Nesting::List,
+        nested: &[],
+    }],
+}];
+
+/// v0 `data_filter { ... }` blocks of data sources: v1's `data_filters`.
+const DATA_FILTER_BLOCKS: &[BlockKind] = &[BlockKind {
+    name: "data_filter",
+    attribute: "data_filters",
+    nesting: Nesting::List,
+    nested: &[],
+}];
+
+/// The v0 nested blocks accepted (with a warning) in a resource or data source of a type.
+pub(super) fn accepted_blocks(mode: Mode, type_name: &str) -> &'static [BlockKind] {
+    match (mode, type_name) {
+        (Mode::Managed, "pingone_environment") => SERVICE_BLOCKS,
+        (Mode::Data, _) => DATA_FILTER_BLOCKS,
+        _ => &[],
+    }
+}
 
 /// v0 region names and the v1 region codes they became.
 const REGIONS: [(&str, &str); 6] = [
@@ -115,7 +150,8 @@ impl Legacy<'_> {
         self.diags.push(diag);
     }
 
-    /// Repeated `name { }` (and `dynamic "name" { }`) blocks that v1 made one list attribute.
+    /// Repeated `name { }` (and `dynamic "name" { }`) blocks that v1 made one list
+    /// attribute: accepted with a warning showing the v1 spelling (the loader reads them).
     fn nested_list(&mut self, block: &mut Block, name: &str) {
         let Some(first) = first_block(&block.body, name) else {
             return;
@@ -124,22 +160,23 @@ impl Legacy<'_> {
         let plural = plural(name);
         let list = self.list(&self.elements(&block.body, name));
         let kind = block.labels.first().map_or("", |l| l.as_str());
-        let diag = Diagnostic::error(format!("`{name}` blocks are v0 provider syntax"))
+        let diag = Diagnostic::warning(format!("`{name}` blocks are v0 provider syntax"))
             .with_span(span, "v0 syntax")
             .with_detail(format!(
                 "Version 1 of the PingOne provider replaced the `{name}` blocks of `{kind}` with \
-                 the attribute `{plural}`; pingform reads v1 configurations."
+                 the attribute `{plural}`; pingform reads these blocks as `{plural}`, in \
+                 source order."
             ))
             .with_help(format!(
                 "write `{plural} = {list}` instead of the `{name}` blocks"
             ));
         self.diags.push(diag);
-        remove_blocks(&mut block.body, name);
     }
 
     /// A `name { }` block that v1 made an object attribute.
+    /// (`dynamic "name"` is left to the loader, which shows the v1 `for` expression.)
     fn nested_object(&mut self, block: &mut Block, name: &str) {
-        let Some(nested) = first_block(&block.body, name) else {
+        let Some(nested) = block.body.blocks().find(|b| b.ident.as_str() == name) else {
             return;
         };
         let object = self.object(&nested.body);
@@ -151,7 +188,7 @@ impl Legacy<'_> {
             ))
             .with_help(format!("write `{name} = {object}`"));
         self.diags.push(diag);
-        remove_blocks(&mut block.body, name);
+        remove_blocks(&mut block.body, |b| b.ident.as_str() == name);
     }
 
     /// The blocks named `name` (static and dynamic) in `body`, in order.
@@ -322,13 +359,13 @@ fn first_block<'b>(body: &'b Body, name: &str) -> Option<&'b Block> {
         .find(|b| b.ident.as_str() == name || is_dynamic(b, name))
 }
 
-/// Removes the blocks named `name`, static and dynamic.
-fn remove_blocks(body: &mut Body, name: &str) {
+/// Removes the blocks that `matches`.
+fn remove_blocks(body: &mut Body, matches: impl Fn(&Block) -> bool) {
     for index in (0..body.len()).rev() {
         let matches = body
             .get(index)
             .and_then(|s| s.as_block())
-            .is_some_and(|b| b.ident.as_str() == name || is_dynamic(b, name));
+            .is_some_and(&matches);
         if matches {
             body.remove(index);
         }

@@ -58,16 +58,23 @@ const SERVICES: &str = r#"resource "pingone_environment" "dev" {
 "#;
 
 #[test]
-fn service_blocks_are_rejected_with_the_services_rewrite() {
+fn service_blocks_are_read_as_services_with_a_warning_showing_the_rewrite() {
     let (report, config) = load(SERVICES);
-    assert!(config.is_none());
+    let config = config.unwrap_or_else(|| panic!("v0 services are accepted: {report}"));
+    let kinds: Vec<(&str, &str)> = config.resources[0]
+        .body
+        .blocks
+        .iter()
+        .map(|b| (b.kind.as_str(), b.attribute.as_str()))
+        .collect();
+    assert_eq!(kinds, [("service", "services"), ("service", "services")]);
     assert_eq!(
         rewrite(SERVICES),
         "services = [{ type = \"SSO\" }, { type = \"MFA\", console_url = \
          \"https://console.example.com\", bookmarks = [{ name = \"Docs\", url = \
          \"https://docs.example.com\" }] }]"
     );
-    assert_eq!(report.matches("× ").count(), 1, "reported once: {report}");
+    assert_eq!(report.matches("⚠ ").count(), 1, "reported once: {report}");
     insta::assert_snapshot!(report);
 }
 
@@ -95,9 +102,9 @@ const DYNAMIC_SERVICE: &str = r#"resource "pingone_environment" "dev" {
 "#;
 
 #[test]
-fn dynamic_service_blocks_become_a_for_expression() {
-    let (_, config) = load(DYNAMIC_SERVICE);
-    assert!(config.is_none());
+fn dynamic_service_blocks_are_accepted_and_the_rewrite_is_a_for_expression() {
+    let (report, config) = load(DYNAMIC_SERVICE);
+    assert!(config.is_some(), "{report}");
     assert_eq!(
         rewrite(DYNAMIC_SERVICE),
         "services = [for key, service in var.services : { type = service }]"
@@ -118,8 +125,8 @@ fn static_and_dynamic_service_blocks_are_concatenated() {
   }
 }
 "#;
-    let (_, config) = load(text);
-    assert!(config.is_none());
+    let (report, config) = load(text);
+    assert!(config.is_some(), "{report}");
     assert_eq!(
         rewrite(text),
         "services = concat([{}], [for key, s in var.more : { type = s }])"

@@ -6,23 +6,29 @@
 
 mod blocks;
 mod check;
+mod dynamic;
 mod import;
 mod legacy;
 mod lifecycle;
+mod literal;
 mod load;
 mod model;
 mod module;
 mod module_providers;
+mod nested;
 mod provider_meta;
 mod provider_refs;
 mod relocate;
 mod triggers;
 mod validate;
+mod validate_nested;
 
 #[cfg(test)]
 mod fixture_tests;
 #[cfg(test)]
 pub(crate) mod test_schema;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use std::path::PathBuf;
 
@@ -34,7 +40,9 @@ pub use model::{
     MovedBlock, OutputBlock, ProviderBlock, RemovedBlock, Repetition, ResourceBlock, Trigger,
     Validation, VariableBlock,
 };
+pub use nested::{BlockSource, DynamicBlock, NestedBlock, Nesting};
 pub use validate::validate;
+pub(crate) use validate_nested::check_values;
 
 use crate::diagnostics::{Diagnostics, SourceMap};
 

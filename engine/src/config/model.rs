@@ -212,11 +212,14 @@ pub struct ImportBlock {
     pub span: Span,
 }
 
-/// `check "name" { assert { condition, error_message } ... }`.
+/// `check "name" { data "T" "N" { ... } assert { condition, error_message } ... }`.
 #[derive(Clone, Debug)]
 pub struct CheckBlock {
     /// The check's name.
     pub name: String,
+    /// Data sources scoped to the check: read while planning, seen only by its
+    /// assertions (as `data.T.N`), never stored; a failed read is a warning.
+    pub data: Vec<ResourceBlock>,
     /// Its assertions, in order.
     pub asserts: Vec<Validation>,
     /// The block header, `check "name"`.
@@ -356,6 +359,8 @@ pub struct Trigger {
 pub struct Body {
     /// Attributes by name.
     pub attributes: IndexMap<String, Attr>,
+    /// Nested blocks, static and `dynamic`, in source order (see [`super::NestedBlock`]).
+    pub blocks: Vec<super::NestedBlock>,
 }
 
 /// One `name = expression` argument.

@@ -8,13 +8,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::model::{Body, Config, Expr, ModuleCall, Repetition, ResourceBlock};
+use super::model::{Body, CheckBlock, Config, Expr, ModuleCall, Repetition, ResourceBlock};
 use crate::address::{Mode, ResourceAddress};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceMap, Span, did_you_mean};
 use crate::eval::RepeatKind;
 use crate::eval::functions;
 use crate::eval::messages;
-use crate::eval::references::{Found, walk};
+use crate::eval::references::{Found, walk, walk_bound};
 use crate::provider::{BlockSchema, Presence, ProviderSchema};
 
 /// Checks the configuration against the provider schemas (by provider name, e.g.
@@ -43,12 +43,7 @@ fn validate_module(
     v.locals_and_outputs();
     v.imports();
     v.relocations();
-    for check in &config.checks {
-        for assert in &check.asserts {
-            v.expr(&assert.condition, Context::Anywhere);
-            v.expr(&assert.error_message, Context::Anywhere);
-        }
-    }
+    v.checks();
     v.diags
 }
 
@@ -70,6 +65,8 @@ enum Context<'a> {
     VariableValidation(&'a str),
     /// A local value or output: anything declared.
     Anywhere,
+    /// In a `check` block: anything declared, and the check's own data sources.
+    Check(&'a CheckBlock),
     /// A module call's argument: anything declared in the calling module, and
     /// `count.index` or `each.*` as the call repeats.
     ModuleInput(&'a ModuleCall),
@@ -144,9 +141,7 @@ impl<'a> Validator<'a> {
                     self.diags.push(diag);
                 }
             }
-            for attr in block.body.attributes.values() {
-                self.expr(&attr.expr, Context::Provider);
-            }
+            self.body_exprs(&block.body, Context::Provider);
         }
     }
 
@@ -160,9 +155,7 @@ impl<'a> Validator<'a> {
                 };
                 self.body(&block.body, schema, &block.span, kind);
             }
-            for attr in block.body.attributes.values() {
-                self.expr(&attr.expr, Context::Resource(block));
-            }
+            self.body_exprs(&block.body, Context::Resource(block));
             if let Some(repetition) = &block.repetition {
                 self.expr(&repetition.attr().expr, Context::Repetition(block));
             }
@@ -463,12 +456,25 @@ impl<'a> Validator<'a> {
             }
         }
         for (name, attr) in &schema.attributes {
-            if attr.presence == Presence::Required && !body.attributes.contains_key(name) {
+            if attr.presence == Presence::Required && !body.sets(name) {
                 let diag = Diagnostic::error("Missing required argument")
                     .with_span(header.clone(), format!("`{name}` is not set"))
                     .with_detail(format!(
                         "The argument `{name}` is required, but no definition was found."
                     ));
+                self.diags.push(diag);
+            }
+        }
+        super::validate_nested::check_body(body, schema, &mut self.diags);
+    }
+
+    /// [`Self::expr`] for every expression of a body, nested blocks included (where a
+    /// `dynamic` block's iterator is a bound name).
+    fn body_exprs(&mut self, body: &Body, context: Context) {
+        let mut found = Vec::new();
+        body.each_expr(&mut |expr, bound| found.extend(walk_bound(expr, bound)));
+        for found in found {
+            if let Some(diag) = self.check_found(found, context) {
                 self.diags.push(diag);
             }
         }
@@ -555,8 +561,15 @@ impl<'a> Validator<'a> {
         {
             return Some(self_reference(address, span));
         }
-        let Some(target) = self.config.resource(address) else {
-            return Some(self.undeclared_resource(address, span));
+        let scoped = match context {
+            Context::Check(check) => check.data.iter().find(|d| &d.address == address),
+            _ => None,
+        };
+        let Some(target) = self.config.resource(address).or(scoped) else {
+            return Some(
+                check_data::outside_reference(self.config, self.sources, address, span.clone())
+                    .unwrap_or_else(|| self.undeclared_resource(address, span)),
+            );
         };
         let (name, attr_span) = attr?;
         if let Some(repetition) = &target.repetition {
@@ -708,6 +721,9 @@ fn self_reference(address: &ResourceAddress, span: Span) -> Diagnostic {
             "Configuration for `{address}` may not refer to itself."
         ))
 }
+
+#[path = "check_data.rs"]
+mod check_data;
 
 #[cfg(test)]
 #[path = "validate_tests.rs"]

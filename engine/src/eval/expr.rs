@@ -131,22 +131,26 @@ pub fn evaluate(expr: &Expr, scope: &Scope) -> Result<Value, Diagnostic> {
     Evaluator::new(scope, expr.file, Vec::new()).eval(&expr.expr)
 }
 
-/// Evaluates every attribute of a body into a [`Value::Object`], collecting all errors.
+/// Evaluates one expression with extra names bound (a `dynamic` block's iterator).
+pub(super) fn evaluate_bound(
+    expr: &Expr,
+    scope: &Scope,
+    bound: &[(String, Value)],
+) -> Result<Value, Diagnostic> {
+    let mut evaluator = Evaluator::new(scope, expr.file, Vec::new());
+    evaluator.with_locals(bound.iter().cloned(), |ev| ev.eval(&expr.expr))
+}
+
+/// Evaluates every attribute of a body, and the attributes its nested blocks (static and
+/// `dynamic`) make, into a [`Value::Object`], collecting all errors.
 pub fn evaluate_body(body: &Body, scope: &Scope) -> Result<Value, Diagnostics> {
-    let mut values = BTreeMap::new();
     let mut diags = Diagnostics::new();
-    for (name, attr) in &body.attributes {
-        match evaluate(&attr.expr, scope) {
-            Ok(v) => {
-                values.insert(name.clone(), v);
-            }
-            Err(d) => diags.push(d),
-        }
-    }
+    let value = super::blocks::body_value(body, scope, &mut Vec::new(), &mut diags);
     if diags.is_empty() {
-        Ok(Value::Object(values))
+        Ok(value)
     } else {
-        Err(diags)
+        // A mistake inside a `dynamic` block's content is found once per element.
+        Err(diags.deduplicated())
     }
 }
 

@@ -12,6 +12,7 @@
 
 pub mod value;
 
+mod blocks;
 mod convert;
 mod expr;
 pub(crate) mod functions;
@@ -31,7 +32,7 @@ pub(crate) mod tests;
 
 pub use expr::{Phase, Scope, evaluate, evaluate_body};
 pub use modules::module_instances;
-pub use references::{Reference, references};
+pub use references::{Reference, references, references_bound};
 pub use repeat::{Repeat, RepeatKind};
 pub use value::Value;
 

@@ -50,7 +50,13 @@ pub enum Reference {
 /// Every variable and resource an expression refers to, in source order, once per
 /// occurrence. Names bound by `for` expressions and `%{for}` directives are not references.
 pub fn references(expr: &Expr) -> Vec<Reference> {
-    walk(expr)
+    references_bound(expr, &[])
+}
+
+/// [`references`] of an expression inside `dynamic` blocks, whose iterator names
+/// (`bound`) are not references either.
+pub fn references_bound(expr: &Expr, bound: &[String]) -> Vec<Reference> {
+    walk_bound(expr, bound)
         .into_iter()
         .filter_map(|r| match r {
             Found::Variable { name, span } => Some(Reference::Variable { name, span }),
@@ -188,9 +194,14 @@ fn module_output(
 
 /// Everything [`Found`] in an expression, in source order.
 pub(crate) fn walk(expr: &Expr) -> Vec<Found> {
+    walk_bound(expr, &[])
+}
+
+/// [`walk`], with `bound` names (the iterators of enclosing `dynamic` blocks) in scope.
+pub(crate) fn walk_bound(expr: &Expr, bound: &[String]) -> Vec<Found> {
     let mut walker = Walker {
         file: expr.file,
-        bound: Vec::new(),
+        bound: bound.to_vec(),
         found: Vec::new(),
     };
     walker.expr(&expr.expr);

@@ -35,17 +35,25 @@ impl Graph {
             graph.add_node(&resource.address);
         }
         for resource in &resources {
-            let repetition = resource.repetition.iter().map(|r| &r.attr().expr);
-            let triggers = resource.lifecycle.replace_triggered_by.iter();
-            let exprs = resource
+            let repetition = resource
+                .repetition
+                .iter()
+                .map(|r| (&r.attr().expr, Vec::new()));
+            let triggers = resource
+                .lifecycle
+                .replace_triggered_by
+                .iter()
+                .map(|t| (&t.expr, Vec::new()));
+            let mut exprs = Vec::new();
+            resource
                 .body
-                .attributes
-                .values()
-                .map(|attr| &attr.expr)
-                .chain(repetition)
-                .chain(triggers.map(|t| &t.expr));
+                .each_expr(&mut |expr, bound| exprs.push((expr, bound.to_vec())));
             let module = &resource.address.module;
-            let refs = references_in(config, module, exprs);
+            let refs = references_in(
+                config,
+                module,
+                exprs.into_iter().chain(repetition).chain(triggers),
+            );
             let explicit = resource.depends_on.iter().cloned();
             let calls = modules::call_dependencies(config, module);
             for (dep, span) in refs.into_iter().chain(explicit).chain(calls) {
@@ -187,24 +195,28 @@ impl Graph {
 /// The resources that `exprs` (in the root module) refer to, directly or through
 /// `local.NAME` values and module outputs, each with the span of the reference in
 /// `exprs` (the `local.NAME` or `module.NAME` for an indirect one).
+///
+/// Each expression comes with the names bound around it (the iterators of enclosing
+/// `dynamic` blocks), which are not references.
 pub fn referenced_resources<'a>(
     config: &Config,
-    exprs: impl IntoIterator<Item = &'a Expr>,
+    exprs: impl IntoIterator<Item = (&'a Expr, Vec<String>)>,
 ) -> Vec<(ResourceAddress, Span)> {
     references_in(config, &[], exprs)
 }
 
 /// The resources that `exprs`, written in the module at `module` (keys ignored)
 /// of the root configuration `root`, refer to, directly or through local values,
-/// the module's variables (what its call passes in) and module outputs.
+/// the module's variables (what its call passes in) and module outputs. Each
+/// expression comes with the `dynamic` iterator names bound around it.
 pub fn references_in<'a>(
     root: &Config,
     module: &[ModuleStep],
-    exprs: impl IntoIterator<Item = &'a Expr>,
+    exprs: impl IntoIterator<Item = (&'a Expr, Vec<String>)>,
 ) -> Vec<(ResourceAddress, Span)> {
     let mut walk = modules::ReferenceWalk::new(root);
-    for expr in exprs {
-        walk.push(expr, module.to_vec(), None);
+    for (expr, bound) in exprs {
+        walk.push_bound(expr, bound, module.to_vec(), None);
     }
     walk.run()
 }

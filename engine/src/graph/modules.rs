@@ -12,13 +12,24 @@ use crate::ResourceAddress;
 use crate::address::ModuleStep;
 use crate::config::{Config, Expr};
 use crate::diagnostics::Span;
-use crate::eval::{Reference, references};
+use crate::eval::{Reference, references_bound};
+
+/// An expression still to follow.
+struct Pending<'a> {
+    expr: &'a Expr,
+    /// The `dynamic` iterator names bound around it (not references).
+    bound: Vec<String>,
+    /// The module it is written in.
+    module: Vec<ModuleStep>,
+    /// The span that led to it from the first expressions, for an indirect one.
+    via: Option<Span>,
+}
 
 /// A worklist of expressions, each with the module it is written in and the
 /// span that led to it from the first expressions (for indirect references).
 pub(super) struct ReferenceWalk<'a> {
     root: &'a Config,
-    pending: Vec<(&'a Expr, Vec<ModuleStep>, Option<Span>)>,
+    pending: Vec<Pending<'a>>,
     /// Locals, variables and outputs already followed, by module path and name.
     seen: BTreeSet<(Vec<ModuleStep>, &'static str, String)>,
     found: Vec<(ResourceAddress, Span)>,
@@ -36,13 +47,35 @@ impl<'a> ReferenceWalk<'a> {
 
     /// Adds an expression written in the module at `module`.
     pub(super) fn push(&mut self, expr: &'a Expr, module: Vec<ModuleStep>, via: Option<Span>) {
-        self.pending.push((expr, module, via));
+        self.push_bound(expr, Vec::new(), module, via);
+    }
+
+    /// Adds an expression with names bound around it (`dynamic` iterators).
+    pub(super) fn push_bound(
+        &mut self,
+        expr: &'a Expr,
+        bound: Vec<String>,
+        module: Vec<ModuleStep>,
+        via: Option<Span>,
+    ) {
+        self.pending.push(Pending {
+            expr,
+            bound,
+            module,
+            via,
+        });
     }
 
     /// Follows every pending expression; returns the resources reached.
     pub(super) fn run(mut self) -> Vec<(ResourceAddress, Span)> {
-        while let Some((expr, module, via)) = self.pending.pop() {
-            for reference in references(expr) {
+        while let Some(Pending {
+            expr,
+            bound,
+            module,
+            via,
+        }) = self.pending.pop()
+        {
+            for reference in references_bound(expr, &bound) {
                 self.follow(reference, &module, via.clone());
             }
         }

@@ -76,7 +76,7 @@ pub(super) async fn plan_data(
 }
 
 /// Calls the provider for one data source instance.
-async fn read(
+pub(crate) async fn read(
     providers: &Providers,
     block: &ResourceBlock,
     address: &ResourceAddress,

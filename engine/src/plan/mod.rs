@@ -3,7 +3,7 @@
 //! `apply` carries it out.
 
 pub mod conditions;
-mod data;
+pub(crate) mod data;
 pub mod deposed;
 pub mod diff;
 pub mod drift;

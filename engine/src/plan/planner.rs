@@ -306,6 +306,10 @@ fn plan_resource(
             ])
         })?;
     let config = evaluate_body(&block.body, scope)?;
+    let problems = crate::config::check_values(&block.body, schema, &config);
+    if problems.has_errors() {
+        return Err(problems);
+    }
     let conditions = &block.lifecycle;
     let at = address.to_string();
     conditions::check(&conditions.preconditions, scope, conditions::Kind::Pre, &at)

@@ -16,6 +16,7 @@ pub mod client;
 pub mod data;
 pub mod endpoint;
 mod fields;
+mod nested;
 mod provider;
 pub mod region;
 mod resolve;

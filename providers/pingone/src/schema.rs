@@ -76,8 +76,8 @@ pub fn provider_block() -> BlockSchema {
             AttributeSchema::new(
                 global_options,
                 Presence::Optional,
-                "{ population = { contains_users_force_delete } }: deleting a population \
-                 deletes its users first (SANDBOX environments only).",
+                "global_options { population { contains_users_force_delete = true } }: \
+                 deleting a population deletes its users first (SANDBOX environments only).",
             ),
         )
         .attr(
@@ -85,9 +85,17 @@ pub fn provider_block() -> BlockSchema {
             AttributeSchema::new(
                 endpoints,
                 Presence::Optional,
-                "Host names of the API and auth services: { api_hostname, auth_hostname }.",
-            ),
+                "Host names of the API and auth services: \
+                 service_endpoints { api_hostname, auth_hostname } (both or neither).",
+            )
+            .nested("api_hostname", hostname())
+            .nested("auth_hostname", hostname()),
         )
+}
+
+/// A host name in `service_endpoints`: Terraform requires both.
+fn hostname() -> AttributeSchema {
+    AttributeSchema::new(AttrType::String, Presence::Required, "")
 }
 
 #[cfg(test)]

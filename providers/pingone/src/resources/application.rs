@@ -13,7 +13,7 @@
 
 use async_trait::async_trait;
 use engine::Value;
-use engine::provider::{BlockSchema, Found, ObjectRef, Presence, ProviderError};
+use engine::provider::{AttributeSchema, BlockSchema, Found, ObjectRef, Presence, ProviderError};
 use serde_json::{Map, json};
 
 use super::application_options::{self as options, Protocol};
@@ -24,6 +24,7 @@ use super::common::{
 use super::{Resource, environment_gone, invalid};
 use crate::client::Client;
 use crate::fields::{Field, Kind, attr_type, field, from_json, to_json};
+use crate::nested::{self, Rule};
 use crate::values::{IfUnknown, conform, is_set, json_string, object_from_pairs, required_string};
 
 /// The resource type's name.
@@ -51,6 +52,31 @@ const PLAIN: &[Field] = &[
     field("hidden_from_app_portal", "hiddenFromAppPortal", Kind::Bool),
     field("icon", "icon", Kind::Obj(ICON)),
 ];
+
+/// `icon = { id, href }`: both required, `id` a PingOne image ID.
+pub(crate) const ICON_RULES: &[(&str, Rule)] = &[
+    ("id", Rule::Required),
+    ("id", Rule::Uuid),
+    ("href", Rule::Required),
+];
+
+/// `access_control_group_options = { type, groups }`: both required, groups by ID.
+pub(crate) const GROUP_OPTIONS_RULES: &[(&str, Rule)] = &[
+    ("type", Rule::Required),
+    ("type", Rule::OneOf(&["ALL_GROUPS", "ANY_GROUP"])),
+    ("groups", Rule::Required),
+    ("groups", Rule::Uuid),
+];
+
+/// `schema` with the nested schemas of `fields`, refined by `rules`.
+fn nested_object(
+    mut schema: AttributeSchema,
+    fields: &[Field],
+    rules: &[(&str, Rule)],
+) -> AttributeSchema {
+    schema.nested = nested::of_fields(fields);
+    nested::refine(schema, rules)
+}
 
 /// The schema, following the official Terraform provider.
 pub fn schema() -> BlockSchema {
@@ -100,18 +126,26 @@ pub fn schema() -> BlockSchema {
         )
         .attr(
             "icon",
-            attr(
-                attr_type(Kind::Obj(ICON)),
-                Optional,
-                "The icon: { id, href }.",
+            nested_object(
+                attr(
+                    attr_type(Kind::Obj(ICON)),
+                    Optional,
+                    "The icon: { id, href }.",
+                ),
+                ICON,
+                ICON_RULES,
             ),
         )
         .attr(
             "access_control_group_options",
-            attr(
-                group_options,
-                Optional,
-                "Group access control: { type = ALL_GROUPS | ANY_GROUP, groups }.",
+            nested_object(
+                attr(
+                    group_options,
+                    Optional,
+                    "Group access control: { type = ALL_GROUPS | ANY_GROUP, groups }.",
+                ),
+                GROUP_OPTIONS,
+                GROUP_OPTIONS_RULES,
             ),
         );
     Protocol::ALL

@@ -14,6 +14,7 @@ use serde_json::{Map, json};
 
 use super::common::attr;
 use crate::fields::{Field, Kind, attr_type, field, from_json, to_json};
+use crate::nested::{self, Rule};
 use crate::values::{IfUnknown, is_set, object_from_pairs};
 
 /// One kind of application.
@@ -108,15 +109,105 @@ impl Protocol {
             ),
             Protocol::ExternalLink => ("External link settings: { home_page_url }.", &[]),
         };
-        attr(
+        let mut schema = attr(
             attr_type(Kind::Obj(self.fields())),
             Presence::Optional,
             description,
         )
         .force_new_on_presence()
-        .force_new_keys(keys)
+        .force_new_keys(keys);
+        schema.nested = nested::of_fields(self.fields());
+        let required: Vec<(&str, Rule)> = self
+            .required()
+            .iter()
+            .map(|name| (*name, Rule::Required))
+            .collect();
+        nested::refine(nested::refine(schema, &required), self.rules())
+    }
+
+    /// Enums and IDs inside the object (TERRAFORM-PROVIDER.md §3.9 and the provider's
+    /// documentation).
+    pub(crate) fn rules(self) -> &'static [(&'static str, Rule)] {
+        match self {
+            Protocol::Oidc => OIDC_RULES,
+            Protocol::Saml => SAML_RULES,
+            Protocol::WsFed => WSFED_RULES,
+            Protocol::ExternalLink => &[],
+        }
     }
 }
+
+const CORS_BEHAVIORS: &[&str] = &["ALLOW_NO_ORIGINS", "ALLOW_SPECIFIC_ORIGINS"];
+
+const OIDC_RULES: &[(&str, Rule)] = &[
+    (
+        "type",
+        Rule::OneOf(&[
+            "WEB_APP",
+            "NATIVE_APP",
+            "SINGLE_PAGE_APP",
+            "WORKER",
+            "SERVICE",
+            "CUSTOM_APP",
+        ]),
+    ),
+    (
+        "grant_types",
+        Rule::OneOf(&[
+            "AUTHORIZATION_CODE",
+            "CIBA",
+            "CLIENT_CREDENTIALS",
+            "DEVICE_CODE",
+            "IMPLICIT",
+            "REFRESH_TOKEN",
+            "TOKEN_EXCHANGE",
+        ]),
+    ),
+    (
+        "token_endpoint_auth_method",
+        Rule::OneOf(&[
+            "CLIENT_SECRET_BASIC",
+            "CLIENT_SECRET_JWT",
+            "CLIENT_SECRET_POST",
+            "NONE",
+            "PRIVATE_KEY_JWT",
+        ]),
+    ),
+    (
+        "response_types",
+        Rule::OneOf(&["CODE", "ID_TOKEN", "TOKEN"]),
+    ),
+    (
+        "pkce_enforcement",
+        Rule::OneOf(&["OPTIONAL", "REQUIRED", "S256_REQUIRED"]),
+    ),
+    ("par_requirement", Rule::OneOf(&["OPTIONAL", "REQUIRED"])),
+    (
+        "refresh_token_type",
+        Rule::OneOf(&["JSON_WEB_TOKEN", "OPAQUE_TOKEN"]),
+    ),
+    ("cors_settings.behavior", Rule::Required),
+    ("cors_settings.behavior", Rule::OneOf(CORS_BEHAVIORS)),
+];
+
+const SAML_RULES: &[(&str, Rule)] = &[
+    ("cors_settings.behavior", Rule::Required),
+    ("cors_settings.behavior", Rule::OneOf(CORS_BEHAVIORS)),
+    ("idp_signing_key.key_id", Rule::Required),
+    ("idp_signing_key.key_id", Rule::Uuid),
+    ("idp_signing_key.algorithm", Rule::Required),
+    ("slo_binding", Rule::OneOf(&["HTTP_POST", "HTTP_REDIRECT"])),
+    ("sp_encryption.certificate.id", Rule::Uuid),
+    ("sp_verification.certificate_ids", Rule::Uuid),
+];
+
+const WSFED_RULES: &[(&str, Rule)] = &[
+    ("cors_settings.behavior", Rule::Required),
+    ("cors_settings.behavior", Rule::OneOf(CORS_BEHAVIORS)),
+    ("idp_signing_key.key_id", Rule::Required),
+    ("idp_signing_key.key_id", Rule::Uuid),
+    ("idp_signing_key.algorithm", Rule::Required),
+];
 
 const CORS: &[Field] = &[
     field("behavior", "behavior", Kind::Str),

@@ -46,6 +46,43 @@ fn schema_matches_the_terraform_provider() {
 }
 
 #[test]
+fn nested_rules_name_real_attributes_and_required_ones_are_declared() {
+    let s = schema();
+    for protocol in Protocol::ALL {
+        let options = &s.attributes[protocol.attribute()];
+        let missing = crate::nested::missing_paths(options, protocol.rules());
+        assert!(missing.is_empty(), "{}: {missing:?}", protocol.attribute());
+    }
+    let oidc = &s.attributes["oidc_options"].nested;
+    for name in ["type", "grant_types", "token_endpoint_auth_method"] {
+        assert_eq!(oidc[name].presence, Presence::Required, "{name}");
+    }
+    assert_eq!(oidc["redirect_uris"].presence, Presence::Optional);
+    let behavior = &oidc["cors_settings"].nested["behavior"];
+    assert_eq!(behavior.presence, Presence::Required);
+    assert!(
+        behavior
+            .format
+            .is_some_and(|f| f.accepts("ALLOW_NO_ORIGINS") && !f.accepts("ALLOW"))
+    );
+    for (attribute, rules) in [
+        ("icon", ICON_RULES),
+        ("access_control_group_options", GROUP_OPTIONS_RULES),
+    ] {
+        let missing = crate::nested::missing_paths(&s.attributes[attribute], rules);
+        assert!(missing.is_empty(), "{attribute}: {missing:?}");
+    }
+    let saml = &s.attributes["saml_options"].nested;
+    let key_id = &saml["idp_signing_key"].nested["key_id"];
+    assert!(
+        key_id
+            .format
+            .is_some_and(|f| f.accepts("0f8bd2c1-2a3b-4c5d-8e9f-0a1b2c3d4e5f"))
+    );
+    assert!(key_id.format.is_some_and(|f| !f.accepts("key-1")));
+}
+
+#[test]
 fn worker_body_never_assigns_actor_roles() {
     let v = with_oidc(planned(), worker());
     assert_eq!(

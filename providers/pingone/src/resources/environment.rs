@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use engine::Value;
 use engine::provider::{
-    AttrType, BlockSchema, Found, ObjectRef, Presence, ProviderError, ProviderErrorKind,
+    AttrType, AttributeSchema, BlockSchema, Found, ObjectRef, Presence, ProviderError,
+    ProviderErrorKind,
 };
 use serde_json::{Map, json};
 
@@ -49,14 +50,18 @@ pub const SERVICES: &[(&str, &str)] = &[
 pub const DEMOTE_REFUSAL: &str =
     "Data protection notice - The environment type cannot be changed from PRODUCTION to SANDBOX";
 
-fn service_type() -> AttrType {
-    let bookmark = AttrType::Object(
+fn bookmark_type() -> AttrType {
+    AttrType::Object(
         [
             ("name".to_string(), AttrType::String),
             ("url".to_string(), AttrType::String),
         ]
         .into(),
-    );
+    )
+}
+
+fn service_type() -> AttrType {
+    let bookmark = bookmark_type();
     AttrType::Object(
         [
             ("type".to_string(), AttrType::String),
@@ -69,6 +74,40 @@ fn service_type() -> AttrType {
         ]
         .into(),
     )
+}
+
+/// Inside each service: `type` required, one of Terraform's service names;
+/// bookmarks' `name` and `url` required; `tags` only `DAVINCI_MINIMAL`.
+fn services_schema(services: AttributeSchema) -> AttributeSchema {
+    const NAMES: [&str; SERVICES.len()] = {
+        let mut names = [""; SERVICES.len()];
+        let mut i = 0;
+        while i < SERVICES.len() {
+            names[i] = SERVICES[i].0;
+            i += 1;
+        }
+        names
+    };
+    let optional = |ty| AttributeSchema::new(ty, Presence::Optional, "");
+    let bookmark = optional(AttrType::Set(Box::new(bookmark_type())))
+        .nested(
+            "name",
+            AttributeSchema::new(AttrType::String, Presence::Required, ""),
+        )
+        .nested(
+            "url",
+            AttributeSchema::new(AttrType::String, Presence::Required, ""),
+        );
+    services
+        .nested(
+            "type",
+            AttributeSchema::new(AttrType::String, Presence::Required, "").one_of(&NAMES),
+        )
+        .nested("bookmarks", bookmark)
+        .nested(
+            "tags",
+            optional(AttrType::Set(Box::new(AttrType::String))).one_of(&["DAVINCI_MINIMAL"]),
+        )
 }
 
 /// The schema, following the official Terraform provider.
@@ -115,11 +154,11 @@ pub fn schema() -> BlockSchema {
         )
         .attr(
             "services",
-            attr(
+            services_schema(attr(
                 AttrType::Set(Box::new(service_type())),
                 Required,
                 "The services: [{ type = \"SSO\", console_url, bookmarks, tags }, ...].",
-            ),
+            )),
         )
 }
 
