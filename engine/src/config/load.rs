@@ -62,6 +62,7 @@ fn load(files: Vec<(PathBuf, String, String)>, dir: &Path) -> Result<Config, Con
         config.sources = sources;
     }
     super::module::resolve_dependencies(&mut config, &mut diagnostics);
+    config.index();
     if diagnostics.has_errors() {
         return Err(ConfigError::Invalid {
             sources: config.sources,

@@ -52,6 +52,10 @@ pub struct Config {
     /// `depends_on = [module.NAME]` entries, until the modules are loaded and
     /// each becomes a dependency on every resource of the module.
     pub(crate) module_dependencies: Vec<ModuleDependency>,
+    /// Where each resource block is in `resources`, so that finding one by
+    /// address does not grow with the configuration (built by [`Config::index`];
+    /// ignored while it does not cover every block).
+    pub(crate) resource_index: std::collections::HashMap<ResourceAddress, usize>,
 }
 
 /// A `depends_on` entry that names a module call.
@@ -85,9 +89,27 @@ impl Config {
     /// The resource block at `address` (a block address: see
     /// [`ResourceAddress::block`]), in this module or a child module.
     pub fn resource(&self, address: &ResourceAddress) -> Option<&ResourceBlock> {
-        let module = self
-            .module_config(&address.module[self.module_path.len().min(address.module.len())..])?;
+        let relative = &address.module[self.module_path.len().min(address.module.len())..];
+        let module = self.module_config(relative)?;
+        if module.resource_index.len() == module.resources.len() {
+            let found = module.resources.get(*module.resource_index.get(address)?);
+            return found.filter(|r| &r.address == address);
+        }
         module.resources.iter().find(|r| &r.address == address)
+    }
+
+    /// Indexes the resource blocks of this module and of the modules below it
+    /// by address (done once loading is complete).
+    pub(crate) fn index(&mut self) {
+        self.resource_index = self
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.address.clone(), i))
+            .collect();
+        for call in &mut self.modules {
+            call.config.index();
+        }
     }
 
     /// The configuration of the module that `path` (module steps, keys ignored)

@@ -100,22 +100,24 @@ fn planned_values(
         return (prior.clone(), prior);
     }
     let mut outside = prior;
-    for block in config.all_resources() {
-        // Per module instance: what `TYPE.NAME` means there.
-        let mut instances: BTreeMap<ResourceAddress, Vec<(Option<&InstanceKey>, Value)>> =
-            BTreeMap::new();
-        for c in plan
-            .changes
-            .iter()
-            .filter(|c| c.address.block() == block.address)
-        {
-            let after = c.after.clone().unwrap_or(Value::Null);
-            instances
-                .entry(c.address.without_key())
-                .or_default()
-                .push((c.address.key.as_ref(), mark_attributes(after, &c.sensitive)));
-        }
-        for (address, instances) in instances {
+    // The planned instances per resource in each module instance (what
+    // `TYPE.NAME` means there), gathered in one pass over the changes.
+    type Instances<'p> = Vec<(Option<&'p InstanceKey>, Value)>;
+    let mut by_resource: BTreeMap<ResourceAddress, Instances<'_>> = BTreeMap::new();
+    for c in &plan.changes {
+        let after = c.after.clone().unwrap_or(Value::Null);
+        by_resource
+            .entry(c.address.without_key())
+            .or_default()
+            .push((c.address.key.as_ref(), mark_attributes(after, &c.sensitive)));
+    }
+    let blocks: BTreeMap<ResourceAddress, &ResourceBlock> = config
+        .all_resources()
+        .into_iter()
+        .map(|b| (b.address.clone(), b))
+        .collect();
+    for (address, instances) in by_resource {
+        if let Some(block) = blocks.get(&address.block()) {
             outside.insert(address, gathered(block, instances));
         }
     }
