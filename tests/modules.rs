@@ -297,3 +297,35 @@ fn a_module_instance_can_be_targeted_as_a_whole() {
         "{unknown}"
     );
 }
+
+#[test]
+fn a_failure_in_one_module_instance_does_not_skip_the_others() {
+    let dir = example("modules");
+    let path = dir.path();
+    let data = tempfile::tempdir().unwrap();
+    let served = serve(&data.path().join("tenant.json"));
+    // A population made by hand takes the name the "eng" instance wants.
+    let env = served.credentials.environment_id.clone();
+    served.request(
+        reqwest::Method::POST,
+        &format!("/environments/{env}/populations"),
+        Some(serde_json::json!({ "name": "Engineering team" })),
+    );
+    let applied = run(&mut served.pingform(path, &["apply", "--auto-approve"]));
+    assert_eq!(applied.code, 1, "{applied}");
+    let out = format!("{}{}", applied.stdout, applied.stderr);
+    assert!(
+        out.contains(r#"module.team["sales"].pingone_group.this: Creation complete"#),
+        "{applied}"
+    );
+    assert!(
+        out.contains(
+            r#"module.team["eng"].pingone_group.this: skipped because module.team["eng"].pingone_population.this failed"#
+        ),
+        "{applied}"
+    );
+    assert!(
+        !out.contains(r#"module.team["sales"].pingone_group.this: skipped"#),
+        "{applied}"
+    );
+}

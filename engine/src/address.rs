@@ -120,6 +120,19 @@ impl ResourceAddress {
             })
     }
 
+    /// This block address placed in the module instance of `other` as far as
+    /// their module paths agree: what a resource of `module.team["eng"]` depends
+    /// on inside the module is in `module.team["eng"]`, not in every instance.
+    pub fn beside(mut self, other: &ResourceAddress) -> Self {
+        for (step, own) in self.module.iter_mut().zip(&other.module) {
+            if step.name != own.name {
+                break;
+            }
+            step.index_key = own.index_key.clone();
+        }
+        self
+    }
+
     /// Whether the resource is declared in a child module.
     pub fn in_child_module(&self) -> bool {
         !self.module.is_empty()

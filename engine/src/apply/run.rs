@@ -63,8 +63,8 @@ pub(super) struct Run<'a> {
     /// The `create_before_destroy` replacements of this run whose old object is
     /// deposed (by address, with the deposed key), until it is deleted.
     pub(super) deposed_here: BTreeMap<ResourceAddress, String>,
-    /// Resource blocks with an instance that failed or was skipped (and the
-    /// first such instance); their dependents are skipped.
+    /// Resources (in their module instance) with an instance that failed or
+    /// was skipped (and the first such instance); their dependents are skipped.
     broken: BTreeMap<ResourceAddress, ResourceAddress>,
     /// When each operation under way started.
     started: BTreeMap<ResourceAddress, Instant>,
@@ -214,6 +214,24 @@ impl<'a> Run<'a> {
         dependents
     }
 
+    /// The failed or skipped instance of something `address` depends on, if
+    /// any: in its own module instance, or in any instance of a module the
+    /// dependency is not shared with.
+    fn broken_dependency(&self, address: &ResourceAddress) -> Option<ResourceAddress> {
+        for dep in self.request.graph.dependencies(address) {
+            let dep = dep.beside(address);
+            if let Some(broken) = self.broken.get(&dep) {
+                return Some(broken.clone());
+            }
+            if dep.module.iter().any(|s| s.index_key.is_none())
+                && let Some((_, broken)) = self.broken.iter().find(|(k, _)| dep.contains(k))
+            {
+                return Some(broken.clone());
+            }
+        }
+        None
+    }
+
     /// Starts the first provider call for `address`; `None` when it ended at
     /// once (skipped, or failed before any call).
     fn start(
@@ -228,9 +246,7 @@ impl<'a> Run<'a> {
             return Ok(None);
         };
         if phase == Phase::Converge {
-            let deps = self.request.graph.dependencies(address);
-            if let Some(broken) = deps.iter().find_map(|d| self.broken.get(d)) {
-                let because = broken.clone();
+            if let Some(because) = self.broken_dependency(address) {
                 self.record(change, change.action, Outcome::Skipped { because });
                 return Ok(None);
             }
@@ -703,7 +719,7 @@ impl<'a> Run<'a> {
     pub(super) fn record(&mut self, change: &ResourceChange, action: Action, outcome: Outcome) {
         if !matches!(outcome, Outcome::Succeeded { .. }) {
             self.broken
-                .entry(change.address.block())
+                .entry(change.address.without_key())
                 .or_insert_with(|| change.address.clone());
         }
         self.started.remove(&change.address);

@@ -149,18 +149,7 @@ fn same_module_instance(
     from: &ResourceAddress,
     found: Vec<ResourceAddress>,
 ) -> Vec<ResourceAddress> {
-    found
-        .into_iter()
-        .map(|mut address| {
-            for (step, own) in address.module.iter_mut().zip(&from.module) {
-                if step.name != own.name {
-                    break;
-                }
-                step.index_key = own.index_key.clone();
-            }
-            address
-        })
-        .collect()
+    found.into_iter().map(|a| a.beside(from)).collect()
 }
 
 /// `start` and everything reachable from it through `next`.
