@@ -245,11 +245,11 @@ impl<'a> Run<'a> {
         let Some(change) = self.changes.get(address).copied() else {
             return Ok(None);
         };
-        if phase == Phase::Converge {
-            if let Some(because) = self.broken_dependency(address) {
-                self.record(change, change.action, Outcome::Skipped { because });
-                return Ok(None);
-            }
+        if phase == Phase::Converge
+            && let Some(because) = self.broken_dependency(address)
+        {
+            self.record(change, change.action, Outcome::Skipped { because });
+            return Ok(None);
         }
         self.request.observer.started(address, change.action);
         self.started.insert(address.clone(), Instant::now());
