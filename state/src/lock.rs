@@ -99,6 +99,22 @@ pub struct Acquired {
     pub abandoned_by: Option<LockInfo>,
 }
 
+/// The holder's description. A run that has just taken the lock writes it a
+/// moment later, so a run that finds it empty waits briefly for it: the error
+/// should name who holds the state.
+fn described_holder(path: &Path) -> Option<LockInfo> {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        if let Some(info) = read_info(path).ok().flatten() {
+            return Some(info);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
 /// How often a waiting run tries again.
 const RETRY_EVERY: Duration = Duration::from_millis(100);
 
@@ -124,7 +140,7 @@ impl StateLock {
             if waited >= timeout {
                 return Err(Error::Locked {
                     location: format!("`{}`", path.display()),
-                    holder: read_info(path).ok().flatten().map(Box::new),
+                    holder: described_holder(path).map(Box::new),
                     waited,
                 });
             }
