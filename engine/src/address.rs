@@ -296,10 +296,7 @@ impl fmt::Display for Selector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Selector::Resource(address) => write!(f, "{address}"),
-            Selector::Module(steps) => {
-                let path: Vec<String> = steps.iter().map(ToString::to_string).collect();
-                f.write_str(&path.join("."))
-            }
+            Selector::Module(steps) => f.write_str(&module_path(steps)),
         }
     }
 }
@@ -326,6 +323,15 @@ impl Selector {
             .collect();
         Some(found)
     }
+}
+
+/// A module path as addresses write it: `module.a["x"].module.b` (empty for the root).
+pub fn module_path(steps: &[ModuleStep]) -> String {
+    steps
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// Whether `s` is a valid block or resource name.

@@ -140,8 +140,7 @@ fn instance_label(module: &[ModuleStep]) -> String {
     if module.is_empty() {
         return String::new();
     }
-    let path: Vec<String> = module.iter().map(ToString::to_string).collect();
-    format!(" in {}", path.join("."))
+    format!(" in {}", crate::address::module_path(module))
 }
 
 /// The warnings for one check's failed assertions in the module instance `instance`.

@@ -126,9 +126,11 @@ impl Evaluator<'_> {
 
 /// `module.NAME` written in the module at `parent`, for messages.
 fn call_address(parent: &[ModuleStep], name: &str) -> String {
-    let mut text: String = parent.iter().map(|s| format!("{s}.")).collect();
-    text.push_str(&format!("module.{name}"));
-    text
+    let call = ModuleStep {
+        name: name.to_string(),
+        index_key: None,
+    };
+    crate::address::module_path(&[parent, &[call]].concat())
 }
 
 /// A module reference evaluated without the configuration that declares it.

@@ -499,13 +499,7 @@ fn missing_module(
     address: &ResourceAddress,
 ) -> Option<String> {
     let module = &address.module;
-    let path = |n: usize| {
-        module[..n]
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(".")
-    };
+    let path = |n: usize| crate::address::module_path(&module[..n]);
     for depth in 1..=module.len() {
         if config.module_config(&module[..depth]).is_none() {
             return Some(path(depth));

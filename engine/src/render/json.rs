@@ -83,7 +83,7 @@ fn identity(address: &crate::ResourceAddress) -> Map<String, Json> {
     if address.in_child_module() {
         body.insert(
             "module_address".into(),
-            json!(module_address(&address.module)),
+            json!(crate::address::module_path(&address.module)),
         );
     }
     body
@@ -235,7 +235,7 @@ fn tree_at(
     children.dedup();
     let mut body = Map::new();
     if !path.is_empty() {
-        body.insert("address".into(), json!(module_address(path)));
+        body.insert("address".into(), json!(crate::address::module_path(path)));
     }
     body.insert("resources".into(), Json::Array(resources));
     if !children.is_empty() {
@@ -243,14 +243,6 @@ fn tree_at(
         body.insert("child_modules".into(), Json::Array(nested));
     }
     Json::Object(body)
-}
-
-/// `module.a["x"].module.b`.
-fn module_address(path: &[crate::address::ModuleStep]) -> String {
-    path.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
 }
 
 /// The sensitive attributes of `address`: from its planned change, else from its schema.
