@@ -137,3 +137,42 @@ fn an_import_block_is_planned_then_applied_with_its_update() {
         "{wrong}"
     );
 }
+
+/// A second resource describing an object this state already manages: PingOne refuses
+/// the create (same name), and the error names the address that manages it instead of
+/// advising an import that would manage one object twice.
+#[test]
+fn a_create_refused_for_an_object_managed_elsewhere_names_that_address() {
+    let data = tempfile::tempdir().unwrap();
+    let served = serve(&data.path().join("tenant.json"));
+    let env = served.credentials.environment_id.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path();
+    let pf = |args: &[&str]| {
+        let mut cmd = pingform(path);
+        cmd.args(args).envs(served.env());
+        run(&mut cmd)
+    };
+    std::fs::write(path.join("main.tf"), config(&env, "")).unwrap();
+    let first = pf(&["apply", "--auto-approve"]);
+    assert_eq!(first.code, 0, "{first}");
+
+    let copy = format!(
+        r#"resource "pingone_population" "copy" {{
+  environment_id = "{env}"
+  name           = "Team"
+}}"#
+    );
+    std::fs::write(path.join("main.tf"), config(&env, &copy)).unwrap();
+    let second = pf(&["apply", "--auto-approve"]);
+    assert_eq!(second.code, 1, "{second}");
+    let out = format!("{}{}", second.stdout, second.stderr);
+    assert!(
+        out.contains("this state manages it as `pingone_population.team`"),
+        "{second}"
+    );
+    assert!(
+        !out.contains("pingform import pingone_population.copy"),
+        "{second}"
+    );
+}

@@ -3,12 +3,14 @@
 //! `benchmarks.json` (figures, machine, commit, date):
 //!
 //! ```text
-//! cargo run --release -p pingform-bench -- [--quick] [--out DIR] [--pingform PATH]
+//! cargo run --release -p pingform-bench -- [--quick] [--users N,...] [--only NAME,...] [--out DIR] [--pingform PATH]
 //! ```
 //!
 //! `pingform` itself runs as a child process (built with `cargo build --release` first
 //! unless `--pingform` names a binary), so its wall time and peak memory are its own.
-//! `--quick` measures refresh at 1,000 users only; the full run at 1,000, 10,000 and 50,000.
+//! `--quick` measures refresh at 1,000 users only; the full run at 1,000, 10,000 and 50,000;
+//! `--users 10000` measures the sizes given. `--only refresh,apply,engine` runs some of the
+//! benchmarks (all by default); the report leaves the others out.
 
 mod apply;
 mod child;
@@ -26,11 +28,24 @@ use std::process::ExitCode;
 use error::BenchError;
 use report::Report;
 
+/// The benchmarks, as `--only` names them.
+const SECTIONS: [&str; 3] = ["refresh", "apply", "engine"];
+
 /// The command line.
 struct Args {
     quick: bool,
     out: PathBuf,
     pingform: Option<PathBuf>,
+    /// Refresh sizes (users) given with `--users`, instead of the mode's.
+    users: Option<Vec<usize>>,
+    /// The benchmarks to run (`--only`); all of them by default.
+    only: Vec<String>,
+}
+
+impl Args {
+    fn runs(&self, section: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|s| s == section)
+    }
 }
 
 fn parse_args() -> Result<Args, BenchError> {
@@ -38,23 +53,51 @@ fn parse_args() -> Result<Args, BenchError> {
         quick: false,
         out: PathBuf::from("."),
         pingform: None,
+        users: None,
+        only: Vec::new(),
     };
     let mut given = std::env::args().skip(1);
     while let Some(arg) = given.next() {
         let mut value = |flag: &str| {
             given
                 .next()
-                .map(PathBuf::from)
                 .ok_or_else(|| BenchError::Usage(format!("{flag} needs a value")))
         };
         match arg.as_str() {
             "--quick" => args.quick = true,
-            "--out" => args.out = value("--out")?,
-            "--pingform" => args.pingform = Some(value("--pingform")?),
+            "--out" => args.out = value("--out")?.into(),
+            "--pingform" => args.pingform = Some(value("--pingform")?.into()),
+            "--users" => args.users = Some(parse_sizes(&value("--users")?)?),
+            "--only" => args.only = parse_sections(&value("--only")?)?,
             other => return Err(BenchError::Usage(format!("unknown argument `{other}`"))),
         }
     }
     Ok(args)
+}
+
+/// `1000,10000`: refresh sizes.
+fn parse_sizes(text: &str) -> Result<Vec<usize>, BenchError> {
+    text.split(',')
+        .map(|n| match n.trim().parse::<usize>() {
+            Ok(n) if n >= 5 => Ok(n),
+            _ => Err(BenchError::Usage(format!(
+                "--users takes a comma-separated list of numbers of at least 5, not `{n}`"
+            ))),
+        })
+        .collect()
+}
+
+/// `refresh,engine`: benchmarks to run.
+fn parse_sections(text: &str) -> Result<Vec<String>, BenchError> {
+    text.split(',')
+        .map(|s| match s.trim() {
+            name if SECTIONS.contains(&name) => Ok(name.to_string()),
+            other => Err(BenchError::Usage(format!(
+                "--only takes a comma-separated list of {}, not `{other}`",
+                SECTIONS.join(", ")
+            ))),
+        })
+        .collect()
 }
 
 /// The workspace root (this crate's parent directory).
@@ -94,14 +137,23 @@ fn build_pingform() -> Result<PathBuf, BenchError> {
 
 async fn measure(args: &Args, pingform: &Path) -> Result<Report, BenchError> {
     let machine = machine::Machine::describe(&workspace());
-    let sizes: &[usize] = if args.quick {
-        &[1_000]
-    } else {
-        &[1_000, 10_000, 50_000]
+    let sizes: &[usize] = match &args.users {
+        Some(sizes) => sizes,
+        None if args.quick => &[1_000],
+        None => &[1_000, 10_000, 50_000],
     };
-    let (seeding, refresh) = refresh::run(pingform, sizes).await?;
-    let apply = apply::run(pingform).await?;
-    let (engine, terraform) = engine::run(pingform, &[10_000, 100_000]).await?;
+    let (seeding, refresh) = match args.runs("refresh") {
+        true => refresh::run(pingform, sizes).await?,
+        false => (Vec::new(), Vec::new()),
+    };
+    let apply = match args.runs("apply") {
+        true => Some(apply::run(pingform).await?),
+        false => None,
+    };
+    let (engine, terraform) = match args.runs("engine") {
+        true => engine::run(pingform, &[10_000, 100_000]).await?,
+        false => (Vec::new(), None),
+    };
     Ok(Report {
         machine,
         mode: if args.quick { "quick" } else { "full" },

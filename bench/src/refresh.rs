@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use pingone::resources::per_object::{LIST_PARALLELISM, PARALLELISM};
 use pingone_emulator::Faults;
 use serde::Serialize;
 
@@ -16,8 +17,32 @@ use crate::tenant::Tenant;
 /// The latencies measured, in milliseconds.
 pub(crate) const LATENCIES_MS: [u64; 2] = [0, 50];
 
-/// The strategies measured: the value of `PINGFORM_REFRESH_STRATEGY` and its parallelism.
-const STRATEGIES: [(&str, u64); 2] = [("bulk", 1), ("per-object", 10)];
+/// The strategies measured: the values of `PINGFORM_REFRESH_STRATEGY`.
+const STRATEGIES: [&str; 2] = ["bulk", "per-object"];
+
+/// Round trips before refresh starts: the token, then the provider's role lookup.
+const SETUP_ROUND_TRIPS: usize = 2;
+
+/// The round trips of refreshing `fleet` with `strategy` that must follow one another.
+/// Resource types are read at once, so it is the setup and then the longest chain of one
+/// type: bulk pages a collection in sequence (users, groups) and lists the per-user
+/// collections of role assignments [`LIST_PARALLELISM`] at a time; per-object reads
+/// [`PARALLELISM`] objects at a time over all types.
+fn sequential_round_trips(fleet: Fleet, strategy: &str) -> usize {
+    let chain = if strategy == "bulk" {
+        let page = pingone::ClientOptions::default().page_limit as usize;
+        let assignments = fleet.assignments.div_ceil(LIST_PARALLELISM);
+        fleet
+            .users
+            .div_ceil(page)
+            .max(fleet.groups.div_ceil(page))
+            .max(assignments)
+            .max(1)
+    } else {
+        fleet.resources().div_ceil(PARALLELISM)
+    };
+    SETUP_ROUND_TRIPS + chain
+}
 
 /// Seeding one fleet: how fast the emulator took the creates.
 #[derive(Debug, Serialize)]
@@ -48,8 +73,8 @@ pub(crate) struct RefreshRun {
     pub(crate) changes: bool,
     /// Wall time, peak memory, exit code.
     pub(crate) run: Measured,
-    /// Requests that must follow one another (all of them for bulk refresh, one in ten
-    /// for per-object reads at parallelism 10) times the latency, in seconds.
+    /// Round trips that must follow one another (see [`sequential_round_trips`]) times
+    /// the latency, in seconds.
     pub(crate) lower_bound_s: f64,
     /// Wall time over that bound; `None` without latency.
     pub(crate) ratio: Option<f64>,
@@ -81,12 +106,12 @@ pub(crate) async fn run(
                 latency_ms,
                 ..Faults::default()
             })?;
-            for (strategy, parallelism) in STRATEGIES {
+            for strategy in STRATEGIES {
                 eprintln!("refresh: {users} users, {latency_ms} ms, {strategy}");
                 let run = plan(pingform, &tenant, dir.path(), strategy).await?;
                 let requests = tenant.requests();
                 let lower_bound_s =
-                    requests.div_ceil(parallelism) as f64 * latency_ms as f64 / 1000.0;
+                    sequential_round_trips(fleet, strategy) as f64 * latency_ms as f64 / 1000.0;
                 runs.push(RefreshRun {
                     users,
                     groups: fleet.groups,

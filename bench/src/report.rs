@@ -21,8 +21,8 @@ pub(crate) struct Report {
     pub(crate) seeding: Vec<Seeding>,
     /// Plans with refresh.
     pub(crate) refresh: Vec<RefreshRun>,
-    /// The rate-limited apply.
-    pub(crate) apply: ApplyRun,
+    /// The rate-limited apply, unless left out.
+    pub(crate) apply: Option<ApplyRun>,
     /// Engine-only plans, pingform and terraform.
     pub(crate) engine: Vec<EngineRun>,
     /// The terraform binary compared, or `None`: "terraform not found".
@@ -63,10 +63,18 @@ impl Report {
             m.memory_mib.map_or("?".into(), |v| v.to_string()),
             m.os
         );
-        self.refresh_section(&mut md);
-        self.apply_section(&mut md);
-        self.engine_section(&mut md);
-        self.seeding_section(&mut md);
+        if !self.refresh.is_empty() {
+            self.refresh_section(&mut md);
+        }
+        if let Some(apply) = &self.apply {
+            apply_section(apply, &mut md);
+        }
+        if !self.engine.is_empty() {
+            self.engine_section(&mut md);
+        }
+        if !self.seeding.is_empty() {
+            self.seeding_section(&mut md);
+        }
         md
     }
 
@@ -76,8 +84,11 @@ impl Report {
             "## Plan with refresh\n\nN users, N/50 groups and N/5 user role assignments in \
              state; `pingform plan` (child process) against the in-process emulator. Bulk: one \
              paged list per collection; per-object: one GET per object, 10 at a time \
-             (`PINGFORM_REFRESH_STRATEGY=per-object`). Lower bound: requests that must follow \
-             one another × latency (all of them for bulk, one in ten for per-object).\n"
+             (`PINGFORM_REFRESH_STRATEGY=per-object`); both read every resource type at once. \
+             Lower bound: the round trips that must follow one another × latency: the token \
+             and role lookup, then the longest chain of one type: its pages in sequence \
+             (bulk: 500 users a page, role assignments listed one user at a time, 128 users at \
+             once), or its objects ÷ 10 for per-object.\n"
         );
         let _ = writeln!(
             md,
@@ -105,31 +116,6 @@ impl Report {
             );
         }
         md.push('\n');
-    }
-
-    fn apply_section(&self, md: &mut String) {
-        let a = &self.apply;
-        let _ = writeln!(
-            md,
-            "## Apply under a rate limit\n\n`pingform apply` creating {} users (and their population) \
-             with the emulator limiting to {} requests/s (burst {}) and \
-             `PINGONE_REQUESTS_PER_SECOND={}`.\n",
-            a.users,
-            a.rate_limit.requests_per_second,
-            a.rate_limit.burst,
-            a.rate_limit.requests_per_second
-        );
-        let _ = writeln!(
-            md,
-            "| requests | POSTs per user | bound (requests / rate) | wall | wall / bound | failed requests | peak memory |\n|---:|---:|---:|---:|---:|---:|---:|\n| {} | {:.2} | {:.2} s | {} | {:.2} | {} | {} |\n",
-            a.requests,
-            a.requests_per_user,
-            a.bound_s,
-            secs(&a.run),
-            a.ratio,
-            a.failed_requests,
-            memory(&a.run)
-        );
     }
 
     fn engine_section(&self, md: &mut String) {
@@ -178,4 +164,28 @@ impl Report {
             );
         }
     }
+}
+
+fn apply_section(a: &ApplyRun, md: &mut String) {
+    let _ = writeln!(
+        md,
+        "## Apply under a rate limit\n\n`pingform apply` creating {} users (and their population) \
+         with the emulator limiting to {} requests/s (burst {}) and \
+         `PINGONE_REQUESTS_PER_SECOND={}`.\n",
+        a.users,
+        a.rate_limit.requests_per_second,
+        a.rate_limit.burst,
+        a.rate_limit.requests_per_second
+    );
+    let _ = writeln!(
+        md,
+        "| requests | POSTs per user | bound (requests / rate) | wall | wall / bound | failed requests | peak memory |\n|---:|---:|---:|---:|---:|---:|---:|\n| {} | {:.2} | {:.2} s | {} | {:.2} | {} | {} |\n",
+        a.requests,
+        a.requests_per_user,
+        a.bound_s,
+        secs(&a.run),
+        a.ratio,
+        a.failed_requests,
+        memory(&a.run)
+    );
 }

@@ -86,7 +86,8 @@ pub struct AttributeSchema {
     /// as for `pingone_application.saml_options`.
     pub force_new_on_presence: bool,
     /// Keys of an object attribute whose change replaces the object (such as
-    /// `oidc_options.type`); other keys update in place.
+    /// `oidc_options.type`), or dotted paths into its nested objects
+    /// (`mobile_app.bundle_id`); other keys update in place.
     pub force_new_keys: Vec<&'static str>,
     /// Masked in plans and output.
     pub sensitive: bool,
@@ -352,6 +353,10 @@ pub struct ProviderError {
     pub kind: ProviderErrorKind,
     /// The whole message: operation, object, the service's code and words.
     pub message: String,
+    /// For a create refused because the object already exists (same natural key): the
+    /// existing object's `id`, so the engine can tell whether it already manages it at
+    /// another address (then importing it, as the message may advise, would be wrong).
+    pub existing_id: Option<String>,
 }
 
 impl ProviderError {
@@ -360,7 +365,14 @@ impl ProviderError {
         Self {
             kind,
             message: message.into(),
+            existing_id: None,
         }
+    }
+
+    /// Names the existing object that refused a create (see [`ProviderError::existing_id`]).
+    pub fn with_existing_id(mut self, id: impl Into<String>) -> Self {
+        self.existing_id = Some(id.into());
+        self
     }
 }
 

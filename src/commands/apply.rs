@@ -110,6 +110,10 @@ async fn print_outputs(
     state: &state::State,
     data: &std::collections::BTreeMap<engine::ResourceAddress, engine::Value>,
 ) -> Result<(), CliError> {
+    // Gathering every resource's values is not free: only when something reads them.
+    if session.config.outputs.is_empty() && !session.config.has_checks() {
+        return Ok(());
+    }
     let resources =
         engine::outputs::resource_values(&session.config, state, data, &session.providers);
     super::report_checks(session, &resources).await;

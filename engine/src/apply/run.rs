@@ -17,7 +17,8 @@ use crate::plan::diff::proposed;
 use crate::plan::expand;
 use crate::plan::{Action, ResourceChange};
 use crate::provider::{
-    BlockSchema, CreateRequest, DeleteRequest, Provider, ReadDataRequest, UpdateRequest,
+    BlockSchema, CreateRequest, DeleteRequest, Provider, ProviderError, ProviderErrorKind,
+    ReadDataRequest, UpdateRequest,
 };
 use crate::{InstanceKey, ProviderConfigRef, ResourceAddress, Value};
 
@@ -36,7 +37,7 @@ pub(super) enum Phase {
 /// What a provider call ended with.
 pub(super) enum Step {
     Deleted(Result<(), String>),
-    Written(Result<Value, String>),
+    Written(Result<Value, ProviderError>),
     Read(Result<Value, String>),
     /// The deletes of the deposed objects at one address, by deposed key.
     DeletedDeposed(Vec<(String, Result<(), String>)>),
@@ -167,7 +168,10 @@ impl<'a> Run<'a> {
                         .remove(&error.id())
                         .unwrap_or_else(|| ResourceAddress::new("?", "?"));
                     let message = format!("the operation stopped unexpectedly: {error}");
-                    let step = Step::Written(Err(message));
+                    let step = Step::Written(Err(ProviderError::new(
+                        ProviderErrorKind::Connection,
+                        message,
+                    )));
                     Done { address, step }
                 }
             };
@@ -320,13 +324,14 @@ impl<'a> Run<'a> {
                 self.data.insert(change.address.clone(), value);
                 self.succeed(change, None);
             }
-            Step::Written(Err(message)) if self.deposed_here.contains_key(&change.address) => {
-                self.restore(&change.address)?;
+            Step::Written(Err(error)) => {
+                if self.deposed_here.contains_key(&change.address) {
+                    self.restore(&change.address)?;
+                }
+                let message = self.write_failure(&change.address, error);
                 self.record(change, change.action, Outcome::Failed { message });
             }
-            Step::Deleted(Err(message))
-            | Step::Written(Err(message))
-            | Step::Read(Err(message)) => {
+            Step::Deleted(Err(message)) | Step::Read(Err(message)) => {
                 self.record(change, change.action, Outcome::Failed { message });
             }
             Step::DeletedDeposed(_) => {}
@@ -444,9 +449,32 @@ impl<'a> Run<'a> {
                 Some(guard) => guard.check(result).await,
                 None => result,
             };
-            let step = Step::Written(result.map_err(|e| e.message));
+            let step = Step::Written(result);
             Done { address, step }
         })))
+    }
+
+    /// The message of a failed write. A create that PingOne refused because the object
+    /// exists, when this state manages that object at another address, is two resources
+    /// describing one object: the provider's advice to import it would make it worse.
+    fn write_failure(&self, address: &ResourceAddress, error: ProviderError) -> String {
+        let Some(id) = error.existing_id.as_deref() else {
+            return error.message;
+        };
+        let holder = self.state.resources.iter().find(|r| {
+            r.type_name == address.type_name
+                && r.attributes.get("id").and_then(serde_json::Value::as_str) == Some(id)
+        });
+        match holder.map(state::ResourceState::address) {
+            Some(other) if other != address.to_string() => format!(
+                "create {address}: the object already exists in PingOne (id {id}) and this \
+                 state manages it as `{other}`: two resources describe the same object. \
+                 Remove one of them from the configuration, or, if `{other}` was renamed to \
+                 `{address}`, move it with `pingform state mv '{other}' '{address}'` (or a \
+                 `moved` block)"
+            ),
+            _ => error.message,
+        }
     }
 
     fn prepare_write(&self, change: &ResourceChange) -> Result<(Arc<dyn Provider>, Write), String> {

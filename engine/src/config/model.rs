@@ -137,6 +137,11 @@ impl Config {
         found
     }
 
+    /// Whether this module or any module below it has a `check` block.
+    pub fn has_checks(&self) -> bool {
+        !self.checks.is_empty() || self.modules.iter().any(|call| call.config.has_checks())
+    }
+
     /// Whether this is a child module's configuration.
     pub fn is_child(&self) -> bool {
         !self.module_path.is_empty()

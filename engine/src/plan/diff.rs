@@ -110,8 +110,10 @@ fn forces_replacement(
         return attr.force_new_on_presence && before.is_null() != after.is_null();
     }
     attr.force_new_keys.iter().any(|key| {
-        let was = before.get(key).unwrap_or(&Value::Null);
-        let now = after.get(key).unwrap_or(&Value::Null);
+        // A key may be a dotted path into nested objects (`mobile_app.bundle_id`).
+        let at = |value: &Value| key.split('.').try_fold(value, |v, k| v.get(k)).cloned();
+        let was = at(before).unwrap_or(Value::Null);
+        let now = at(after).unwrap_or(Value::Null);
         !(was.is_wholly_known() && now.is_wholly_known() && was == now)
     })
 }

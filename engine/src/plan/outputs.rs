@@ -39,6 +39,11 @@ pub fn changes(
     plan: &Plan,
     providers: &Providers,
 ) -> Result<Vec<OutputChange>, Diagnostics> {
+    // Gathering every resource's values costs as much as planning them: skip it when
+    // nothing would read them.
+    if config.outputs.is_empty() {
+        return Ok(Vec::new());
+    }
     let prior = resource_values(config, &plan.prior, &plan.data, providers);
     let (planned, outside) = planned_values(config, prior.clone(), plan);
     let mut found = Vec::new();

@@ -71,7 +71,7 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
     let (prior, refreshed) = if request.refresh {
         refresh(&relocated, request.providers).await?
     } else {
-        (relocated.clone(), false)
+        (relocated.as_ref().clone(), false)
     };
     let refresh_changed_state = refreshed || !relocations.is_empty();
     let (mut changes, data) = match request.mode {

@@ -46,10 +46,18 @@ pub async fn refresh(
         let group = (resource.provider.as_str(), resource.type_name.as_str());
         by_type.entry(group).or_default().push(i);
     }
+    // Every type is read at once: a refresh costs its slowest type's round trips (the
+    // users' pages, say), not the sum of all of them.
+    let reads = by_type
+        .into_iter()
+        .map(|((_, type_name), indexes)| async move {
+            let live = read_type(prior, providers, type_name, &indexes).await?;
+            Ok::<_, RefreshError>((type_name, indexes, live))
+        });
+    let read = futures_util::future::try_join_all(reads).await?;
     let mut refreshed = prior.clone();
     let mut gone = Vec::new();
-    for ((_, type_name), indexes) in by_type {
-        let live = read_type(prior, providers, type_name, &indexes).await?;
+    for (type_name, indexes, live) in read {
         let write_only: Vec<&String> = providers
             .resource_schema(type_name)
             .map(|s| {

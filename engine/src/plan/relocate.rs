@@ -3,6 +3,8 @@
 //! and create), and a removed one with `destroy = false` leaves state while
 //! staying in the service.
 
+use std::borrow::Cow;
+
 use crate::ResourceAddress;
 use crate::config::Config;
 
@@ -23,9 +25,16 @@ impl Relocations {
 }
 
 /// `prior` with the configuration's moves and forgets applied, and what they did.
-pub fn relocate(prior: &state::State, config: &Config) -> (state::State, Relocations) {
-    let mut state = prior.clone();
+pub fn relocate<'s>(
+    prior: &'s state::State,
+    config: &Config,
+) -> (Cow<'s, state::State>, Relocations) {
     let mut done = Relocations::default();
+    // Most configurations move nothing: no copy of a large state then.
+    if config.moved.is_empty() && config.removed.iter().all(|r| r.destroy) {
+        return (Cow::Borrowed(prior), done);
+    }
+    let mut state = prior.clone();
     for moved in &config.moved {
         let (from, to) = (&moved.from.0, &moved.to.0);
         for found in from.instances_in(&state) {
@@ -49,7 +58,7 @@ pub fn relocate(prior: &state::State, config: &Config) -> (state::State, Relocat
             done.forgotten.push(found);
         }
     }
-    (state, done)
+    (Cow::Owned(state), done)
 }
 
 /// Where moving `from` to `to` puts the instance `found`: a block moved to a

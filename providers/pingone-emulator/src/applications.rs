@@ -80,6 +80,7 @@ const OIDC_KEPT: &[&str] = &[
     "signing",
     "tags",
     "mobile",
+    "kerberos",
     "corsSettings",
     "requestScopesForMultipleResourcesEnabled",
     "requireSignedRequestObject",

@@ -32,6 +32,14 @@ pub(crate) enum Kind {
     Objs(&'static [Field]),
     /// A set of IDs, sent as `[{"id": ...}]`.
     Ids,
+    /// A boolean PingOne spells as one of two strings (`true` is `on`, `false` is `off`),
+    /// such as `integrity_detection.enabled` ↔ `mode: ENABLED | DISABLED`.
+    Switch {
+        /// PingOne's word for `true`.
+        on: &'static str,
+        /// PingOne's word for `false`.
+        off: &'static str,
+    },
 }
 
 /// One attribute and where PingOne keeps it.
@@ -113,6 +121,7 @@ fn one_to_json(
     let json = match (f.kind, value) {
         (Kind::Str, Value::String(s)) => json!(s),
         (Kind::Bool, Value::Bool(b)) => json!(b),
+        (Kind::Switch { on, off }, Value::Bool(b)) => json!(if *b { on } else { off }),
         (Kind::Int, Value::Number(n)) if n.fract() == 0.0 => json!(*n as i64),
         (Kind::Strings, Value::List(items)) => json!(strings(items, f.tf)?),
         (Kind::StrMap, Value::Object(map)) => {
@@ -165,7 +174,7 @@ fn strings(items: &[Value], name: &str) -> Result<Vec<String>, String> {
 fn kind_name(kind: Kind) -> &'static str {
     match kind {
         Kind::Str => "a string",
-        Kind::Bool => "a bool",
+        Kind::Bool | Kind::Switch { .. } => "a bool",
         Kind::Int => "a whole number",
         Kind::Strings => "a set of strings",
         Kind::StrMap => "a map of strings",
@@ -196,6 +205,11 @@ fn one_from_json(json: Option<&serde_json::Value>, f: &Field) -> Value {
     match f.kind {
         Kind::Str => json.as_str().map_or(Value::Null, Value::from),
         Kind::Bool => json.as_bool().map_or(Value::Null, Value::Bool),
+        Kind::Switch { on, off } => match json.as_str() {
+            Some(word) if word == on => Value::Bool(true),
+            Some(word) if word == off => Value::Bool(false),
+            _ => Value::Null,
+        },
         Kind::Int => json.as_f64().map_or(Value::Null, Value::Number),
         Kind::Strings => match json.as_array() {
             Some(items) => Value::List(
@@ -244,7 +258,7 @@ pub(crate) fn attr_type(kind: Kind) -> engine::provider::AttrType {
     use engine::provider::AttrType;
     match kind {
         Kind::Str => AttrType::String,
-        Kind::Bool => AttrType::Bool,
+        Kind::Bool | Kind::Switch { .. } => AttrType::Bool,
         Kind::Int => AttrType::Number,
         Kind::Strings => AttrType::Set(Box::new(AttrType::String)),
         Kind::StrMap => AttrType::Map(Box::new(AttrType::String)),
@@ -302,6 +316,28 @@ mod tests {
         );
         let back = object_from_pairs(from_json(&body, FIELDS));
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn switches_are_booleans_spelled_as_words() {
+        const MODE: &[Field] = &[field(
+            "enabled",
+            "mode",
+            Kind::Switch {
+                on: "ENABLED",
+                off: "DISABLED",
+            },
+        )];
+        for (flag, word) in [(true, "ENABLED"), (false, "DISABLED")] {
+            let v = object([("enabled", flag.into())]);
+            let mut body = Map::new();
+            to_json(&v, MODE, IfUnknown::Refuse, &mut body).unwrap();
+            let body = serde_json::Value::Object(body);
+            assert_eq!(body, json!({ "mode": word }));
+            assert_eq!(object_from_pairs(from_json(&body, MODE)), v);
+        }
+        let odd = object_from_pairs(from_json(&json!({"mode": "MAYBE"}), MODE));
+        assert_eq!(odd, object([("enabled", Value::Null)]));
     }
 
     #[test]

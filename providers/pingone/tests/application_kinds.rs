@@ -1,4 +1,5 @@
-//! SAML, WS-Fed and external-link applications against the in-process emulator: create,
+//! SAML, WS-Fed, external-link and native (mobile) applications against the in-process
+//! emulator: create,
 //! refresh, update in place, replace when the kind changes (the engine's decision, then
 //! delete + create), out-of-band changes seen, delete.
 
@@ -251,5 +252,139 @@ async fn pingone_refusals_of_saml_fields_are_reported_with_their_details() {
         err.message
     );
     assert!(err.message.contains("spEntityId"), "{}", err.message);
+    h.running.shutdown().await;
+}
+
+fn native_options(bundle: &str, refresh_seconds: f64) -> Value {
+    obj(&[
+        ("type", "NATIVE_APP".into()),
+        (
+            "grant_types",
+            Value::List(vec!["AUTHORIZATION_CODE".into(), "REFRESH_TOKEN".into()]),
+        ),
+        ("response_types", Value::List(vec!["CODE".into()])),
+        (
+            "redirect_uris",
+            Value::List(vec!["com.example.app://cb".into()]),
+        ),
+        ("token_endpoint_auth_method", "NONE".into()),
+        (
+            "certificate_based_authentication",
+            obj(&[("key_id", KEY.into())]),
+        ),
+        ("signing", obj(&[("key_rotation_policy_id", KEY.into())])),
+        (
+            "mobile_app",
+            obj(&[
+                ("bundle_id", bundle.into()),
+                ("package_name", "com.example.app".into()),
+                ("passcode_refresh_seconds", Value::Number(refresh_seconds)),
+                ("universal_app_link", "https://app.example.com".into()),
+                (
+                    "integrity_detection",
+                    obj(&[
+                        ("enabled", true.into()),
+                        ("excluded_platforms", Value::List(vec!["GOOGLE".into()])),
+                        (
+                            "cache_duration",
+                            obj(&[("amount", Value::Number(30.0)), ("units", "MINUTES".into())]),
+                        ),
+                    ]),
+                ),
+            ]),
+        ),
+    ])
+}
+
+/// The value at a dotted path of `value`.
+fn at<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(value, |v, k| v.get(k))
+}
+
+#[tokio::test]
+async fn native_apps_round_trip_mobile_settings_and_replace_when_an_app_id_changes() {
+    let h = start().await;
+    let config = [
+        ("environment_id", h.env()),
+        ("name", "Field app".into()),
+        ("enabled", true.into()),
+        ("oidc_options", native_options("com.example.ios", 30.0)),
+    ];
+    let app = h.create(APP, &config).await.expect("create native app");
+    assert_eq!(h.read_one(APP, &app).await, Some(app.clone()));
+    let options = app.get("oidc_options").cloned().unwrap_or(Value::Null);
+    assert_eq!(
+        at(&options, "mobile_app.integrity_detection.enabled"),
+        Some(&Value::Bool(true))
+    );
+    assert_eq!(
+        at(&options, "certificate_based_authentication.key_id"),
+        Some(&Value::from(KEY))
+    );
+
+    // PingOne's JSON: `mobile` with the passcode period in seconds, `mode`, `kerberos.key`.
+    let env = s(&app, "environment_id").to_string();
+    let id = s(&app, "id").to_string();
+    let live = h
+        .client()
+        .get(&["environments", &env, "applications", &id])
+        .await
+        .expect("get");
+    assert_eq!(
+        live["mobile"]["passcodeRefreshDuration"],
+        json!({"duration": 30, "timeUnit": "SECONDS"})
+    );
+    assert_eq!(
+        live["mobile"]["integrityDetection"]["mode"],
+        json!("ENABLED")
+    );
+    assert_eq!(
+        live["mobile"]["uriPrefix"],
+        json!("https://app.example.com")
+    );
+    assert_eq!(live["kerberos"]["key"]["id"], json!(KEY));
+    assert_eq!(live["signing"]["keyRotationPolicy"]["id"], json!(KEY));
+
+    // The passcode period updates in place; a new bundle id replaces the application.
+    let planned = with(
+        &app,
+        "oidc_options",
+        native_options("com.example.ios", 45.0),
+    );
+    assert_eq!(action(&h, &app, &planned).0, Action::Update);
+    let updated = h.update(APP, &app, &planned).await.expect("update");
+    assert_eq!(h.read_one(APP, &updated).await, Some(updated.clone()));
+    let planned = with(
+        &updated,
+        "oidc_options",
+        native_options("com.example.other", 45.0),
+    );
+    assert_eq!(action(&h, &updated, &planned).0, Action::Replace);
+
+    // Mobile settings on a web app are refused before any call.
+    let web = with(
+        &native_options("com.example.web", 30.0),
+        "type",
+        "WEB_APP".into(),
+    );
+    let refused = h
+        .create(
+            APP,
+            &[
+                ("environment_id", h.env()),
+                ("name", "Web".into()),
+                ("oidc_options", web),
+            ],
+        )
+        .await
+        .expect_err("certificate-based authentication on a web app");
+    assert!(
+        refused
+            .message
+            .contains("applies only to native applications"),
+        "{}",
+        refused.message
+    );
+    h.delete(APP, &updated).await.expect("delete");
     h.running.shutdown().await;
 }

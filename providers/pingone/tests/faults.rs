@@ -7,7 +7,10 @@ mod support;
 use std::time::{Duration, Instant};
 
 use engine::Value;
+use engine::provider::{CreateRequest, Provider};
+use pingone::{PingOneProvider, Settings};
 use pingone_emulator::{ErrorRate, Faults};
+use secrecy::SecretString;
 use support::{obj, start};
 
 fn faults(rates: &[(u16, f64)], drop_after_commit: f64) -> Faults {
@@ -128,5 +131,85 @@ async fn the_rate_limit_is_shared_by_parallel_work() {
     // 20 at once (the burst), then 20 more at 20/s.
     let took = start.elapsed();
     assert!(took >= Duration::from_millis(800), "{took:?}");
+    h.running.shutdown().await;
+}
+
+/// A worker without organization-level roles may not create environments: PingOne's
+/// "not authorized" is final there unless a role was granted moments ago in this process
+/// (no test in this file grants one), so the refusal comes at once, not after the whole
+/// settle window of retries.
+#[tokio::test]
+async fn an_organization_level_refusal_is_not_retried_without_a_recent_grant() {
+    let h = start().await;
+    let app = h
+        .create(
+            "pingone_application",
+            &[
+                ("environment_id", h.env()),
+                ("name", "env-reader".into()),
+                ("enabled", true.into()),
+                ("oidc_options", support::worker_options()),
+            ],
+        )
+        .await
+        .expect("worker application");
+    let secret = h
+        .create(
+            "pingone_application_secret",
+            &[
+                ("environment_id", h.env()),
+                ("application_id", app.get("id").cloned().unwrap()),
+            ],
+        )
+        .await
+        .expect("its secret");
+    let c = &h.creds;
+    let client_id = support::s(&app, "id").to_string();
+    let worker = PingOneProvider::new(Settings {
+        client_id: Some(client_id),
+        client_secret: Some(SecretString::from(
+            support::s(&secret, "secret").to_string(),
+        )),
+        environment_id: Some(c.environment_id.clone()),
+        region_code: Some(c.region_code.clone()),
+        api_url: Some(c.api_url.clone()),
+        auth_url: Some(c.auth_url.clone()),
+        ..Default::default()
+    })
+    .with_environment(Settings::default());
+    worker.configure(&Value::Null).await.expect("configure");
+    h.running.emulator().reset_counters();
+    let planned = h.plan(
+        "pingone_environment",
+        &[
+            ("name", "not-mine".into()),
+            ("license_id", h.creds.license_id.as_str().into()),
+            // Given, so the provider need not read the worker's own environment.
+            ("region", "NA".into()),
+            (
+                "services",
+                Value::List(vec![obj(&[("type", "SSO".into())])]),
+            ),
+        ],
+    );
+    let refused = worker
+        .create(CreateRequest {
+            type_name: "pingone_environment".into(),
+            address: "pingone_environment.not_mine".into(),
+            planned,
+        })
+        .await
+        .expect_err("a worker without organization roles may not create environments");
+    assert!(
+        refused.message.contains("not authorized")
+            || refused.message.contains("You do not have permissions"),
+        "{refused:?}"
+    );
+    let counters = h.running.emulator().counters();
+    assert_eq!(
+        counters.get("POST", "/v1/environments"),
+        1,
+        "the refusal was retried: {counters:?}"
+    );
     h.running.shutdown().await;
 }

@@ -46,17 +46,7 @@ async fn natural_keys_find_what_creates_made() {
     let app_cfg = [
         ("environment_id", h.env()),
         ("name", "recovered-app".into()),
-        (
-            "oidc_options",
-            obj(&[
-                ("type", "WORKER".into()),
-                (
-                    "grant_types",
-                    Value::List(vec!["CLIENT_CREDENTIALS".into()]),
-                ),
-                ("token_endpoint_auth_method", "CLIENT_SECRET_BASIC".into()),
-            ]),
-        ),
+        ("oidc_options", support::worker_options()),
     ];
     let app_plan = h.plan("pingone_application", &app_cfg);
     assert_eq!(

@@ -340,17 +340,7 @@ async fn role_assignments_of_users_and_applications() {
             &[
                 ("environment_id", h.env()),
                 ("name", "ci-worker".into()),
-                (
-                    "oidc_options",
-                    obj(&[
-                        ("type", "WORKER".into()),
-                        (
-                            "grant_types",
-                            Value::List(vec!["CLIENT_CREDENTIALS".into()]),
-                        ),
-                        ("token_endpoint_auth_method", "CLIENT_SECRET_BASIC".into()),
-                    ]),
-                ),
+                ("oidc_options", support::worker_options()),
             ],
         )
         .await

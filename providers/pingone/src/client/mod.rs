@@ -382,14 +382,21 @@ impl Client {
     }
 
     /// True when `error` may go away if retried: any 403/404 under an environment this
-    /// client created moments ago (whose own GET may also answer 404 for a while), or a
-    /// "permissions not propagated" answer under an environment that still exists.
+    /// client created moments ago (whose own GET may also answer 404 for a while), a
+    /// "permissions not propagated" answer under an environment that still exists, or one
+    /// at the organization level shortly after this client granted a role.
     async fn is_settling(&self, error: &ClientError, path: &str, token: &SecretString) -> bool {
         let new = &self.inner.new_environments;
         if matches!(error.status(), Some(403 | 404)) && new.is_new(path) {
             return true;
         }
-        settle::is_propagation(error) && !self.environment_gone(path, token).await
+        if !settle::is_propagation(error) {
+            return false;
+        }
+        match settle::environment_of(path) {
+            Some(_) => !self.environment_gone(path, token).await,
+            None => settle::RECENT_GRANT.within(self.inner.options.settle_window),
+        }
     }
 
     /// True when `path` is under an environment that answers 404: then a 403 "no access"
@@ -433,8 +440,17 @@ impl Client {
     }
 
     /// Remembers an environment this client just created: its contents may answer
-    /// 403/404 for a few seconds (API.md §8.3). Forgets one it deleted.
+    /// 403/404 for a few seconds (API.md §8.3). Forgets one it deleted. Remembers that a
+    /// role was just granted (permissions propagate in seconds).
     fn remember_new_environment(&self, method: &Method, url: &Url, json: &serde_json::Value) {
+        if *method == Method::POST
+            && url
+                .path()
+                .trim_end_matches('/')
+                .ends_with("/roleAssignments")
+        {
+            settle::RECENT_GRANT.granted();
+        }
         if *method == Method::DELETE {
             let mut parts = url.path().trim_start_matches('/').split('/');
             if let (Some("v1"), Some("environments"), Some(id), None) =

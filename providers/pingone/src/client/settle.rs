@@ -7,7 +7,11 @@
 //!   few seconds (the SDKs retry for 17–30 s after `createdAt`).
 //!
 //! Environments created through this client are remembered with their creation time,
-//! so a 404 or 403 under one of them is retried only while it is new.
+//! so a 404 or 403 under one of them is retried only while it is new. At the organization
+//! level (creating or listing environments) a "not authorized" answer is retried only
+//! shortly after this process granted a role: otherwise it is final, and a worker that
+//! lacks the role learns so at once rather than after the whole settle window. (Roles
+//! granted by another run moments before are not waited for there: run again.)
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -81,6 +85,52 @@ impl NewEnvironments {
     }
 }
 
+/// The environment a path (`/v1/environments/{id}/...`) is under; `None` at the
+/// organization level (`/v1/environments`, `/v1/organizations/...`).
+pub(super) fn environment_of(path: &str) -> Option<&str> {
+    let mut parts = path.trim_start_matches('/').split('/');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some("v1"), Some("environments"), Some(id)) if !id.is_empty() => Some(id),
+        _ => None,
+    }
+}
+
+/// When a client of this process last created a role assignment. Process-wide, since
+/// one provider configuration (an `admin` alias) may grant the roles another (the worker
+/// it configures) is about to use.
+#[derive(Debug, Default)]
+pub(super) struct RecentGrant {
+    at: Mutex<Option<Instant>>,
+}
+
+/// The process's [`RecentGrant`].
+pub(super) static RECENT_GRANT: RecentGrant = RecentGrant::new();
+
+impl RecentGrant {
+    /// No grant yet.
+    pub(super) const fn new() -> Self {
+        Self {
+            at: Mutex::new(None),
+        }
+    }
+
+    /// Remembers that a role was granted just now.
+    pub(super) fn granted(&self) {
+        *self
+            .at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Instant::now());
+    }
+
+    /// True when a role was granted less than `window` ago.
+    pub(super) fn within(&self, window: Duration) -> bool {
+        self.at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some_and(|at| at.elapsed() < window)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +177,24 @@ mod tests {
             "The actor attempting to perform the request is not authorized.",
             None
         )));
+    }
+
+    #[test]
+    fn paths_are_under_an_environment_or_the_organization() {
+        assert_eq!(environment_of("/v1/environments/e1/users"), Some("e1"));
+        assert_eq!(environment_of("/v1/environments/e1"), Some("e1"));
+        assert_eq!(environment_of("/v1/environments"), None);
+        assert_eq!(environment_of("/v1/environments/"), None);
+        assert_eq!(environment_of("/v1/organizations/o1/licenses"), None);
+    }
+
+    #[test]
+    fn a_grant_is_recent_only_within_the_window() {
+        let grant = RecentGrant::new();
+        assert!(!grant.within(Duration::from_secs(60)));
+        grant.granted();
+        assert!(grant.within(Duration::from_secs(60)));
+        assert!(!grant.within(Duration::ZERO));
     }
 
     #[test]

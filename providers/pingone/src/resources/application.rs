@@ -8,8 +8,8 @@
 //! `assignActorRoles: false`, so a new application does not inherit the worker's admin
 //! roles (as the official provider does).
 //!
-//! Not yet supported: the `mobile_app`, `signing` and `certificate_based_authentication`
-//! parts of `oidc_options`.
+//! Not offered: `oidc_options.mobile_app.integrity_detection.google_play` (its keys are
+//! secrets PingOne does not return; see [`super::application_options`]).
 
 use async_trait::async_trait;
 use engine::Value;

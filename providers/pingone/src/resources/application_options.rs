@@ -97,7 +97,14 @@ impl Protocol {
         let (description, keys): (&'static str, &[&'static str]) = match self {
             Protocol::Oidc => (
                 "OIDC/OAuth settings: { type = WORKER | WEB_APP | ..., grant_types, ... }.",
-                &["type"],
+                // PingOne's mobile app identifiers are immutable once defined.
+                &[
+                    "type",
+                    "mobile_app.bundle_id",
+                    "mobile_app.package_name",
+                    "mobile_app.huawei_app_id",
+                    "mobile_app.huawei_package_name",
+                ],
             ),
             Protocol::Saml => (
                 "SAML settings: { acs_urls, assertion_duration, sp_entity_id, idp_signing_key, ... }.",
@@ -188,6 +195,21 @@ const OIDC_RULES: &[(&str, Rule)] = &[
     ),
     ("cors_settings.behavior", Rule::Required),
     ("cors_settings.behavior", Rule::OneOf(CORS_BEHAVIORS)),
+    ("certificate_based_authentication.key_id", Rule::Required),
+    ("certificate_based_authentication.key_id", Rule::Uuid),
+    ("signing.key_rotation_policy_id", Rule::Uuid),
+    (
+        "mobile_app.integrity_detection.excluded_platforms",
+        Rule::OneOf(&["GOOGLE", "IOS"]),
+    ),
+    (
+        "mobile_app.integrity_detection.cache_duration.amount",
+        Rule::Required,
+    ),
+    (
+        "mobile_app.integrity_detection.cache_duration.units",
+        Rule::OneOf(&["MINUTES", "HOURS"]),
+    ),
 ];
 
 const SAML_RULES: &[(&str, Rule)] = &[
@@ -300,6 +322,66 @@ const OIDC: &[Field] = &[
         Kind::Int,
     ),
     field("cors_settings", "corsSettings", Kind::Obj(CORS)),
+    field(
+        "certificate_based_authentication",
+        "kerberos",
+        Kind::Obj(CERTIFICATE_BASED_AUTHENTICATION),
+    ),
+    field("signing", "signing", Kind::Obj(SIGNING)),
+    field("mobile_app", "mobile", Kind::Obj(MOBILE_APP)),
+];
+
+/// PingOne keeps a native app's certificate issuer (the root CA of the certificates its
+/// users present) as `kerberos.key`: "a Relationship object containing the certificate
+/// issuer (root CA)" (the management OpenAPI specification).
+const CERTIFICATE_BASED_AUTHENTICATION: &[Field] = &[field("key_id", "key.id", Kind::Str)];
+
+const SIGNING: &[Field] = &[field(
+    "key_rotation_policy_id",
+    "keyRotationPolicy.id",
+    Kind::Str,
+)];
+
+/// `mobile_app` (TERRAFORM-PROVIDER.md §3.9), PingOne's `mobile`. The passcode refresh
+/// period is in seconds, PingOne's only `passcodeRefreshDuration.timeUnit`
+/// ([`to_body`] adds it). Google Play integrity credentials (`google_play`) are not
+/// offered: they are secrets PingOne never returns, and keeping them would put them in
+/// state, which holds no secret in clear text; set them in the PingOne console.
+const MOBILE_APP: &[Field] = &[
+    field("bundle_id", "bundleId", Kind::Str),
+    field("package_name", "packageName", Kind::Str),
+    field("huawei_app_id", "huaweiAppId", Kind::Str),
+    field("huawei_package_name", "huaweiPackageName", Kind::Str),
+    field("passcode_grace_period", "passcodeGracePeriod", Kind::Int),
+    field(
+        "passcode_refresh_seconds",
+        "passcodeRefreshDuration.duration",
+        Kind::Int,
+    ),
+    field("universal_app_link", "uriPrefix", Kind::Str),
+    field(
+        "integrity_detection",
+        "integrityDetection",
+        Kind::Obj(INTEGRITY_DETECTION),
+    ),
+];
+
+const INTEGRITY_DETECTION: &[Field] = &[
+    field(
+        "enabled",
+        "mode",
+        Kind::Switch {
+            on: "ENABLED",
+            off: "DISABLED",
+        },
+    ),
+    field("excluded_platforms", "excludedPlatforms", Kind::Strings),
+    field("cache_duration", "cacheDuration", Kind::Obj(CACHE_DURATION)),
+];
+
+const CACHE_DURATION: &[Field] = &[
+    field("amount", "amount", Kind::Int),
+    field("units", "units", Kind::Str),
 ];
 
 const SP_ENCRYPTION_CERTIFICATE: &[Field] = &[field("id", "id", Kind::Str)];
@@ -434,7 +516,15 @@ pub(crate) fn to_body(
 ) -> Result<(), String> {
     let prefix = |e: String| format!("{}.{e}", protocol.attribute());
     check_required(protocol, options).map_err(prefix)?;
+    check_native_only(protocol, options).map_err(prefix)?;
     to_json(options, protocol.fields(), IfUnknown::Omit, body).map_err(prefix)?;
+    if let Some(refresh) = body
+        .get_mut("mobile")
+        .and_then(|m| m.get_mut("passcodeRefreshDuration"))
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        refresh.insert("timeUnit".into(), json!("SECONDS"));
+    }
     body.insert("protocol".into(), json!(protocol.api_name()));
     if let Some(kind) = protocol.default_type() {
         body.entry("type").or_insert_with(|| json!(kind));
@@ -457,6 +547,27 @@ fn check_required(protocol: Protocol, options: &Value) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Certificate-based authentication and mobile app settings belong to native apps
+/// (the official provider validates the first; PingOne's `mobile` serves native apps).
+fn check_native_only(protocol: Protocol, options: &Value) -> Result<(), String> {
+    let kind = options.get("type").and_then(Value::as_str);
+    if protocol != Protocol::Oidc || kind == Some("NATIVE_APP") {
+        return Ok(());
+    }
+    match ["certificate_based_authentication", "mobile_app"]
+        .into_iter()
+        .find(|name| is_set(options, name) && options.get(name) != Some(&Value::Unknown))
+    {
+        Some(name) => Err(format!(
+            "{name} applies only to native applications (type = \"NATIVE_APP\"), not to {}",
+            kind.map_or("this application".to_string(), |k| format!(
+                "type = \"{k}\""
+            ))
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The four options attributes from PingOne's JSON: the one matching its `protocol`

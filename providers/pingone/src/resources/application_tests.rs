@@ -36,7 +36,16 @@ fn schema_matches_the_terraform_provider() {
     let s = schema();
     assert_eq!(s.attributes.len(), 15);
     assert!(s.attributes["oidc_options"].force_new_on_presence);
-    assert_eq!(s.attributes["oidc_options"].force_new_keys, ["type"]);
+    assert_eq!(
+        s.attributes["oidc_options"].force_new_keys,
+        [
+            "type",
+            "mobile_app.bundle_id",
+            "mobile_app.package_name",
+            "mobile_app.huawei_app_id",
+            "mobile_app.huawei_package_name"
+        ]
+    );
     assert_eq!(s.attributes["enabled"].default, Some(Value::Bool(false)));
     assert_eq!(
         s.attributes["hidden_from_app_portal"].default,

@@ -182,12 +182,12 @@ pub(crate) async fn read_by_list(
             .push(index);
     }
     // Collections are listed several at a time (one per user for role assignments, say),
-    // so a refresh costs about (collections / PARALLELISM) round trips, not one each.
+    // so a refresh costs about (collections / per_object::LIST_PARALLELISM) round trips, not one each.
     let mut results = vec![None; objects.len()];
     let mut pending = groups.into_values();
     let mut running = JoinSet::new();
     loop {
-        while running.len() < per_object::PARALLELISM {
+        while running.len() < per_object::LIST_PARALLELISM {
             let Some((c, members)) = pending.next() else {
                 break;
             };
@@ -284,8 +284,8 @@ pub(crate) async fn delete_tolerant(
 /// key exists (`UNIQUENESS_VIOLATION` with `existingId`), says which one and what to do.
 ///
 /// `import_id` turns the existing object's id into the import ID of the type (such as
-/// `<environment_id>/<id>`). `pingform import` is not implemented yet, so the message
-/// names the ID to import once it is, and the alternative of removing the object.
+/// `<environment_id>/<id>`). The error carries the id too: when the engine already
+/// manages that object at another address it words the failure itself.
 pub(crate) fn create_error(
     error: ClientError,
     operation: &str,
@@ -301,7 +301,8 @@ pub(crate) fn create_error(
                  `pingform import {address} {}`\n{error}",
                 import_id(existing)
             ),
-        ),
+        )
+        .with_existing_id(existing),
         None => error.to_provider_error(operation),
     }
 }
@@ -361,6 +362,7 @@ mod tests {
             err.message
                 .contains("`pingform import pingone_user.a e/u1`")
         );
+        assert_eq!(err.existing_id.as_deref(), Some("u1"));
         let plain = create_error(uniqueness(None), "create x", "x", |id| id.to_string());
         assert!(!plain.message.contains("already exists"));
         assert!(plain.message.contains("UNIQUENESS_VIOLATION"));

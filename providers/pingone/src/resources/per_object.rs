@@ -5,6 +5,7 @@
 
 use engine::Value;
 use engine::provider::{ObjectRef, ProviderError, ProviderErrorKind};
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::common::{api_shape_error, get_optional};
@@ -13,8 +14,20 @@ use crate::client::Client;
 /// The environment variable that chooses the refresh strategy.
 pub const REFRESH_STRATEGY_ENV: &str = "PINGFORM_REFRESH_STRATEGY";
 
-/// How many objects the per-object strategy reads at once.
+/// How many objects the per-object strategy reads at once, in the whole process: refresh
+/// reads every resource type at the same time, and the comparison is with one GET per
+/// object at this parallelism overall.
 pub const PARALLELISM: usize = 10;
+
+/// Shares [`PARALLELISM`] between the resource types read at the same time.
+static SLOTS: Semaphore = Semaphore::const_new(PARALLELISM);
+
+/// How many collections the bulk strategy lists at once. PingOne has no environment-wide
+/// list of role assignments or memberships, only one per user or group, so refreshing
+/// 2,000 of them is 2,000 list calls whichever way: they are read far more at once than
+/// writes are, since reads change nothing. The provider's shared rate limit
+/// (`requests_per_second`) still bounds the load, and a 429 is retried after `Retry-After`.
+pub const LIST_PARALLELISM: usize = 128;
 
 /// How refresh reads objects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +88,8 @@ pub(crate) async fn read(
             let client = client.clone();
             let operation = format!("read {type_name} at /{}", target.segments.join("/"));
             running.spawn(async move {
+                // The semaphore is never closed, so acquiring only fails if it were.
+                let _slot = SLOTS.acquire().await.ok();
                 let segments: Vec<&str> = target.segments.iter().map(String::as_str).collect();
                 let found = get_optional(&client, &target.env, &segments, &operation).await;
                 (target.index, operation, found)

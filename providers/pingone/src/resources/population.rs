@@ -11,6 +11,7 @@ use engine::provider::{
 };
 use serde_json::{Map, json};
 
+use super::common::create_error;
 use super::{Resource, environment_gone, group_by_environment, invalid, state_string};
 use crate::client::Client;
 use crate::values::{
@@ -232,7 +233,7 @@ impl Resource for Population {
         let created = client
             .post(&["environments", &env, PLURAL], &body)
             .await
-            .map_err(|e| e.to_provider_error(&operation))?;
+            .map_err(|e| create_error(e, &operation, address, |id| format!("{env}/{id}")))?;
         from_api(&created, planned).map_err(|e| api_shape_error(&operation, e))
     }
 

@@ -135,17 +135,7 @@ async fn an_application_secret_is_read_with_its_previous_one() {
             &[
                 ("environment_id", h.env()),
                 ("name", "data-worker".into()),
-                (
-                    "oidc_options",
-                    obj(&[
-                        ("type", "WORKER".into()),
-                        (
-                            "grant_types",
-                            Value::List(vec!["CLIENT_CREDENTIALS".into()]),
-                        ),
-                        ("token_endpoint_auth_method", "CLIENT_SECRET_BASIC".into()),
-                    ]),
-                ),
+                ("oidc_options", crate::support::worker_options()),
             ],
         )
         .await

@@ -69,6 +69,18 @@ pub(crate) async fn start_on(emulator: Emulator, options: ClientOptions) -> Harn
     }
 }
 
+/// `oidc_options` of a worker application (client credentials, client secret basic).
+pub(crate) fn worker_options() -> Value {
+    obj(&[
+        ("type", "WORKER".into()),
+        (
+            "grant_types",
+            Value::List(vec!["CLIENT_CREDENTIALS".into()]),
+        ),
+        ("token_endpoint_auth_method", "CLIENT_SECRET_BASIC".into()),
+    ])
+}
+
 /// An object value from pairs.
 pub(crate) fn obj(pairs: &[(&str, Value)]) -> Value {
     Value::Object(
