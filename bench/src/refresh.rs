@@ -30,7 +30,8 @@ const SETUP_ROUND_TRIPS: usize = 2;
 /// [`PARALLELISM`] objects at a time over all types.
 fn sequential_round_trips(fleet: Fleet, strategy: &str) -> usize {
     let chain = if strategy == "bulk" {
-        let page = pingone::ClientOptions::default().page_limit as usize;
+        // PingOne's documented page maximum for users and groups.
+        let page = (pingone::ClientOptions::default().page_limit as usize).min(1000);
         let assignments = fleet.assignments.div_ceil(LIST_PARALLELISM);
         fleet
             .users

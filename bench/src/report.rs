@@ -87,7 +87,7 @@ impl Report {
              (`PINGFORM_REFRESH_STRATEGY=per-object`); both read every resource type at once. \
              Lower bound: the round trips that must follow one another × latency: the token \
              and role lookup, then the longest chain of one type: its pages in sequence \
-             (bulk: 500 users a page, role assignments listed one user at a time, 128 users at \
+             (bulk: 1,000 users a page, role assignments listed one user at a time, 128 users at \
              once), or its objects ÷ 10 for per-object.\n"
         );
         let _ = writeln!(

@@ -36,7 +36,8 @@ pub const USER_AGENT: &str = concat!("pingform/", env!("CARGO_PKG_VERSION"));
 pub struct ClientOptions {
     /// Retries of transient failures.
     pub retry: RetryPolicy,
-    /// The `limit` asked for on list calls (PingOne may return fewer per page).
+    /// The largest `limit` asked for on list calls (PingOne may return fewer per page;
+    /// collections documented to take fewer get their maximum).
     pub page_limit: u32,
     /// The longest wait for one whole request.
     pub request_timeout: Duration,
@@ -56,7 +57,7 @@ impl Default for ClientOptions {
     fn default() -> Self {
         Self {
             retry: RetryPolicy::default(),
-            page_limit: 500,
+            page_limit: 1000,
             request_timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
             requests_per_second: None,

@@ -20,7 +20,7 @@ impl Client {
     ) -> Result<Vec<serde_json::Value>, ClientError> {
         let mut url = self.url(segments);
         url.query_pairs_mut()
-            .append_pair("limit", &self.page_limit().to_string());
+            .append_pair("limit", &self.page_limit_for(plural).to_string());
         self.list_from(url, plural).await
     }
 
@@ -34,7 +34,7 @@ impl Client {
         let mut url = self.url(segments);
         url.query_pairs_mut()
             .append_pair("filter", filter)
-            .append_pair("limit", &self.page_limit().to_string());
+            .append_pair("limit", &self.page_limit_for(plural).to_string());
         self.list_from(url, plural).await
     }
 
@@ -51,9 +51,21 @@ impl Client {
             for (k, v) in query {
                 pairs.append_pair(k, v);
             }
-            pairs.append_pair("limit", &self.page_limit().to_string());
+            pairs.append_pair("limit", &self.page_limit_for(plural).to_string());
         }
         self.list_from(url, plural).await
+    }
+
+    /// The `limit` asked for on a list of `plural`: the configured page size, capped at
+    /// the largest PingOne documents for the collection (API.md §3–§4: 1,000 for users,
+    /// groups and environments; others are not documented, so a cautious 500). Fewer,
+    /// larger pages matter: a collection's pages follow one another.
+    fn page_limit_for(&self, plural: &str) -> u32 {
+        let documented = match plural {
+            "users" | "groups" | "environments" => 1000,
+            _ => 500,
+        };
+        self.page_limit().min(documented)
     }
 
     async fn list_from(
