@@ -416,6 +416,15 @@ pub(crate) struct FaultArgs {
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub(crate) latency_jitter_ms: u64,
 
+    /// Probability (0 to 1) that a request is also delayed by a latency spike of
+    /// --latency-spike-ms, e.g. 0.02.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, requires = "latency_spike_ms")]
+    pub(crate) latency_spike_rate: f64,
+
+    /// The extra delay of a latency spike, in milliseconds, e.g. 500.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub(crate) latency_spike_ms: u64,
+
     /// Answer errors at random instead of handling requests, e.g. `503=0.05,429=0.02`
     /// (statuses 429, 500, 502, 503, 504).
     #[arg(long, value_name = "STATUS=RATE,...")]

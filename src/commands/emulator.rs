@@ -62,6 +62,8 @@ fn configure_faults(emulator: &Emulator, args: &FaultArgs) -> Result<(), CliErro
     let faults = Faults {
         latency_ms: args.latency_ms,
         latency_jitter_ms: args.latency_jitter_ms,
+        latency_spike_rate: args.latency_spike_rate,
+        latency_spike_ms: args.latency_spike_ms,
         error_rates,
         drop_after_commit_rate: args.drop_after_commit_rate,
         env_consistency_ms: args.env_consistency_ms,

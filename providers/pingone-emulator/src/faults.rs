@@ -1,5 +1,5 @@
-//! Fault injection: added latency, error rates per status, "commit the change, then drop the
-//! connection", and eventual-consistency windows. Off by default; set at start (flags of
+//! Fault injection: added latency (fixed, jitter and rare spikes), error rates per status,
+//! "commit the change, then drop the connection", and eventual-consistency windows. Off by default; set at start (flags of
 //! `pingform emulator serve`), through the admin API (`/__emulator/faults`) or the library
 //! ([`crate::Emulator::set_faults`]).
 //!
@@ -21,6 +21,13 @@ pub struct Faults {
     pub latency_ms: u64,
     /// Up to this many milliseconds more, drawn uniformly per request.
     pub latency_jitter_ms: u64,
+    /// Probability (0..=1) that a request also waits a latency spike of
+    /// [`Faults::latency_spike_ms`], as a slow PingOne node or a congested link does now and
+    /// then.
+    pub latency_spike_rate: f64,
+    /// The extra delay of a latency spike, in milliseconds (required when
+    /// [`Faults::latency_spike_rate`] is above 0).
+    pub latency_spike_ms: u64,
     /// Error statuses and the probability (0..=1) that a request gets each, instead of being
     /// handled. Supported: 429 (with `Retry-After`), 500, 502, 503 (with `Retry-After`), 504.
     pub error_rates: Vec<ErrorRate>,
@@ -94,7 +101,16 @@ impl Faults {
         }
         let total: f64 = self.error_rates.iter().map(|e| e.rate).sum();
         probability("the sum of the error rates", total)?;
-        probability("dropAfterCommitRate", self.drop_after_commit_rate)
+        probability("dropAfterCommitRate", self.drop_after_commit_rate)?;
+        probability("latencySpikeRate", self.latency_spike_rate)?;
+        if self.latency_spike_rate > 0.0 && self.latency_spike_ms == 0 {
+            return Err(format!(
+                "latencySpikeRate is {} but latencySpikeMs is 0: give the delay of a spike \
+                 in milliseconds, or set the rate to 0",
+                self.latency_spike_rate
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -143,7 +159,8 @@ impl FaultState {
         let request_faults = faults.latency_ms > 0
             || faults.latency_jitter_ms > 0
             || faults.error_rates.iter().any(|e| e.rate > 0.0)
-            || faults.drop_after_commit_rate > 0.0;
+            || faults.drop_after_commit_rate > 0.0
+            || faults.latency_spike_rate > 0.0;
         self.request_faults.store(request_faults, Ordering::SeqCst);
         self.env_window_ms
             .store(faults.env_consistency_ms, Ordering::SeqCst);
@@ -172,7 +189,16 @@ impl FaultState {
             0 => 0,
             max => rng.u64(0..=max),
         };
-        let latency = Duration::from_millis(faults.latency_ms.saturating_add(jitter));
+        // Drawn only when spikes are on, so turning them on is the only thing that changes
+        // the sequence an existing seed draws.
+        let spike = faults.latency_spike_rate > 0.0 && rng.f64() < faults.latency_spike_rate;
+        let spike_ms = if spike { faults.latency_spike_ms } else { 0 };
+        let latency = Duration::from_millis(
+            faults
+                .latency_ms
+                .saturating_add(jitter)
+                .saturating_add(spike_ms),
+        );
         // One draw picks at most one error: the rates are slices of [0, 1).
         let roll = rng.f64();
         let mut edge = 0.0;
@@ -183,6 +209,7 @@ impl FaultState {
         let drop_after_commit = rng.f64() < faults.drop_after_commit_rate;
         Decision {
             latency,
+            spike,
             error,
             drop_after_commit,
         }
@@ -216,8 +243,10 @@ impl FaultState {
 /// The faults drawn for one request.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Decision {
-    /// Wait this long before handling it.
+    /// Wait this long before handling it (a spike included).
     pub(crate) latency: Duration,
+    /// Whether the latency includes a spike ([`Faults::latency_spike_rate`]).
+    pub(crate) spike: bool,
     /// Answer this error status instead of handling it.
     pub(crate) error: Option<u16>,
     /// If it is a successful change, drop the connection instead of answering.
@@ -322,8 +351,13 @@ mod tests {
         assert!(!state.any_request_fault());
         let decision = state.draw();
         assert_eq!(
-            (decision.latency, decision.error, decision.drop_after_commit),
-            (Duration::ZERO, None, false)
+            (
+                decision.latency,
+                decision.spike,
+                decision.error,
+                decision.drop_after_commit
+            ),
+            (Duration::ZERO, false, None, false)
         );
         state.set(Faults {
             error_rates: vec![ErrorRate {
@@ -338,6 +372,79 @@ mod tests {
         assert_eq!(decision.error, Some(429));
         assert!(decision.drop_after_commit);
         assert_eq!(decision.latency, Duration::from_millis(5));
+    }
+
+    #[test]
+    fn latency_spikes_are_drawn_at_their_rate_and_add_their_delay() {
+        let faults = Faults {
+            latency_ms: 3,
+            latency_spike_rate: 0.2,
+            latency_spike_ms: 500,
+            seed: Some(11),
+            ..Faults::default()
+        };
+        let state = FaultState::new(faults.clone());
+        assert!(state.any_request_fault());
+        let draws: Vec<Decision> = (0..1000).map(|_| state.draw()).collect();
+        let spikes = draws.iter().filter(|d| d.spike).count();
+        // 200 expected; the bounds are far enough out that no sane generator misses them.
+        assert!((120..=280).contains(&spikes), "{spikes} spikes in 1000");
+        for decision in &draws {
+            let expected = if decision.spike { 503 } else { 3 };
+            assert_eq!(decision.latency, Duration::from_millis(expected));
+        }
+        let again: Vec<Decision> = {
+            let state = FaultState::new(faults);
+            (0..1000).map(|_| state.draw()).collect()
+        };
+        assert_eq!(draws, again, "the same seed draws the same spikes");
+    }
+
+    #[test]
+    fn spikes_off_leave_the_draws_as_they_were() {
+        let base = Faults {
+            error_rates: vec![ErrorRate {
+                status: 503,
+                rate: 0.3,
+            }],
+            seed: Some(3),
+            ..Faults::default()
+        };
+        let certain = FaultState::new(Faults {
+            latency_spike_rate: 1.0,
+            latency_spike_ms: 20,
+            ..base.clone()
+        });
+        assert!((0..20).all(|_| certain.draw().spike));
+        // With the rate at 0 the draws are those of the generator without a spike roll: one
+        // roll for the error, one for the drop, per request.
+        let off = FaultState::new(Faults {
+            latency_spike_ms: 20,
+            ..base
+        });
+        let mut rng = fastrand::Rng::with_seed(3);
+        for _ in 0..50 {
+            let error = (rng.f64() < 0.3).then_some(503);
+            let _drop_roll = rng.f64();
+            let decision = off.draw();
+            assert!(!decision.spike);
+            assert_eq!(decision.error, error, "a zero spike rate consumes no draw");
+        }
+    }
+
+    #[test]
+    fn a_spike_rate_needs_a_delay_and_a_probability() {
+        let spikes = |rate, ms| Faults {
+            latency_spike_rate: rate,
+            latency_spike_ms: ms,
+            ..Faults::default()
+        };
+        let missing = spikes(0.1, 0).validate().expect_err("no delay");
+        assert!(missing.contains("latencySpikeMs"), "{missing}");
+        assert!(spikes(1.5, 100).validate().is_err());
+        assert!(spikes(-0.1, 100).validate().is_err());
+        assert!(spikes(0.02, 500).validate().is_ok());
+        assert!(spikes(0.0, 0).validate().is_ok());
     }
 
     #[test]

@@ -24,7 +24,8 @@
 //! everything; a worker created through the API can do what its role assignments allow.
 //!
 //! Tests can inject faults ([`Emulator::set_faults`]), change the rate limit
-//! ([`Emulator::set_rate_limit`]) and count requests ([`Emulator::counters`]), also over HTTP
+//! ([`Emulator::set_rate_limit`]) and count requests, responses per status and injected faults
+//! ([`Emulator::counters`]), also over HTTP
 //! under `/__emulator/` (see the `routes::admin` module).
 
 mod api_error;
@@ -61,7 +62,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use counters::{RequestCount, RequestCounts, UNMATCHED};
+pub use counters::{FaultCounts, RequestCount, RequestCounts, UNMATCHED};
 pub use credentials::Credentials;
 pub use error::Error;
 pub use faults::{ErrorRate, Faults, INJECTABLE_STATUSES};

@@ -1,5 +1,6 @@
 //! The traffic layer in front of every route except the admin API: it counts the request,
-//! applies the rate limit, refuses oversized bodies, and injects the configured faults.
+//! applies the rate limit, refuses oversized bodies, injects the configured faults, and counts
+//! the status it answered (or the response it dropped).
 //!
 //! Order matters: a request is counted even when it is then limited or faulted, so tests can
 //! count what the client really sent; the rate limit comes before faults, as PingOne's gateway
@@ -50,7 +51,7 @@ impl Traffic {
     }
 }
 
-/// The axum middleware.
+/// The axum middleware: counts the request, screens it, and counts what it was answered.
 pub(crate) async fn layer(
     State(emulator): State<Emulator>,
     request: Request,
@@ -63,39 +64,66 @@ pub(crate) async fn layer(
     {
         return next.run(request).await;
     }
-    let traffic = emulator.traffic();
+    let counters = &emulator.traffic().counters;
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or(UNMATCHED, MatchedPath::as_str);
-    traffic.counters.record(request.method().as_str(), route);
+    counters.record(request.method().as_str(), route);
+    match screen(&emulator, request, next).await {
+        Sent::Response(response) => {
+            counters.record_status(response.status().as_u16());
+            response
+        }
+        Sent::DroppedAfterCommit => {
+            counters.record_dropped_after_commit();
+            dropped_connection()
+        }
+    }
+}
+
+/// What the client gets: a response, or a dropped connection after the change was committed.
+enum Sent {
+    Response(Response),
+    DroppedAfterCommit,
+}
+
+/// Applies the rate limit, the body size limit, the consistency window and the faults, and
+/// hands the request on if it passes them all. Counts refusals and faults as it injects them.
+async fn screen(emulator: &Emulator, request: Request, next: Next) -> Sent {
+    let traffic = emulator.traffic();
     // The environment in the path matters only to the rate limit and the environment window:
     // with both off (benchmarks, most tests) it is not looked up at all.
     let limited = traffic.limiter.enabled();
     let windowed = traffic.faults.env_window_on();
-    let target = (limited || windowed).then(|| Target::of(&emulator, request.uri().path()));
+    let target = (limited || windowed).then(|| Target::of(emulator, request.uri().path()));
     if let (true, Some(target)) = (limited, &target)
         && let Err(wait) = traffic.limiter.take(&target.license)
     {
-        return rate_limited(wait, traffic.limiter.get());
+        traffic.counters.record_rate_limited();
+        return Sent::Response(rate_limited(wait, traffic.limiter.get()));
     }
     if declared_length(&request).is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        return too_large().into_response();
+        return Sent::Response(too_large().into_response());
     }
     if let (true, Some(target)) = (windowed, &target)
-        && let Some(hidden) = target.still_hidden(&emulator, request.method())
+        && let Some(hidden) = target.still_hidden(emulator, request.method())
     {
-        return hidden.into_response();
+        return Sent::Response(hidden.into_response());
     }
     if !traffic.faults.any_request_fault() {
-        return next.run(request).await;
+        return Sent::Response(next.run(request).await);
     }
     let decision = traffic.faults.draw();
+    if decision.spike {
+        traffic.counters.record_latency_spike();
+    }
     if !decision.latency.is_zero() {
         tokio::time::sleep(decision.latency).await;
     }
     if let Some(status) = decision.error {
-        return injected(status);
+        traffic.counters.record_injected(status);
+        return Sent::Response(injected(status));
     }
     let is_change = matches!(
         *request.method(),
@@ -103,9 +131,9 @@ pub(crate) async fn layer(
     );
     let response = next.run(request).await;
     if decision.drop_after_commit && is_change && response.status().is_success() {
-        return dropped_connection();
+        return Sent::DroppedAfterCommit;
     }
-    response
+    Sent::Response(response)
 }
 
 /// What a request's path names: the license whose bucket it draws from (that of the
@@ -301,12 +329,13 @@ impl Emulator {
         Ok(())
     }
 
-    /// The requests served so far, per method and route.
+    /// The requests served so far, per method and route, the statuses answered, and the
+    /// faults injected.
     pub fn counters(&self) -> RequestCounts {
         self.traffic().counters.snapshot()
     }
 
-    /// Sets the request counters back to zero.
+    /// Sets every counter (requests, statuses, faults) back to zero.
     pub fn reset_counters(&self) {
         self.traffic().counters.reset();
     }

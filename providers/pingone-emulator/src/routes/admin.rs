@@ -5,8 +5,10 @@
 //! - `GET|PUT /__emulator/faults`: a [`crate::Faults`] as JSON (PUT replaces it whole;
 //!   omitted fields are off);
 //! - `GET|PUT /__emulator/rate-limit`: a [`crate::RateLimit`] as JSON;
-//! - `GET /__emulator/counters`: `{"counts":[{"method","route","count"}],"total"}`;
-//! - `POST /__emulator/counters/reset`: 204.
+//! - `GET /__emulator/counters`: a [`crate::RequestCounts`] as JSON plus the request total:
+//!   `{"counts":[{"method","route","count"}],"total","statuses":{"201":n,...},"rateLimited",
+//!   "faults":{"errors":{"503":n,...},"droppedAfterCommit","latencySpikes"}}`;
+//! - `POST /__emulator/counters/reset`: 204; every counter back to zero.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -64,7 +66,8 @@ async fn set_rate_limit(
 
 async fn counters(State(emulator): State<Emulator>) -> Response {
     let counts = emulator.counters();
-    let body = json!({ "counts": counts.counts, "total": counts.total() });
+    let mut body = json!(counts);
+    body["total"] = json!(counts.total());
     ok(StatusCode::OK, &body)
 }
 
