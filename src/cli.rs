@@ -418,7 +418,12 @@ pub(crate) struct FaultArgs {
 
     /// Probability (0 to 1) that a request is also delayed by a latency spike of
     /// --latency-spike-ms, e.g. 0.02.
-    #[arg(long, value_name = "RATE", default_value_t = 0.0, requires = "latency_spike_ms")]
+    #[arg(
+        long,
+        value_name = "RATE",
+        default_value_t = 0.0,
+        requires = "latency_spike_ms"
+    )]
     pub(crate) latency_spike_rate: f64,
 
     /// The extra delay of a latency spike, in milliseconds, e.g. 500.

@@ -1,6 +1,6 @@
 //! Helpers shared by the fault drills (`tests/drill_*.rs`): a generated configuration of
-//! populations, groups and users, the emulator's admin API (faults), and counting the
-//! objects the emulator holds by name, so duplicates show.
+//! populations, groups and users, the emulator's admin API (faults, counters), counting the
+//! objects the emulator holds by name, so duplicates show, and the IDs state records for them.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -88,23 +88,68 @@ pub fn live_names(served: &Served) -> BTreeMap<&'static str, Vec<String>> {
 }
 
 fn names_in(served: &Served, plural: &str, key: &str) -> Vec<String> {
+    let mut names: Vec<String> = listed(served, plural, key)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every object of `plural` in the admin environment as (name under `key`, id), in the
+/// emulator's order.
+fn listed(served: &Served, plural: &str, key: &str) -> Vec<(String, String)> {
     let env = &served.credentials.environment_id;
     let page = served.get(&format!("/environments/{env}/{plural}?limit=1000"));
     assert!(
         page["_links"]["next"].is_null(),
         "{plural}: more than one page; raise the limit"
     );
-    let mut names: Vec<String> = page["_embedded"][plural]
+    let text =
+        |item: &serde_json::Value, key: &str| item[key].as_str().unwrap_or_default().to_string();
+    page["_embedded"][plural]
         .as_array()
         .map(|items| {
             items
                 .iter()
-                .map(|item| item[key].as_str().unwrap_or_default().to_string())
+                .map(|item| (text(item, key), text(item, "id")))
                 .collect()
         })
-        .unwrap_or_default();
-    names.sort();
-    names
+        .unwrap_or_default()
+}
+
+/// The ID of every population, group and user in the admin environment, by name (a user's
+/// username). Call it once `live_names` has shown the names unique.
+pub fn live_ids(served: &Served) -> BTreeMap<String, String> {
+    [
+        ("populations", "name"),
+        ("groups", "name"),
+        ("users", "username"),
+    ]
+    .into_iter()
+    .flat_map(|(plural, key)| listed(served, plural, key))
+    .collect()
+}
+
+/// The ID state records for every resource, by its object's name (a user's username), read
+/// with `pingform state pull` (the journal replayed).
+pub fn state_ids(dir: &Path) -> BTreeMap<String, String> {
+    let pulled = crate::common::run(crate::common::pingform(dir).args(["state", "pull"]));
+    assert_eq!(pulled.code, 0, "{pulled}");
+    let state: serde_json::Value = serde_json::from_str(&pulled.stdout).expect("state JSON");
+    let resources = state["resources"].as_array().cloned().unwrap_or_default();
+    resources
+        .iter()
+        .map(|r| {
+            let attributes = &r["attributes"];
+            let name = attributes["name"]
+                .as_str()
+                .or_else(|| attributes["username"].as_str())
+                .unwrap_or_default();
+            let id = attributes["id"].as_str().unwrap_or_default();
+            (name.to_string(), id.to_string())
+        })
+        .collect()
 }
 
 /// Replaces the emulator's fault settings (`PUT /__emulator/faults`).
@@ -132,6 +177,11 @@ pub fn set_faults(served: &Served, faults: serde_json::Value) {
 /// The request counters' total (`GET /__emulator/counters`).
 pub fn request_total(served: &Served) -> u64 {
     counters(served)["total"].as_u64().unwrap_or_default()
+}
+
+/// Every counter (`GET /__emulator/counters`): requests, statuses answered, faults injected.
+pub fn counts(served: &Served) -> pingone_emulator::RequestCounts {
+    serde_json::from_value(counters(served)).expect("the counters read back")
 }
 
 /// How many `method` requests the emulator counted on the route template `route`, such as

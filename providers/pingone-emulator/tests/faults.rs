@@ -236,6 +236,99 @@ async fn counters_count_per_method_and_route_and_reset() {
 }
 
 #[tokio::test]
+async fn counters_count_statuses_refusals_and_each_kind_of_fault() {
+    let s = Session::start().await;
+    let admin = |rest: &str| format!("{}/__emulator/{rest}", s.creds.api_url);
+    let emulator = s.running.emulator();
+    let path = s.env_path("/populations");
+    emulator.reset_counters();
+    emulator
+        .set_rate_limit(RateLimit {
+            enabled: true,
+            requests_per_second: 0.001,
+            burst: 1,
+        })
+        .expect("set");
+    let statuses = [
+        s.call(Method::GET, &path, None).await.status,
+        s.call(Method::GET, &path, None).await.status,
+    ];
+    assert_eq!(statuses.map(|s| s.as_u16()), [200, 429]);
+    emulator.set_rate_limit(RateLimit::DISABLED).expect("set");
+    for status in [503, 429] {
+        emulator.set_faults(errors(status, 1.0)).expect("set");
+        assert_eq!(s.call(Method::GET, &path, None).await.status, status);
+    }
+    emulator
+        .set_faults(Faults {
+            drop_after_commit_rate: 1.0,
+            ..Faults::default()
+        })
+        .expect("set");
+    let sent = s
+        .client
+        .post(s.url(&path))
+        .bearer_auth(&s.token)
+        .json(&json!({ "name": "Dropped" }))
+        .send()
+        .await;
+    assert!(sent.is_err(), "dropped: {sent:?}");
+    // Spikes set over HTTP, by their JSON names.
+    let spikes = json!({ "latencySpikeRate": 1.0, "latencySpikeMs": 150 });
+    let put = reply(
+        s.client
+            .put(admin("faults"))
+            .json(&spikes)
+            .send()
+            .await
+            .expect("put"),
+    )
+    .await;
+    assert_eq!(put.status, 200, "{}", put.body);
+    let started = Instant::now();
+    assert_eq!(s.call(Method::GET, &path, None).await.status, 200);
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "the spike was waited"
+    );
+    emulator.set_faults(Faults::default()).expect("set");
+    s.call(Method::GET, "/v1/no/such/path", None).await;
+
+    let counts = emulator.counters();
+    assert_eq!(counts.total(), 7, "{counts:?}");
+    assert_eq!(counts.responses(), 6, "the dropped response was never sent");
+    assert_eq!(
+        [200, 404, 429, 503].map(|status| counts.status(status)),
+        [2, 1, 2, 1],
+        "{counts:?}"
+    );
+    assert_eq!(counts.status_class(2), 2);
+    assert_eq!(counts.rate_limited, 1);
+    assert_eq!((counts.faults.error(503), counts.faults.error(429)), (1, 1));
+    assert_eq!(counts.faults.dropped_after_commit, 1);
+    assert_eq!(counts.faults.latency_spikes, 1);
+
+    let over_http = reply(s.client.get(admin("counters")).send().await.expect("get")).await;
+    assert_eq!(over_http.body["total"], 7);
+    assert_eq!(over_http.body["statuses"]["429"], 2);
+    assert_eq!(over_http.body["rateLimited"], 1);
+    assert_eq!(over_http.body["faults"]["errors"]["503"], 1);
+    assert_eq!(over_http.body["faults"]["droppedAfterCommit"], 1);
+    assert_eq!(over_http.body["faults"]["latencySpikes"], 1);
+    s.client
+        .post(admin("counters/reset"))
+        .send()
+        .await
+        .expect("reset");
+    assert_eq!(
+        emulator.counters(),
+        pingone_emulator::RequestCounts::default(),
+        "the reset clears every counter"
+    );
+    s.running.shutdown().await;
+}
+
+#[tokio::test]
 async fn faults_are_set_over_http_validated_and_seeded() {
     let s = Session::start().await;
     let url = format!("{}/__emulator/faults", s.creds.api_url);
@@ -261,6 +354,8 @@ async fn faults_are_set_over_http_validated_and_seeded() {
     for bad in [
         json!({ "errorRates": [{ "status": 404, "rate": 0.5 }] }),
         json!({ "dropAfterCommitRate": 2 }),
+        json!({ "latencySpikeRate": 0.1 }),
+        json!({ "latencySpikeRate": 1.5, "latencySpikeMs": 10 }),
         json!({ "latencyMs": "slow" }),
         json!({ "unknown": 1 }),
     ] {
