@@ -57,6 +57,22 @@ async fn injected_errors_carry_pingone_bodies_and_retry_after() {
     s.running.shutdown().await;
 }
 
+/// POSTs a population named `name` to `path` and checks that no response comes back.
+async fn post_without_answer(s: &Session, path: &str, name: &str) {
+    let sent = s
+        .client
+        .post(s.url(path))
+        .bearer_auth(&s.token)
+        .json(&json!({ "name": name }))
+        .send()
+        .await;
+    // hyper closes the connection before the status line: the request itself fails.
+    assert!(
+        sent.is_err(),
+        "the client must not get a response: {sent:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_dropped_connection_after_commit_still_commits_the_change() {
     let s = Session::start().await;
@@ -70,18 +86,7 @@ async fn a_dropped_connection_after_commit_still_commits_the_change() {
         .expect("set");
     // Reads are not affected: only successful changes are dropped.
     assert_eq!(s.call(Method::GET, &path, None).await.status, 200);
-    let sent = s
-        .client
-        .post(s.url(&path))
-        .bearer_auth(&s.token)
-        .json(&json!({ "name": "Lost answer" }))
-        .send()
-        .await;
-    // hyper closes the connection before the status line: the request itself fails.
-    assert!(
-        sent.is_err(),
-        "the client must not get a response: {sent:?}"
-    );
+    post_without_answer(&s, &path, "Lost answer").await;
     s.running
         .emulator()
         .set_faults(Faults::default())
@@ -265,14 +270,7 @@ async fn counters_count_statuses_refusals_and_each_kind_of_fault() {
             ..Faults::default()
         })
         .expect("set");
-    let sent = s
-        .client
-        .post(s.url(&path))
-        .bearer_auth(&s.token)
-        .json(&json!({ "name": "Dropped" }))
-        .send()
-        .await;
-    assert!(sent.is_err(), "dropped: {sent:?}");
+    post_without_answer(&s, &path, "Dropped").await;
     // Spikes set over HTTP, by their JSON names.
     let spikes = json!({ "latencySpikeRate": 1.0, "latencySpikeMs": 150 });
     let put = reply(
