@@ -781,6 +781,119 @@ mod tests {
         back.check_plan(&plan).unwrap();
     }
 
+    /// `plan` drawn as text and as JSON (without its timestamp), as `plan` and `show` draw it.
+    fn renderings(plan: &Plan, risks: &[Risk]) -> (String, Json) {
+        use crate::render::{Context, Style, fixture, human, json};
+        let schemas = fixture::schemas();
+        let outputs = fixture::outputs();
+        let context = Context {
+            schemas: &schemas,
+            outputs: &outputs,
+            risks,
+            ..Context::default()
+        };
+        let mut text = Vec::new();
+        human::render_plan(plan, &context, &mut text, Style::default()).unwrap();
+        let mut doc = json::plan_json(plan, &context);
+        doc["timestamp"] = Json::Null;
+        (String::from_utf8(text).unwrap(), doc)
+    }
+
+    /// `plan` saved with `risks`, written, read back and turned into a plan again.
+    fn through_a_file(plan: &Plan, risks: &[Risk]) -> (String, PlanFile) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reviewed.plan");
+        saved(plan, &BTreeMap::new())
+            .with_risks(risks)
+            .write(&path)
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        (text, PlanFile::read(&path).unwrap())
+    }
+
+    #[test]
+    fn a_saved_plan_renders_exactly_as_the_live_plan_did() {
+        use crate::render::fixture;
+        let live = fixture::every_kind();
+        let risks = fixture::risks();
+        let (text, file) = through_a_file(&live, &risks);
+        fixture::assert_no_secret(&text);
+        assert_eq!(file.risks().as_deref(), Some(risks.as_slice()));
+        let (live_text, live_json) = renderings(&live, &risks);
+        let (shown_text, shown_json) = renderings(&file.plan(), &risks);
+        assert!(
+            live_text.contains("~ client_secret"),
+            "the fixture rotates a secret: {live_text}"
+        );
+        assert_eq!(shown_text, live_text);
+        assert_eq!(shown_json, live_json);
+    }
+
+    #[test]
+    fn secrets_inside_lists_and_objects_compare_as_in_the_live_plan() {
+        let secret = |s: &str| Value::sensitive(s.into());
+        let side = |third: &str, pin: &str| {
+            obj(&[
+                ("id", "p-1".into()),
+                (
+                    "keys",
+                    Value::List(vec!["plain".into(), secret("k-1"), secret(third)]),
+                ),
+                ("nested", obj(&[("pin", secret(pin)), ("note", "x".into())])),
+            ])
+        };
+        let mut rotated = change(
+            Action::Update,
+            Some(side("k-2", "1234")),
+            Some(side("k-3", "1234")),
+        );
+        rotated.sensitive.clear();
+        let mut pinned = rotated.clone();
+        pinned.address = ResourceAddress::new("pingone_population", "pinned");
+        pinned.after = Some(side("k-2", "9999"));
+        let live = plan_of(vec![rotated, pinned]);
+        let (text, file) = through_a_file(&live, &[]);
+        for secret in ["k-1", "k-2", "k-3", "1234", "9999"] {
+            assert!(!text.contains(&format!("\"{secret}\"")), "{secret} in {text}");
+        }
+        let (live_text, live_json) = renderings(&live, &[]);
+        let (shown_text, shown_json) = renderings(&file.plan(), &[]);
+        assert_eq!(shown_text, live_text);
+        assert_eq!(shown_json, live_json);
+    }
+
+    #[test]
+    fn tokens_match_within_one_change_only() {
+        let same_secret = change(Action::Update, Some(live("a")), Some(live("b")));
+        let once = save_change(&same_secret);
+        let again = save_change(&same_secret);
+        let token = |side: &Json| side["secret"][TOKEN].as_str().map(str::to_string);
+        assert!(token(&once.before).is_some());
+        assert_eq!(token(&once.before), token(&once.after));
+        assert_ne!(
+            token(&once.before),
+            token(&again.before),
+            "each change has its own key"
+        );
+        assert_eq!(without_tokens(&once.after), without_tokens(&again.after));
+        // A file written before tokens: the secret reads as masked and unchanged.
+        assert_eq!(
+            decode(&json!({ MARKER: "sensitive" })),
+            Value::sensitive(Value::Null)
+        );
+    }
+
+    #[test]
+    fn a_file_without_risks_says_so_and_one_with_none_has_none() {
+        let plan = plan_of(vec![]);
+        let (_, file) = through_a_file(&plan, &[]);
+        assert_eq!(file.risks(), Some(Vec::new()));
+        let mut older = serde_json::to_value(saved(&plan, &BTreeMap::new())).unwrap();
+        older.as_object_mut().unwrap().remove("risks");
+        let older: PlanFile = serde_json::from_value(older).unwrap();
+        assert_eq!(older.risks(), None);
+    }
+
     #[test]
     fn refuses_another_lineage_or_a_moved_serial() {
         let file = saved(&plan_of(vec![]), &BTreeMap::new());

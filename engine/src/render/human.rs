@@ -505,9 +505,11 @@ pub(crate) mod tests {
         use crate::render::fixture;
         let schemas = fixture::schemas();
         let outputs = fixture::outputs();
+        let risks = fixture::risks();
         let context = Context {
             schemas: &schemas,
             outputs: &outputs,
+            risks: &risks,
             ..Context::default()
         };
         let mut out = Vec::new();
@@ -535,6 +537,38 @@ pub(crate) mod tests {
         let coloured = String::from_utf8(coloured).unwrap();
         assert!(coloured.contains("\x1b[32m+\x1b[0m resource"), "{coloured}");
         assert!(coloured.contains("\x1b[31m# forces replacement\x1b[0m"));
+    }
+
+    #[test]
+    fn risks_follow_the_summary_coloured_on_a_terminal_and_absent_when_none() {
+        use crate::render::fixture;
+        let plan = fixture::every_kind();
+        let risks = fixture::risks();
+        let context = Context {
+            risks: &risks,
+            ..Context::default()
+        };
+        let draw = |context: &Context<'_>, style| {
+            let mut out = Vec::new();
+            render_plan(&plan, context, &mut out, style).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let plain = draw(&context, Style::default());
+        let summary = plain.find("Plan: ").expect("a summary line");
+        let section = plain.find("Risks (3): review these before applying.").expect("risks");
+        assert!(summary < section, "{plain}");
+        assert!(
+            plain.contains("  ! pingone_population.old will be destroyed (not in configuration)\n"),
+            "{plain}"
+        );
+        let coloured = draw(&context, Style { color: true });
+        assert!(
+            coloured.contains("\x1b[33m!\x1b[0m \x1b[1mpingone_population.moved\x1b[0m will be replaced"),
+            "{coloured}"
+        );
+        assert!(coloured.contains("\x1b[1mRisks (3):\x1b[0m"), "{coloured}");
+        let quiet = draw(&Context::default(), Style::default());
+        assert!(!quiet.contains("Risks"), "{quiet}");
     }
 
     #[test]

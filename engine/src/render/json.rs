@@ -646,6 +646,43 @@ mod tests {
         assert_eq!(changes[2]["action_reason"], "replace_by_request");
     }
 
+    #[test]
+    fn sensitive_changed_marks_each_sensitive_leaf_nested_or_named() {
+        let names = BTreeSet::from(["token".to_string()]);
+        let secret = |s: &str| Value::sensitive(s.into());
+        let before = obj(&[
+            ("token", "t-1".into()),
+            (
+                "keys",
+                Value::List(vec!["plain".into(), secret("k-1"), secret("k-2")]),
+            ),
+            ("nested", obj(&[("pin", secret("1234")), ("note", "x".into())])),
+            ("plain", "p".into()),
+        ]);
+        let after = obj(&[
+            ("token", "t-1".into()),
+            (
+                "keys",
+                Value::List(vec!["plain".into(), secret("k-1"), secret("k-3")]),
+            ),
+            ("nested", obj(&[("pin", secret("9999")), ("note", "y".into())])),
+            ("plain", "q".into()),
+        ]);
+        let changed = sensitive_changes(Some(&before), &after, &names, true);
+        assert_eq!(
+            changed,
+            Some(json!({
+                "token": false,
+                "keys": [null, false, true],
+                "nested": {"pin": true},
+            }))
+        );
+        let created = sensitive_changes(None, &after, &names, true).unwrap();
+        assert_eq!(created["token"], json!(true), "a new secret is a change");
+        let plain = obj(&[("plain", "q".into())]);
+        assert_eq!(sensitive_changes(None, &plain, &names, true), None);
+    }
+
     /// The text with what changes from run to run or release to release replaced.
     fn stable(text: &str) -> String {
         let timestamp = regex::Regex::new(r#""timestamp": "[^"]+""#).expect("valid pattern");
@@ -678,11 +715,13 @@ mod tests {
             attributes: serde_json::json!({"id": "app-1", "client_secret": "s3cr3t-old"}),
             dependencies: vec![],
         });
+        let risks = fixture::risks();
         let context = Context {
             schemas: &schemas,
             outputs: &outputs,
             variables: &variables,
             config: Some(&config),
+            risks: &risks,
         };
         let mut out = Vec::new();
         render_plan(&plan, &context, &mut out).unwrap();
@@ -694,9 +733,24 @@ mod tests {
             "prior_state",
             "configuration",
             "output_changes",
+            "risks",
         ] {
             assert!(doc.get(key).is_some(), "{key} missing");
         }
+        assert_eq!(
+            doc["risks"][1],
+            json!({
+                "address": "pingone_population.old",
+                "message": "will be destroyed (not in configuration)"
+            })
+        );
+        let portal = &doc["resource_changes"][3];
+        assert_eq!(portal["address"], "pingone_application.portal");
+        assert_eq!(
+            portal["change"]["sensitive_changed"],
+            json!({"api_key": false, "client_secret": true}),
+            "a rotated secret is told from an unchanged one"
+        );
         insta::assert_snapshot!(stable(&text));
     }
 }
