@@ -52,9 +52,8 @@ fn assert_reported_once(output: &str) {
     );
     assert_eq!(output.matches("PingOne error id").count(), 1, "{output}");
     assert!(
-        output.contains(
-            "pingone_population.second: failed (the error is in the summary at the end)"
-        ),
+        output
+            .contains("pingone_population.second: failed (the error is in the summary at the end)"),
         "the progress line says it failed:\n{output}"
     );
     let summary = output
@@ -63,13 +62,14 @@ fn assert_reported_once(output: &str) {
     let error = output.find(ERROR).expect("the error");
     assert!(error > summary, "the error is in the summary:\n{output}");
     assert!(
-        output[summary..].contains("  pingone_population.second: create pingone_population.second: PingOne refused"),
+        output[summary..].contains(
+            "  pingone_population.second: create pingone_population.second: PingOne refused"
+        ),
         "the summary names what failed with its error:\n{output}"
     );
     assert!(
-        output[summary..].contains(
-            "  pingone_group.crew: skipped because pingone_population.second failed"
-        ),
+        output[summary..]
+            .contains("  pingone_group.crew: skipped because pingone_population.second failed"),
         "and what was skipped because it depends on the failure:\n{output}"
     );
 }

@@ -198,7 +198,11 @@ fn plan_and_show(dir: &std::path::Path, name: &str, vars: &[&str]) -> (String, s
     assert_eq!(planned.code, 0, "{planned}");
     let shown = run(pingform(dir).args(["show", name]));
     assert_eq!(shown.code, 0, "{shown}");
-    assert_eq!(shown.stdout, without_saved_note(&planned.stdout), "show {name}");
+    assert_eq!(
+        shown.stdout,
+        without_saved_note(&planned.stdout),
+        "show {name}"
+    );
     let json = with_vars(&["plan", "--emulator", "--json"]);
     assert_eq!(json.code, 0, "{json}");
     let shown_json = run(pingform(dir).args(["show", name, "--json"]));
@@ -215,7 +219,9 @@ fn plan_and_show(dir: &std::path::Path, name: &str, vars: &[&str]) -> (String, s
 
 /// `sensitive_changed` of the change to `address` in a JSON plan.
 fn sensitive_changed(doc: &serde_json::Value, address: &str) -> serde_json::Value {
-    let changes = doc["resource_changes"].as_array().expect("resource_changes");
+    let changes = doc["resource_changes"]
+        .as_array()
+        .expect("resource_changes");
     let change = changes
         .iter()
         .find(|c| c["address"] == address)
@@ -241,23 +247,41 @@ fn a_saved_plan_shows_whether_each_secret_changed_as_the_plan_did() {
         "rotated.plan",
         &["secret_name=Hidden-Two", "password=Pw-Two-2"],
     );
-    assert!(text.contains("      ~ name = (sensitive value)\n"), "{text}");
-    assert!(text.contains("      ~ password = (sensitive value)\n"), "{text}");
-    assert!(text.contains("  ~ people_name = (sensitive value)\n"), "{text}");
+    assert!(
+        text.contains("      ~ name = (sensitive value)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("      ~ password = (sensitive value)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  ~ people_name = (sensitive value)\n"),
+        "{text}"
+    );
     let rotated = serde_json::json!({"name": true});
-    assert_eq!(sensitive_changed(&doc, "pingone_population.people"), rotated);
+    assert_eq!(
+        sensitive_changed(&doc, "pingone_population.people"),
+        rotated
+    );
 
     let (text, doc) = plan_and_show(
         path,
         "kept.plan",
         &["secret_name=Hidden-One", "password=Pw-One-1", "note=second"],
     );
-    assert!(text.contains("~ description = \"first\" -> \"second\""), "{text}");
+    assert!(
+        text.contains("~ description = \"first\" -> \"second\""),
+        "{text}"
+    );
     assert!(
         text.contains("        name        = (sensitive value)\n"),
         "an unchanged secret has no marker: {text}"
     );
-    assert!(!text.contains("people_name"), "the output is unchanged: {text}");
+    assert!(
+        !text.contains("people_name"),
+        "the output is unchanged: {text}"
+    );
     assert!(!text.contains("pingone_user.ada"), "{text}");
     let kept = serde_json::json!({"name": false});
     assert_eq!(sensitive_changed(&doc, "pingone_population.people"), kept);
@@ -287,7 +311,10 @@ fn risks_are_in_the_text_and_json_plans_and_in_saved_plans() {
     std::fs::write(path.join("main.tf"), TWO_POPULATIONS).unwrap();
     let creating = run(&mut served.pingform(path, &["plan"]));
     assert_eq!(creating.code, 0, "{creating}");
-    assert!(!creating.stdout.contains("Risks"), "nothing risky: {creating}");
+    assert!(
+        !creating.stdout.contains("Risks"),
+        "nothing risky: {creating}"
+    );
     let applied = run(&mut served.pingform(path, &["apply", "--auto-approve"]));
     assert_eq!(applied.code, 0, "{applied}");
 
@@ -347,9 +374,15 @@ fn risks_are_in_the_text_and_json_plans_and_in_saved_plans() {
     let risks = doc["risks"].as_array().expect("a risks array");
     assert_eq!(risks.len(), 2, "{doc}");
     assert_eq!(risks[0]["address"], "pingone_population.people");
-    assert_eq!(risks[0]["message"], "will be destroyed (not in configuration)");
+    assert_eq!(
+        risks[0]["message"],
+        "will be destroyed (not in configuration)"
+    );
     assert!(
-        risks[1]["message"].as_str().unwrap().contains("holds 1 user(s)"),
+        risks[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("holds 1 user(s)"),
         "{doc}"
     );
 

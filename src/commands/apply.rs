@@ -205,7 +205,11 @@ fn confirm(destroy: bool) -> Result<(), CliError> {
 
 /// `message` with every line after the first indented under the summary's entry.
 fn indent_continuation(message: &str) -> String {
-    message.trim_end().lines().collect::<Vec<_>>().join("\n    ")
+    message
+        .trim_end()
+        .lines()
+        .collect::<Vec<_>>()
+        .join("\n    ")
 }
 
 /// Prints the counts, and on failure what failed (with its error, the only place

@@ -618,9 +618,12 @@ fn marker(map: &serde_json::Map<String, Json>) -> Option<&str> {
 /// saves of one value differ (each has its own key), so comparisons ignore them.
 fn without_tokens(json: &Json) -> Json {
     match json {
-        Json::Object(map) if marker(map).is_some() => {
-            Json::Object(map.iter().filter(|(k, _)| *k != TOKEN).map(|(k, v)| (k.clone(), v.clone())).collect())
-        }
+        Json::Object(map) if marker(map).is_some() => Json::Object(
+            map.iter()
+                .filter(|(k, _)| *k != TOKEN)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
         Json::Object(map) => Json::Object(
             map.iter()
                 .map(|(k, v)| (k.clone(), without_tokens(v)))
@@ -854,7 +857,10 @@ mod tests {
         let live = plan_of(vec![rotated, pinned]);
         let (text, file) = through_a_file(&live, &[]);
         for secret in ["k-1", "k-2", "k-3", "1234", "9999"] {
-            assert!(!text.contains(&format!("\"{secret}\"")), "{secret} in {text}");
+            assert!(
+                !text.contains(&format!("\"{secret}\"")),
+                "{secret} in {text}"
+            );
         }
         let (live_text, live_json) = renderings(&live, &[]);
         let (shown_text, shown_json) = renderings(&file.plan(), &[]);

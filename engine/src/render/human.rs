@@ -555,7 +555,9 @@ pub(crate) mod tests {
         };
         let plain = draw(&context, Style::default());
         let summary = plain.find("Plan: ").expect("a summary line");
-        let section = plain.find("Risks (3): review these before applying.").expect("risks");
+        let section = plain
+            .find("Risks (3): review these before applying.")
+            .expect("risks");
         assert!(summary < section, "{plain}");
         assert!(
             plain.contains("  ! pingone_population.old will be destroyed (not in configuration)\n"),
@@ -563,7 +565,9 @@ pub(crate) mod tests {
         );
         let coloured = draw(&context, Style { color: true });
         assert!(
-            coloured.contains("\x1b[33m!\x1b[0m \x1b[1mpingone_population.moved\x1b[0m will be replaced"),
+            coloured.contains(
+                "\x1b[33m!\x1b[0m \x1b[1mpingone_population.moved\x1b[0m will be replaced"
+            ),
             "{coloured}"
         );
         assert!(coloured.contains("\x1b[1mRisks (3):\x1b[0m"), "{coloured}");

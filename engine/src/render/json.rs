@@ -656,7 +656,10 @@ mod tests {
                 "keys",
                 Value::List(vec!["plain".into(), secret("k-1"), secret("k-2")]),
             ),
-            ("nested", obj(&[("pin", secret("1234")), ("note", "x".into())])),
+            (
+                "nested",
+                obj(&[("pin", secret("1234")), ("note", "x".into())]),
+            ),
             ("plain", "p".into()),
         ]);
         let after = obj(&[
@@ -665,7 +668,10 @@ mod tests {
                 "keys",
                 Value::List(vec!["plain".into(), secret("k-1"), secret("k-3")]),
             ),
-            ("nested", obj(&[("pin", secret("9999")), ("note", "y".into())])),
+            (
+                "nested",
+                obj(&[("pin", secret("9999")), ("note", "y".into())]),
+            ),
             ("plain", "q".into()),
         ]);
         let changed = sensitive_changes(Some(&before), &after, &names, true);
