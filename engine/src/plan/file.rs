@@ -6,6 +6,9 @@
 //! object the action and a fingerprint of the live object it was planned
 //! against. Applying re-plans from the snapshot and refuses when the state
 //! moved (stale plan) or when any object's fingerprint or action differs.
+//! For `show FILE` it also holds what the plan showed besides the changes:
+//! drift, moves and removals, and the risks flagged (some need facts only the
+//! live tenant had when planning, such as a population's user count).
 //!
 //! Sensitive values are never written. Each sensitive leaf becomes a marker with
 //! a token: a SHA-256 of the value under a random key made for that one change
@@ -817,17 +820,27 @@ mod tests {
     #[test]
     fn a_saved_plan_renders_exactly_as_the_live_plan_did() {
         use crate::render::fixture;
-        let live = fixture::every_kind();
+        let mut live = fixture::every_kind();
+        live.relocations.moved.push((
+            ResourceAddress::new("pingone_group", "team"),
+            ResourceAddress::new("pingone_group", "crew"),
+        ));
+        let kept = ResourceAddress::new("pingone_population", "legacy");
+        live.relocations.forgotten.push(kept);
         let risks = fixture::risks();
         let (text, file) = through_a_file(&live, &risks);
         fixture::assert_no_secret(&text);
         assert_eq!(file.risks().as_deref(), Some(risks.as_slice()));
         let (live_text, live_json) = renderings(&live, &risks);
         let (shown_text, shown_json) = renderings(&file.plan(), &risks);
-        assert!(
-            live_text.contains("~ client_secret"),
-            "the fixture rotates a secret: {live_text}"
-        );
+        for shown in [
+            "~ client_secret",
+            "has moved to",
+            "will be imported",
+            "changed outside",
+        ] {
+            assert!(live_text.contains(shown), "{shown}: {live_text}");
+        }
         assert_eq!(shown_text, live_text);
         assert_eq!(shown_json, live_json);
     }
