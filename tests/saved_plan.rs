@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{example, pingform, run, serve};
+use common::{example, pingform, run, serve, state_id};
 
 fn edit(dir: &std::path::Path, from: &str, to: &str) {
     let path = dir.join("main.tf");
@@ -320,18 +320,7 @@ fn risks_are_in_the_text_and_json_plans_and_in_saved_plans() {
 
     // Someone adds a user to the population the configuration then drops.
     let env = served.credentials.environment_id.clone();
-    let state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path.join("pingform.tfstate")).unwrap())
-            .unwrap();
-    let people = state["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == "people")
-        .expect("people in state")["attributes"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let people = state_id(path, "pingone_population", "people");
     served.request(
         reqwest::Method::POST,
         &format!("/environments/{env}/users"),
