@@ -3,6 +3,9 @@
 //! place every second, shows the count, the operations under way with how long each
 //! has run, and the time since the apply started. Elsewhere (CI logs, pipes) there is no
 //! live line: every ten seconds a "Still applying" line names what is under way.
+//!
+//! A failure's error is not printed here: the progress line only says the object
+//! failed, and the summary after the apply gives the error once, in full.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -22,6 +25,8 @@ const TICK: Duration = Duration::from_secs(10);
 const LIVE_TICK: Duration = Duration::from_secs(1);
 /// How many operations under way are named.
 const NAMED: usize = 5;
+/// What the progress line says of a failed operation.
+const FAILED: &str = "failed (the error is in the summary at the end)";
 
 pub(crate) struct ProgressObserver {
     style: Style,
@@ -246,9 +251,7 @@ impl ApplyObserver for ProgressObserver {
                 );
                 self.say(&line, false);
             }
-            Outcome::Failed { message } => {
-                self.say(&format!("{count} {name}: failed: {message}"), true)
-            }
+            Outcome::Failed { .. } => self.say(&format!("{count} {name}: {FAILED}"), true),
             Outcome::Skipped { because } => self.say(
                 &format!("{count} {name}: skipped because {because} failed"),
                 true,

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Served, run, serve, state_json};
+use common::{Served, run, serve, state_id, state_json};
 
 const APP: &str = r#"variable "environment_id" {
   type = string
@@ -57,17 +57,6 @@ fn plan(served: &Served, dir: &std::path::Path, extra: &[&str]) -> common::Run {
     let mut args = vec!["plan", "--no-color", "--detailed-exitcode"];
     args.extend_from_slice(extra);
     run(&mut served.pingform(dir, &args))
-}
-
-/// The id recorded in state for `type.name`.
-fn state_id(dir: &std::path::Path, type_name: &str, name: &str) -> String {
-    let state = state_json(dir);
-    let resources = state["resources"].as_array().expect("resources");
-    let found = resources
-        .iter()
-        .find(|r| r["type"] == type_name && r["name"] == name)
-        .unwrap_or_else(|| panic!("{type_name}.{name} in state: {state}"));
-    found["attributes"]["id"].as_str().expect("id").to_string()
 }
 
 /// The ids of the objects in the emulator's environment under `collection`.

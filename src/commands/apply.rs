@@ -203,7 +203,17 @@ fn confirm(destroy: bool) -> Result<(), CliError> {
     }
 }
 
-/// Prints the counts, and on failure what failed and what was skipped.
+/// `message` with every line after the first indented under the summary's entry.
+fn indent_continuation(message: &str) -> String {
+    message
+        .trim_end()
+        .lines()
+        .collect::<Vec<_>>()
+        .join("\n    ")
+}
+
+/// Prints the counts, and on failure what failed (with its error, the only place
+/// the error is printed) and what was skipped because it depends on a failure.
 fn summarize(
     outcomes: &[(engine::ResourceAddress, Action, Outcome)],
     imports: &[&engine::ResourceAddress],
@@ -226,7 +236,9 @@ fn summarize(
                 Action::Delete => destroyed += 1,
                 Action::NoOp | Action::Read => {}
             },
-            Outcome::Failed { message } => failures.push(format!("  {address}: {message}")),
+            Outcome::Failed { message } => {
+                failures.push(format!("  {address}: {}", indent_continuation(message)))
+            }
             Outcome::Skipped { because } => {
                 failures.push(format!("  {address}: skipped because {because} failed"))
             }

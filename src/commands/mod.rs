@@ -125,17 +125,19 @@ pub(crate) fn output_changes(
     })
 }
 
-/// Writes the plan to stdout, with the changes to outputs.
+/// Writes the plan to stdout, with its risks and the changes to outputs.
 pub(crate) fn print_plan(
     session: &Session,
     plan: &Plan,
     ui: &crate::report::Ui,
 ) -> Result<(), CliError> {
     let outputs = output_changes(session, plan)?;
+    let risks = engine::plan::risk::assess(plan, &session.providers);
     let context = Context {
         schemas: &session.providers,
         outputs: &outputs,
         config: Some(&session.config),
+        risks: &risks,
         ..Context::default()
     };
     let mut out = std::io::stdout().lock();

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use engine::plan::Plan;
 use engine::plan::file::PlanFile;
+use engine::plan::risk::Risk;
 use engine::provider::UnmanagedObject;
 use engine::render::Context;
 
@@ -23,7 +24,8 @@ pub(crate) async fn run(dir: &Path, ui: &Ui, args: PlanArgs) -> Result<Status, C
     } else {
         None
     };
-    print(&session, &plan, ui, &args, unmanaged.as_deref())?;
+    let risks = engine::plan::risk::assess(&plan, &session.providers);
+    print(&session, &plan, &risks, ui, &args, unmanaged.as_deref())?;
     if !args.json && session.config.has_checks() {
         let planned =
             engine::plan::outputs::planned_resources(&session.config, &plan, &session.providers);
@@ -37,7 +39,8 @@ pub(crate) async fn run(dir: &Path, ui: &Ui, args: PlanArgs) -> Result<Status, C
             &session.state.lineage,
             session.state.serial,
             &selection,
-        );
+        )
+        .with_risks(&risks);
         saved
             .write(out)
             .map_err(|e| CliError::from_error("could not save the plan", &e))?;
@@ -73,6 +76,7 @@ async fn unmanaged(session: &Session, plan: &Plan) -> Result<Vec<UnmanagedObject
 fn print(
     session: &Session,
     plan: &Plan,
+    risks: &[Risk],
     ui: &Ui,
     args: &PlanArgs,
     unmanaged: Option<&[UnmanagedObject]>,
@@ -84,6 +88,7 @@ fn print(
         outputs: &outputs,
         variables: &session.variables,
         config: Some(&session.config),
+        risks,
     };
     if args.json {
         let mut doc = engine::render::json::plan_json(plan, &context);
@@ -96,8 +101,7 @@ fn print(
     }
     let mut out = std::io::stdout().lock();
     if args.markdown {
-        let risks = engine::plan::risk::assess(plan, &session.providers);
-        engine::render::markdown::render_plan(plan, &risks, &context, &mut out).map_err(failed)?;
+        engine::render::markdown::render_plan(plan, &context, &mut out).map_err(failed)?;
     } else {
         engine::render::human::render_plan(plan, &context, &mut out, ui.style).map_err(failed)?;
     }

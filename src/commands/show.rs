@@ -1,5 +1,6 @@
-//! `pingform show FILE`: print a saved plan, as text or JSON, with the changes to outputs
-//! worked out from the configuration snapshot it holds.
+//! `pingform show FILE`: print a saved plan, as text or JSON, with the risks flagged
+//! when it was made and the changes to outputs worked out from the configuration
+//! snapshot it holds.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -31,11 +32,17 @@ pub(crate) fn run(ui: &Ui, args: ShowArgs) -> Result<Status, CliError> {
         .as_ref()
         .map(|config| outputs(config, &variables, &plan, &providers))
         .unwrap_or_default();
+    // A file from before risks were saved: the engine's own risks (deletes and
+    // replacements) can still be worked out; the provider's need the live tenant.
+    let risks = saved
+        .risks()
+        .unwrap_or_else(|| engine::plan::risk::assess(&plan, &providers));
     let context = Context {
         schemas: &providers,
         outputs: &outputs,
         variables: &variables,
         config: config.as_ref(),
+        risks: &risks,
     };
     let mut out = std::io::stdout().lock();
     let written = if args.json {
@@ -48,7 +55,9 @@ pub(crate) fn run(ui: &Ui, args: ShowArgs) -> Result<Status, CliError> {
 }
 
 /// The objects as they were when the plan was made (the `before` of each change), for
-/// the outputs' old values and the JSON plan's `prior_state`.
+/// the outputs' old values and the JSON plan's `prior_state`. Sensitive values are not
+/// in the file: the tokens that stand in for them do here, so an output that reads an
+/// unchanged secret is unchanged (the JSON plan masks them as it masks secrets).
 fn prior_state(plan: &Plan) -> state::State {
     let mut prior = state::State::new();
     for change in &plan.changes {

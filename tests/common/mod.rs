@@ -254,6 +254,17 @@ pub fn state_json(dir: &Path) -> serde_json::Value {
     serde_json::from_str(&text).expect("state JSON")
 }
 
+/// The id recorded in state for `type.name`.
+pub fn state_id(dir: &Path, type_name: &str, name: &str) -> String {
+    let state = state_json(dir);
+    let resources = state["resources"].as_array().expect("resources");
+    let found = resources
+        .iter()
+        .find(|r| r["type"] == type_name && r["name"] == name)
+        .unwrap_or_else(|| panic!("{type_name}.{name} in state: {state}"));
+    found["attributes"]["id"].as_str().expect("id").to_string()
+}
+
 /// An ordinary user to run as when the tests run as root (who may write anywhere,
 /// so "read-only" means nothing to it): `nobody`, as `(uid, gid)`. `None` when not root.
 #[cfg(unix)]

@@ -6,8 +6,17 @@
 //! object the action and a fingerprint of the live object it was planned
 //! against. Applying re-plans from the snapshot and refuses when the state
 //! moved (stale plan) or when any object's fingerprint or action differs.
+//! For `show FILE` it also holds what the plan showed besides the changes:
+//! drift, moves and removals, and the risks flagged (some need facts only the
+//! live tenant had when planning, such as a population's user count).
+//!
+//! Sensitive values are never written. Each sensitive leaf becomes a marker with
+//! a token: a SHA-256 of the value under a random key made for that one change
+//! and then forgotten. Equal values give equal tokens, so `show FILE` tells a
+//! changed secret from an unchanged one exactly as the live plan did, and
+//! without the key nobody can test a guess against a token.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -15,6 +24,8 @@ use serde_json::{Value as Json, json};
 use sha2::{Digest, Sha256};
 
 use crate::config::{Config, ConfigError, load_files};
+use crate::plan::relocate::Relocations;
+use crate::plan::risk::Risk;
 use crate::plan::select::Selection;
 use crate::plan::{Action, Plan, PlanMode, ResourceChange};
 use crate::{ResourceAddress, Value};
@@ -23,6 +34,8 @@ use crate::{ResourceAddress, Value};
 pub const FORMAT_VERSION: u32 = 1;
 const FORMAT_NAME: &str = "pingform-plan";
 const MARKER: &str = "$pingform";
+/// The key of a sensitive marker's token.
+const TOKEN: &str = "token";
 
 /// Why a plan file cannot be read or applied.
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +114,12 @@ pub struct SavedChange {
     /// The deposed key, for the delete of a deposed object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deposed: Option<String>,
+    /// The attributes masked in output (from the schema and the configuration).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive: Vec<String>,
+    /// The import ID, when the object is being imported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub importing: Option<String>,
 }
 
 impl SavedChange {
@@ -161,6 +180,16 @@ impl From<SavedAction> for Action {
     }
 }
 
+/// One flagged change as saved (see [`crate::plan::risk`]): what a provider
+/// knew when planning (a population's users) is not at hand when showing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedRisk {
+    /// The resource concerned, `type.name`.
+    pub address: String,
+    /// What makes it risky.
+    pub message: String,
+}
+
 /// A saved plan.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PlanFile {
@@ -194,6 +223,18 @@ pub struct PlanFile {
     pub variables: BTreeMap<String, SavedVariable>,
     /// Every planned change.
     pub changes: Vec<SavedChange>,
+    /// The objects changed outside pingform, as the plan showed them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drift: Vec<SavedChange>,
+    /// What `moved` blocks moved in state: from, to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moved: Vec<(String, String)>,
+    /// What `removed` blocks take out of management.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forgotten: Vec<String>,
+    /// The risks flagged when planning; absent from files written before risks were saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risks: Option<Vec<SavedRisk>>,
 }
 
 impl PlanFile {
@@ -233,7 +274,40 @@ impl PlanFile {
                 .map(|(k, v)| (k.clone(), save_variable(v)))
                 .collect(),
             changes: plan.changes.iter().map(save_change).collect(),
+            drift: plan.drift.iter().map(save_change).collect(),
+            moved: (plan.relocations.moved.iter())
+                .map(|(from, to)| (from.to_string(), to.to_string()))
+                .collect(),
+            forgotten: names(&plan.relocations.forgotten),
+            risks: None,
         }
+    }
+
+    /// Records the risks flagged for the plan, for `pingform show FILE`.
+    pub fn with_risks(mut self, risks: &[Risk]) -> Self {
+        let saved = risks
+            .iter()
+            .map(|r| SavedRisk {
+                address: r.address.to_string(),
+                message: r.message.clone(),
+            })
+            .collect();
+        self.risks = Some(saved);
+        self
+    }
+
+    /// The risks flagged when planning, or `None` for a file that predates them.
+    pub fn risks(&self) -> Option<Vec<Risk>> {
+        let saved = self.risks.as_ref()?;
+        Some(
+            saved
+                .iter()
+                .map(|r| Risk {
+                    address: parse_address(&r.address),
+                    message: r.message.clone(),
+                })
+                .collect(),
+        )
     }
 
     /// Writes the file atomically, readable only by its owner (it holds configuration).
@@ -376,7 +450,9 @@ impl PlanFile {
                     "  `{address}`: the live object changed since the plan was made{}",
                     describe_drift(&then.before, &now.before)
                 ));
-            } else if then.action != now.action || then.after != now.after {
+            } else if then.action != now.action
+                || without_tokens(&then.after) != without_tokens(&now.after)
+            {
                 problems.push(format!(
                     "  `{address}`: planned to {:?} then, {:?} now",
                     Action::from(then.action),
@@ -398,35 +474,20 @@ impl PlanFile {
 
     /// The saved changes as a plan, for `pingform show`.
     pub fn plan(&self) -> Plan {
-        let changes = self
-            .changes
-            .iter()
-            .map(|c| {
-                let side = |json: &Json| (!json.is_null()).then(|| decode(json));
-                ResourceChange {
-                    importing: None,
-                    deposed: c.deposed.clone(),
-                    address: c
-                        .address
-                        .parse()
-                        .unwrap_or_else(|_| ResourceAddress::new(&c.address, "")),
-                    action: c.action.into(),
-                    before: side(&c.before),
-                    after: side(&c.after),
-                    replace_paths: c.replace_paths.clone(),
-                    sensitive: Default::default(),
-                    reason: c.reason.clone(),
-                }
-            })
-            .collect();
+        let relocations = Relocations {
+            moved: (self.moved.iter())
+                .map(|(from, to)| (parse_address(from), parse_address(to)))
+                .collect(),
+            forgotten: self.forgotten.iter().map(|a| parse_address(a)).collect(),
+        };
         Plan {
             prior: state::State::default(),
             refresh_changed_state: false,
-            drift: Vec::new(),
-            changes,
+            drift: self.drift.iter().map(restore_change).collect(),
+            changes: self.changes.iter().map(restore_change).collect(),
             mode: self.mode(),
             data: Default::default(),
-            relocations: Default::default(),
+            relocations,
         }
     }
 
@@ -451,24 +512,53 @@ impl PlanFile {
     }
 }
 
+/// An address as saved; one this build cannot parse keeps its text as the type.
+fn parse_address(text: &str) -> ResourceAddress {
+    text.parse()
+        .unwrap_or_else(|_| ResourceAddress::new(text, ""))
+}
+
+/// A saved change as a change to render (sensitive leaves stand in by their tokens).
+fn restore_change(c: &SavedChange) -> ResourceChange {
+    let side = |json: &Json| (!json.is_null()).then(|| decode(json));
+    ResourceChange {
+        importing: c.importing.clone(),
+        deposed: c.deposed.clone(),
+        address: parse_address(&c.address),
+        action: c.action.into(),
+        before: side(&c.before),
+        after: side(&c.after),
+        replace_paths: c.replace_paths.clone(),
+        sensitive: c.sensitive.iter().cloned().collect(),
+        reason: c.reason.clone(),
+    }
+}
+
 fn save_change(change: &ResourceChange) -> SavedChange {
-    let before = change
-        .before
-        .as_ref()
-        .map_or(Json::Null, |v| encode(v, &change.sensitive));
+    // One key per change: tokens compare a value with its own before, nothing else.
+    let key = random_key();
+    let side = |v: &Option<Value>| {
+        v.as_ref()
+            .map_or(Json::Null, |v| encode(v, &change.sensitive, Some(&key)))
+    };
     SavedChange {
         address: change.address.to_string(),
         action: change.action.into(),
         fingerprint: change.before.as_ref().map(fingerprint),
-        before,
-        after: change
-            .after
-            .as_ref()
-            .map_or(Json::Null, |v| encode(v, &change.sensitive)),
+        before: side(&change.before),
+        after: side(&change.after),
         replace_paths: change.replace_paths.clone(),
         reason: change.reason.clone(),
         deposed: change.deposed.clone(),
+        sensitive: change.sensitive.iter().cloned().collect(),
+        importing: change.importing.clone(),
     }
+}
+
+/// 244 random bits (two v4 UUIDs), hex.
+fn random_key() -> String {
+    let (a, b) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    format!("{}{}", a.simple(), b.simple())
 }
 
 /// A hash of the whole live object, sensitive parts included (they are not stored).
@@ -482,46 +572,79 @@ fn fingerprint(value: &Value) -> String {
 fn raw_json(value: &Value) -> Json {
     value
         .to_json()
-        .unwrap_or_else(|| encode(&value.clone().unmark_deep().0, &Default::default()))
+        .unwrap_or_else(|| encode(&value.clone().unmark_deep().0, &Default::default(), None))
 }
 
 /// JSON with unknowns and sensitive values (marked, or named in `sensitive` at
-/// the top level) replaced by markers, so no secret is written.
-fn encode(value: &Value, sensitive: &std::collections::BTreeSet<String>) -> Json {
+/// the top level) replaced by markers, so no secret is written. With a `key`,
+/// each sensitive marker carries the value's token under it.
+fn encode(value: &Value, sensitive: &BTreeSet<String>, key: Option<&str>) -> Json {
+    let none = BTreeSet::new();
     match value {
         Value::Unknown => json!({ MARKER: "unknown" }),
-        Value::Sensitive(_) => json!({ MARKER: "sensitive" }),
+        Value::Sensitive(_) => sensitive_marker(value, key),
         Value::Object(map) => Json::Object(
             map.iter()
                 .map(|(k, v)| {
                     let hidden = sensitive.contains(k) && !v.is_null() && !v.is_unknown();
                     let encoded = if hidden {
-                        json!({ MARKER: "sensitive" })
+                        sensitive_marker(v, key)
                     } else {
-                        encode(v, &Default::default())
+                        encode(v, &none, key)
                     };
                     (k.clone(), encoded)
                 })
                 .collect(),
         ),
-        Value::List(items) => Json::Array(
-            items
-                .iter()
-                .map(|v| encode(v, &Default::default()))
+        Value::List(items) => Json::Array(items.iter().map(|v| encode(v, &none, key)).collect()),
+        other => other.to_json().unwrap_or(Json::Null),
+    }
+}
+
+/// `{"$pingform": "sensitive"}`, with `"token"` when there is a `key`.
+fn sensitive_marker(value: &Value, key: Option<&str>) -> Json {
+    match key {
+        Some(key) => json!({ MARKER: "sensitive", TOKEN: hash(key, value) }),
+        None => json!({ MARKER: "sensitive" }),
+    }
+}
+
+/// The marker object's name (`sensitive`, `unknown`), if `map` is one.
+fn marker(map: &serde_json::Map<String, Json>) -> Option<&str> {
+    let kind = map.get(MARKER)?.as_str()?;
+    map.keys()
+        .all(|k| k == MARKER || k == TOKEN)
+        .then_some(kind)
+}
+
+/// `json` with the tokens taken out of its sensitive markers: tokens of two
+/// saves of one value differ (each has its own key), so comparisons ignore them.
+fn without_tokens(json: &Json) -> Json {
+    match json {
+        Json::Object(map) if marker(map).is_some() => Json::Object(
+            map.iter()
+                .filter(|(k, _)| *k != TOKEN)
+                .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
         ),
-        other => other.to_json().unwrap_or(Json::Null),
+        Json::Object(map) => Json::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), without_tokens(v)))
+                .collect(),
+        ),
+        Json::Array(items) => Json::Array(items.iter().map(without_tokens).collect()),
+        other => other.clone(),
     }
 }
 
 fn decode(json: &Json) -> Value {
     match json {
-        Json::Object(map) if map.len() == 1 && map.contains_key(MARKER) => {
-            match map[MARKER].as_str() {
-                Some("unknown") => Value::Unknown,
-                _ => Value::sensitive(Value::Null),
-            }
-        }
+        Json::Object(map) if marker(map).is_some() => match (marker(map), map.get(TOKEN)) {
+            (Some("unknown"), _) => Value::Unknown,
+            // The token stands in for the value: equal tokens, equal values.
+            (_, Some(Json::String(token))) => Value::sensitive(Value::String(token.clone())),
+            _ => Value::sensitive(Value::Null),
+        },
         Json::Object(map) => {
             Value::Object(map.iter().map(|(k, v)| (k.clone(), decode(v))).collect())
         }
@@ -536,7 +659,7 @@ fn save_variable(value: &Value) -> SavedVariable {
         let sha256 = hash(&salt, value);
         SavedVariable::SensitiveHash { salt, sha256 }
     } else {
-        SavedVariable::Value(encode(value, &Default::default()))
+        SavedVariable::Value(encode(value, &Default::default(), None))
     }
 }
 
@@ -553,6 +676,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Names the attributes whose live value moved, without showing sensitive ones.
 fn describe_drift(then: &Json, now: &Json) -> String {
+    let (then, now) = (without_tokens(then), without_tokens(now));
     let (Some(a), Some(b)) = (then.as_object(), now.as_object()) else {
         return String::new();
     };
@@ -577,8 +701,6 @@ fn describe_drift(then: &Json, now: &Json) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
     use super::*;
     use crate::config::load_str;
 
@@ -663,6 +785,132 @@ mod tests {
         assert!(back.config(dir.path()).unwrap().variables.len() == 1);
         assert_eq!(back.plan().changes[0].action, Action::Update);
         back.check_plan(&plan).unwrap();
+    }
+
+    /// `plan` drawn as text and as JSON (without its timestamp), as `plan` and `show` draw it.
+    fn renderings(plan: &Plan, risks: &[Risk]) -> (String, Json) {
+        use crate::render::{Context, Style, fixture, human, json};
+        let schemas = fixture::schemas();
+        let outputs = fixture::outputs();
+        let context = Context {
+            schemas: &schemas,
+            outputs: &outputs,
+            risks,
+            ..Context::default()
+        };
+        let mut text = Vec::new();
+        human::render_plan(plan, &context, &mut text, Style::default()).unwrap();
+        let mut doc = json::plan_json(plan, &context);
+        doc["timestamp"] = Json::Null;
+        (String::from_utf8(text).unwrap(), doc)
+    }
+
+    /// `plan` saved with `risks`, written, read back and turned into a plan again.
+    fn through_a_file(plan: &Plan, risks: &[Risk]) -> (String, PlanFile) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reviewed.plan");
+        saved(plan, &BTreeMap::new())
+            .with_risks(risks)
+            .write(&path)
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        (text, PlanFile::read(&path).unwrap())
+    }
+
+    #[test]
+    fn a_saved_plan_renders_exactly_as_the_live_plan_did() {
+        use crate::render::fixture;
+        let mut live = fixture::every_kind();
+        live.relocations.moved.push((
+            ResourceAddress::new("pingone_group", "team"),
+            ResourceAddress::new("pingone_group", "crew"),
+        ));
+        let kept = ResourceAddress::new("pingone_population", "legacy");
+        live.relocations.forgotten.push(kept);
+        let risks = fixture::risks();
+        let (text, file) = through_a_file(&live, &risks);
+        fixture::assert_no_secret(&text);
+        assert_eq!(file.risks().as_deref(), Some(risks.as_slice()));
+        let (live_text, live_json) = renderings(&live, &risks);
+        let (shown_text, shown_json) = renderings(&file.plan(), &risks);
+        for shown in [
+            "~ client_secret",
+            "has moved to",
+            "will be imported",
+            "changed outside",
+        ] {
+            assert!(live_text.contains(shown), "{shown}: {live_text}");
+        }
+        assert_eq!(shown_text, live_text);
+        assert_eq!(shown_json, live_json);
+    }
+
+    #[test]
+    fn secrets_inside_lists_and_objects_compare_as_in_the_live_plan() {
+        let secret = |s: &str| Value::sensitive(s.into());
+        let side = |third: &str, pin: &str| {
+            obj(&[
+                ("id", "p-1".into()),
+                (
+                    "keys",
+                    Value::List(vec!["plain".into(), secret("k-1"), secret(third)]),
+                ),
+                ("nested", obj(&[("pin", secret(pin)), ("note", "x".into())])),
+            ])
+        };
+        let mut rotated = change(
+            Action::Update,
+            Some(side("k-2", "1234")),
+            Some(side("k-3", "1234")),
+        );
+        rotated.sensitive.clear();
+        let mut pinned = rotated.clone();
+        pinned.address = ResourceAddress::new("pingone_population", "pinned");
+        pinned.after = Some(side("k-2", "9999"));
+        let live = plan_of(vec![rotated, pinned]);
+        let (text, file) = through_a_file(&live, &[]);
+        for secret in ["k-1", "k-2", "k-3", "1234", "9999"] {
+            assert!(
+                !text.contains(&format!("\"{secret}\"")),
+                "{secret} in {text}"
+            );
+        }
+        let (live_text, live_json) = renderings(&live, &[]);
+        let (shown_text, shown_json) = renderings(&file.plan(), &[]);
+        assert_eq!(shown_text, live_text);
+        assert_eq!(shown_json, live_json);
+    }
+
+    #[test]
+    fn tokens_match_within_one_change_only() {
+        let same_secret = change(Action::Update, Some(live("a")), Some(live("b")));
+        let once = save_change(&same_secret);
+        let again = save_change(&same_secret);
+        let token = |side: &Json| side["secret"][TOKEN].as_str().map(str::to_string);
+        assert!(token(&once.before).is_some());
+        assert_eq!(token(&once.before), token(&once.after));
+        assert_ne!(
+            token(&once.before),
+            token(&again.before),
+            "each change has its own key"
+        );
+        assert_eq!(without_tokens(&once.after), without_tokens(&again.after));
+        // A file written before tokens: the secret reads as masked and unchanged.
+        assert_eq!(
+            decode(&json!({ MARKER: "sensitive" })),
+            Value::sensitive(Value::Null)
+        );
+    }
+
+    #[test]
+    fn a_file_without_risks_says_so_and_one_with_none_has_none() {
+        let plan = plan_of(vec![]);
+        let (_, file) = through_a_file(&plan, &[]);
+        assert_eq!(file.risks(), Some(Vec::new()));
+        let mut older = serde_json::to_value(saved(&plan, &BTreeMap::new())).unwrap();
+        older.as_object_mut().unwrap().remove("risks");
+        let older: PlanFile = serde_json::from_value(older).unwrap();
+        assert_eq!(older.risks(), None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! One plan holding every kind of change the renderers draw, shared by their snapshot
 //! tests: create, update (sets, lists, maps, nested objects, multi-line and JSON strings,
 //! a sensitive value that changes and one that does not), replace with the forcing
-//! attribute, delete with its reason, a no-op, drift, and output changes.
+//! attribute, delete with its reason, a no-op, drift, output changes and risks.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -309,6 +309,31 @@ pub(crate) fn outputs() -> Vec<OutputChange> {
             Some("hunter2".into()),
             Some("hunter2".into()),
             true,
+        ),
+    ]
+}
+
+/// Risks to go with [`every_kind`]: the engine's own and one a provider would flag.
+pub(crate) fn risks() -> Vec<crate::plan::risk::Risk> {
+    let risk = |type_name: &str, name: &str, message: &str| crate::plan::risk::Risk {
+        address: ResourceAddress::new(type_name, name),
+        message: message.into(),
+    };
+    vec![
+        risk(
+            "pingone_population",
+            "moved",
+            "will be replaced (destroyed and created again) because environment_id changed",
+        ),
+        risk(
+            "pingone_population",
+            "old",
+            "will be destroyed (not in configuration)",
+        ),
+        risk(
+            "pingone_population",
+            "old",
+            "deletes population p-1, which holds 3 user(s): PingOne refuses until they are moved or deleted",
         ),
     ]
 }

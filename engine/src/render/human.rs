@@ -1,7 +1,8 @@
 //! The human-readable plan, in the shape Terraform users know: `+` create, `~` update in
 //! place, `-/+` replace (`+/-` when the new object is created first), `-` destroy;
 //! unchanged attributes folded, collections and document strings diffed inside (see
-//! [`super::diff`]), then the output changes and a summary line.
+//! [`super::diff`]), then the summary line, the risks a reviewer must not miss, and the
+//! output changes.
 
 use std::io::{self, Write};
 
@@ -10,6 +11,7 @@ use super::lines::{self, PlanLine};
 use super::{Context, Style};
 use crate::Value;
 use crate::plan::outputs::OutputChange;
+use crate::plan::risk::Risk;
 use crate::plan::{Action, Plan, PlanMode, ResourceChange, drift};
 use crate::provider::BlockSchema;
 
@@ -18,6 +20,9 @@ const IDENTIFYING: [&str; 2] = ["id", "name"];
 
 /// Where a resource's attributes start: its header's text column plus one level.
 const ATTRIBUTES: usize = 8;
+
+/// The margin symbol of a risk.
+pub(crate) const RISK: &str = "!";
 
 /// Writes the plan: drift first, apart; then each change, the output changes and the summary line.
 pub fn render_plan(
@@ -72,8 +77,26 @@ pub(crate) fn plan_lines(plan: &Plan, context: &Context<'_>) -> Vec<PlanLine> {
         ),
         "Plan:".len(),
     ));
+    risk_lines(context.risks, &mut out);
     output_lines(context.outputs, &mut out);
     out
+}
+
+/// `Risks (N):` and one `! ADDRESS MESSAGE` line per risk; nothing when there are none.
+fn risk_lines(risks: &[Risk], out: &mut Vec<PlanLine>) {
+    if risks.is_empty() {
+        return;
+    }
+    let title = format!("Risks ({}):", risks.len());
+    out.push(PlanLine::text(0, ""));
+    let heading = format!("{title} review these before applying.");
+    out.push(PlanLine::bold_prefix(0, heading, title.len()));
+    for risk in risks {
+        let address = risk.address.to_string();
+        let mut line = PlanLine::marked(4, RISK, format!("{address} {}", risk.message));
+        line.bold = Some(0..address.len());
+        out.push(line);
+    }
 }
 
 /// What `moved` and `removed` blocks do: no API call, only state.
@@ -482,9 +505,11 @@ pub(crate) mod tests {
         use crate::render::fixture;
         let schemas = fixture::schemas();
         let outputs = fixture::outputs();
+        let risks = fixture::risks();
         let context = Context {
             schemas: &schemas,
             outputs: &outputs,
+            risks: &risks,
             ..Context::default()
         };
         let mut out = Vec::new();
@@ -512,6 +537,42 @@ pub(crate) mod tests {
         let coloured = String::from_utf8(coloured).unwrap();
         assert!(coloured.contains("\x1b[32m+\x1b[0m resource"), "{coloured}");
         assert!(coloured.contains("\x1b[31m# forces replacement\x1b[0m"));
+    }
+
+    #[test]
+    fn risks_follow_the_summary_coloured_on_a_terminal_and_absent_when_none() {
+        use crate::render::fixture;
+        let plan = fixture::every_kind();
+        let risks = fixture::risks();
+        let context = Context {
+            risks: &risks,
+            ..Context::default()
+        };
+        let draw = |context: &Context<'_>, style| {
+            let mut out = Vec::new();
+            render_plan(&plan, context, &mut out, style).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let plain = draw(&context, Style::default());
+        let summary = plain.find("Plan: ").expect("a summary line");
+        let section = plain
+            .find("Risks (3): review these before applying.")
+            .expect("risks");
+        assert!(summary < section, "{plain}");
+        assert!(
+            plain.contains("  ! pingone_population.old will be destroyed (not in configuration)\n"),
+            "{plain}"
+        );
+        let coloured = draw(&context, Style { color: true });
+        assert!(
+            coloured.contains(
+                "\x1b[33m!\x1b[0m \x1b[1mpingone_population.moved\x1b[0m will be replaced"
+            ),
+            "{coloured}"
+        );
+        assert!(coloured.contains("\x1b[1mRisks (3):\x1b[0m"), "{coloured}");
+        let quiet = draw(&Context::default(), Style::default());
+        assert!(!quiet.contains("Risks"), "{quiet}");
     }
 
     #[test]

@@ -7,6 +7,11 @@
 //!
 //! Unlike Terraform, sensitive values are never written: they become `null`, with `true`
 //! in the matching `*_sensitive` tree (and a sensitive variable's value is `null`).
+//!
+//! Two extensions beside Terraform's fields (readers of Terraform plans ignore them):
+//! `change.sensitive_changed`, which says of each sensitive leaf of `after` whether it
+//! differs from `before` (a rotated secret from an unchanged one), and a top-level
+//! `risks` array of `{address, message}`, the changes a reviewer must not miss.
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -43,6 +48,7 @@ pub fn plan_json(plan: &Plan, context: &Context<'_>) -> Json {
         "resource_changes": plan.changes.iter().map(resource_change).collect::<Vec<_>>(),
         "output_changes": output_changes(context.outputs),
         "prior_state": prior_state(plan, context),
+        "risks": risks(context),
     });
     if let Some(configuration) = configuration(context) {
         doc["configuration"] = configuration;
@@ -106,6 +112,13 @@ fn resource_change(change: &ResourceChange) -> Json {
     );
     inner.insert("before_sensitive".into(), sensitive(&change.before));
     inner.insert("after_sensitive".into(), sensitive(&change.after));
+    if let Some(changed) = change
+        .after
+        .as_ref()
+        .and_then(|after| sensitive_changes(change.before.as_ref(), after, names, true))
+    {
+        inner.insert("sensitive_changed".into(), changed);
+    }
     if !change.replace_paths.is_empty() {
         let paths: Vec<Json> = change.replace_paths.iter().map(|p| json!([p])).collect();
         inner.insert("replace_paths".into(), Json::Array(paths));
@@ -139,6 +152,15 @@ fn action_reason(change: &ResourceChange) -> Option<&'static str> {
         _ if replaces => Some("replace_because_cannot_update"),
         _ => None,
     }
+}
+
+/// `[{"address", "message"}]`, in the plan's order.
+fn risks(context: &Context<'_>) -> Json {
+    context
+        .risks
+        .iter()
+        .map(|r| json!({ "address": r.address.to_string(), "message": r.message }))
+        .collect()
 }
 
 /// `{"NAME": {"value": ...}}`; sensitive values as `null`.
@@ -465,6 +487,59 @@ fn sensitivity(value: &Value, names: &BTreeSet<String>, top: bool) -> Json {
     }
 }
 
+/// For each sensitive leaf of `after` (at the top level, also the attributes in `names`),
+/// `true` when it differs from `before` at the same place and `false` when not; objects
+/// keep only the attributes that hold such a leaf, lists keep their places with `null`
+/// for elements that hold none. `None` when `after` holds no sensitive leaf.
+fn sensitive_changes(
+    before: Option<&Value>,
+    after: &Value,
+    names: &BTreeSet<String>,
+    top: bool,
+) -> Option<Json> {
+    let before = before.map(Value::unmarked);
+    match after {
+        Value::Sensitive(_) => Some(json!(differs(before, after))),
+        Value::Object(map) => {
+            let leaves: Map<String, Json> = map
+                .iter()
+                .filter_map(|(k, v)| {
+                    let old = before.and_then(|b| b.get(k));
+                    let changed = if top && names.contains(k) && !v.is_null() {
+                        Some(json!(differs(old, v)))
+                    } else {
+                        sensitive_changes(old, v, names, false)
+                    };
+                    Some((k.clone(), changed?))
+                })
+                .collect();
+            (!leaves.is_empty()).then_some(Json::Object(leaves))
+        }
+        Value::List(items) => {
+            let old = match before {
+                Some(Value::List(old)) => old.as_slice(),
+                _ => &[],
+            };
+            let leaves: Vec<Option<Json>> = items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| sensitive_changes(old.get(i), v, names, false))
+                .collect();
+            leaves
+                .iter()
+                .any(Option::is_some)
+                .then(|| leaves.into_iter().map(Option::unwrap_or_default).collect())
+        }
+        _ => None,
+    }
+}
+
+/// Whether `new` differs from `old` (absent is null), marks aside.
+fn differs(old: Option<&Value>, new: &Value) -> bool {
+    let plain = |v: &Value| v.clone().unmark_deep().0;
+    old.map_or(Value::Null, plain) != plain(new)
+}
+
 /// `true` where the value is unknown, mirroring its shape.
 fn unknowns(value: &Value) -> Json {
     match value {
@@ -571,6 +646,49 @@ mod tests {
         assert_eq!(changes[2]["action_reason"], "replace_by_request");
     }
 
+    #[test]
+    fn sensitive_changed_marks_each_sensitive_leaf_nested_or_named() {
+        let names = BTreeSet::from(["token".to_string()]);
+        let secret = |s: &str| Value::sensitive(s.into());
+        let before = obj(&[
+            ("token", "t-1".into()),
+            (
+                "keys",
+                Value::List(vec!["plain".into(), secret("k-1"), secret("k-2")]),
+            ),
+            (
+                "nested",
+                obj(&[("pin", secret("1234")), ("note", "x".into())]),
+            ),
+            ("plain", "p".into()),
+        ]);
+        let after = obj(&[
+            ("token", "t-1".into()),
+            (
+                "keys",
+                Value::List(vec!["plain".into(), secret("k-1"), secret("k-3")]),
+            ),
+            (
+                "nested",
+                obj(&[("pin", secret("9999")), ("note", "y".into())]),
+            ),
+            ("plain", "q".into()),
+        ]);
+        let changed = sensitive_changes(Some(&before), &after, &names, true);
+        assert_eq!(
+            changed,
+            Some(json!({
+                "token": false,
+                "keys": [null, false, true],
+                "nested": {"pin": true},
+            }))
+        );
+        let created = sensitive_changes(None, &after, &names, true).unwrap();
+        assert_eq!(created["token"], json!(true), "a new secret is a change");
+        let plain = obj(&[("plain", "q".into())]);
+        assert_eq!(sensitive_changes(None, &plain, &names, true), None);
+    }
+
     /// The text with what changes from run to run or release to release replaced.
     fn stable(text: &str) -> String {
         let timestamp = regex::Regex::new(r#""timestamp": "[^"]+""#).expect("valid pattern");
@@ -603,11 +721,13 @@ mod tests {
             attributes: serde_json::json!({"id": "app-1", "client_secret": "s3cr3t-old"}),
             dependencies: vec![],
         });
+        let risks = fixture::risks();
         let context = Context {
             schemas: &schemas,
             outputs: &outputs,
             variables: &variables,
             config: Some(&config),
+            risks: &risks,
         };
         let mut out = Vec::new();
         render_plan(&plan, &context, &mut out).unwrap();
@@ -619,9 +739,24 @@ mod tests {
             "prior_state",
             "configuration",
             "output_changes",
+            "risks",
         ] {
             assert!(doc.get(key).is_some(), "{key} missing");
         }
+        assert_eq!(
+            doc["risks"][1],
+            json!({
+                "address": "pingone_population.old",
+                "message": "will be destroyed (not in configuration)"
+            })
+        );
+        let portal = &doc["resource_changes"][3];
+        assert_eq!(portal["address"], "pingone_application.portal");
+        assert_eq!(
+            portal["change"]["sensitive_changed"],
+            json!({"api_key": false, "client_secret": true}),
+            "a rotated secret is told from an unchanged one"
+        );
         insta::assert_snapshot!(stable(&text));
     }
 }

@@ -99,6 +99,7 @@ pub(crate) fn symbol_color(symbol: &str) -> &'static str {
         "~" => YELLOW,
         "-" | "-/+" | "+/-" => RED,
         "<=" => CYAN,
+        super::human::RISK => YELLOW,
         _ => "",
     }
 }

@@ -8,13 +8,8 @@ use super::lines::PlanLine;
 use crate::plan::Plan;
 use crate::plan::risk::Risk;
 
-/// Writes the comment.
-pub fn render_plan(
-    plan: &Plan,
-    risks: &[Risk],
-    context: &Context<'_>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+/// Writes the comment; the risks are those of `context`.
+pub fn render_plan(plan: &Plan, context: &Context<'_>, out: &mut dyn Write) -> io::Result<()> {
     let counts = plan.counts();
     writeln!(out, "## pingform plan\n")?;
     if !plan.has_changes() {
@@ -35,7 +30,7 @@ pub fn render_plan(
         counts.change,
         counts.destroy
     )?;
-    render_risks(risks, out)?;
+    render_risks(context.risks, out)?;
     if !plan.drift.is_empty() {
         writeln!(out, "### Changed outside pingform ({})\n", plan.drift.len())?;
         for drift in &plan.drift {
@@ -49,7 +44,12 @@ pub fn render_plan(
         writeln!(out)?;
     }
     writeln!(out, "<details><summary>Show the plan</summary>\n\n```diff")?;
-    for line in super::human::plan_lines(plan, context) {
+    // The risks have their own section above; the diff block is the plan alone.
+    let without_risks = Context {
+        risks: &[],
+        ..*context
+    };
+    for line in super::human::plan_lines(plan, &without_risks) {
         writeln!(out, "{}", diff_line(&line))?;
     }
     writeln!(out, "```\n\n</details>")
@@ -133,15 +133,19 @@ mod tests {
             address: change.address.clone(),
             message: "will be destroyed (not in configuration)".into(),
         }];
+        let context = Context {
+            risks: &risks,
+            ..Context::default()
+        };
         let mut out = Vec::new();
-        render_plan(&plan(vec![change]), &risks, &Context::default(), &mut out).unwrap();
+        render_plan(&plan(vec![change]), &context, &mut out).unwrap();
         insta::assert_snapshot!(String::from_utf8(out).unwrap());
     }
 
     #[test]
     fn no_changes() {
         let mut out = Vec::new();
-        render_plan(&plan(vec![]), &[], &Context::default(), &mut out).unwrap();
+        render_plan(&plan(vec![]), &Context::default(), &mut out).unwrap();
         assert!(String::from_utf8(out).unwrap().contains("**No changes.**"));
     }
 
@@ -150,18 +154,19 @@ mod tests {
         use crate::render::fixture;
         let schemas = fixture::schemas();
         let outputs = fixture::outputs();
-        let context = Context {
-            schemas: &schemas,
-            outputs: &outputs,
-            ..Context::default()
-        };
         let plan = fixture::every_kind();
         let risks = vec![Risk {
             address: ResourceAddress::new("pingone_population", "old"),
             message: "will be destroyed (not in configuration)".into(),
         }];
+        let context = Context {
+            schemas: &schemas,
+            outputs: &outputs,
+            risks: &risks,
+            ..Context::default()
+        };
         let mut out = Vec::new();
-        render_plan(&plan, &risks, &context, &mut out).unwrap();
+        render_plan(&plan, &context, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         fixture::assert_no_secret(&text);
         insta::assert_snapshot!(text);

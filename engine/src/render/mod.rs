@@ -79,6 +79,8 @@ pub struct Context<'a> {
     pub variables: &'a BTreeMap<String, crate::Value>,
     /// The configuration (for the JSON plan's `configuration`), when at hand.
     pub config: Option<&'a crate::config::Config>,
+    /// The changes a reviewer must not miss (see [`crate::plan::risk::assess`]).
+    pub risks: &'a [crate::plan::risk::Risk],
 }
 
 /// No variables, for [`Context::default`].
@@ -91,6 +93,7 @@ impl Default for Context<'_> {
             outputs: &[],
             variables: &NO_VARIABLES,
             config: None,
+            risks: &[],
         }
     }
 }
