@@ -162,6 +162,24 @@ impl Session {
         Ok(session)
     }
 
+    /// Ends a command: the lock and the embedded emulator are released now; the large
+    /// configuration and state are left to the process exit, which frees them at once
+    /// (freeing tens of thousands of objects piece by piece only delays the exit).
+    pub(crate) fn close(self) {
+        let Session {
+            config,
+            graph,
+            variables,
+            providers,
+            backend,
+            state,
+            _emulator,
+        } = self;
+        drop(backend);
+        drop(_emulator);
+        std::mem::forget((config, graph, variables, providers, state));
+    }
+
     /// Adopts what creates of a run that died made, or forgets their intents.
     async fn settle_pending(&mut self, persist: bool) -> Result<(), CliError> {
         if self.state.pending_creates.is_empty() {

@@ -101,6 +101,8 @@ pub(crate) async fn run(
     if !destroy {
         print_outputs(&session, &report.state, &report.data).await?;
     }
+    std::mem::forget((plan, report));
+    session.close();
     Ok(status)
 }
 

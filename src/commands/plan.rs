@@ -60,6 +60,7 @@ pub(crate) async fn run(dir: &Path, ui: &Ui, args: PlanArgs) -> Result<Status, C
     // The process ends next: freeing a large plan piece by piece (tens of thousands of
     // objects) would only delay the exit. It holds no lock or file.
     std::mem::forget(plan);
+    session.close();
     Ok(status)
 }
 

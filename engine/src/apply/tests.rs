@@ -277,6 +277,11 @@ impl Fixture {
 
     /// Plans without refreshing, against the stored state.
     async fn plan_only(&self) -> Result<crate::plan::Plan, crate::plan::PlanError> {
+        self.plan_with(false).await
+    }
+
+    /// Plans without applying, refreshing first when `refresh` is set.
+    async fn plan_with(&self, refresh: bool) -> Result<crate::plan::Plan, crate::plan::PlanError> {
         use state::Backend as _;
         let config = load_dir(self.dir.path()).unwrap();
         let graph = Graph::from_config(&config).unwrap();
@@ -288,7 +293,7 @@ impl Fixture {
             providers: &self.providers,
             variables: &BTreeMap::new(),
             mode: PlanMode::Normal,
-            refresh: false,
+            refresh,
             selection: &Default::default(),
         })
         .await
@@ -383,6 +388,42 @@ async fn creates_in_dependency_order_then_converges() {
         "second plan has no changes: {actions:?}"
     );
     assert!(log.is_empty());
+}
+
+#[tokio::test]
+async fn refresh_finds_objects_changed_and_deleted_outside_pingform() {
+    let f = Fixture::new();
+    f.write(&format!("{TWO}\nresource \"mem_thing\" \"other\" {{\n  name = \"other\"\n}}\n"));
+    f.converge(PlanMode::Normal).await;
+    {
+        let mut objects = f.provider.objects.lock().unwrap();
+        let named = |name: &str| {
+            let found = objects.iter().find(|(_, o)| o.get("name").and_then(Value::as_str) == Some(name));
+            found.map(|(id, _)| id.clone()).unwrap()
+        };
+        let (parent, other) = (named("parent"), named("other"));
+        objects.remove(&other);
+        if let Some(Value::Object(edited)) = objects.get_mut(&parent) {
+            edited.insert("note".into(), Value::String("edited by hand".into()));
+        }
+    }
+    let plan = f.plan_with(true).await.unwrap();
+    let drift: Vec<(String, Action, Option<&str>)> = plan
+        .drift
+        .iter()
+        .map(|d| (d.address.to_string(), d.action, d.reason.as_deref()))
+        .collect();
+    assert_eq!(
+        drift,
+        [
+            ("mem_thing.other".to_string(), Action::Delete, Some(crate::plan::drift::DELETED)),
+            ("mem_thing.parent".to_string(), Action::Update, Some(crate::plan::drift::CHANGED)),
+        ]
+    );
+    let edited = plan.drift[1].after.as_ref().and_then(|a| a.get("note"));
+    assert_eq!(edited, Some(&Value::String("edited by hand".into())));
+    assert!(plan.refresh_changed_state);
+    assert_eq!(plan.prior.resources.len(), 2, "the deleted object left the refreshed state");
 }
 
 #[tokio::test]

@@ -68,12 +68,13 @@ pub enum PlanError {
 pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
     select::check(request.selection, &known_addresses(&request))?;
     let (relocated, relocations) = relocate(request.prior, request.config);
-    let (prior, refreshed) = if request.refresh {
-        refresh(&relocated, request.providers).await?
+    let (prior, drifted) = if request.refresh {
+        let refreshed = refresh(&relocated, request.providers).await?;
+        (refreshed.state, refreshed.drifted)
     } else {
-        (relocated.as_ref().clone(), false)
+        (relocated.as_ref().clone(), Vec::new())
     };
-    let refresh_changed_state = refreshed || !relocations.is_empty();
+    let refresh_changed_state = !drifted.is_empty() || !relocations.is_empty();
     let (mut changes, data) = match request.mode {
         PlanMode::Normal => plan_config(&request, &prior).await?,
         PlanMode::Destroy | PlanMode::RefreshOnly => Default::default(),
@@ -88,7 +89,7 @@ pub async fn plan(request: PlanRequest<'_>) -> Result<Plan, PlanError> {
     check_prevent_destroy(&changes, request.config)?;
     super::provider_change::check_deleters(&changes, &prior, request.providers)?;
     select::check_deletes(&changes, request.selection)?;
-    let drift = super::drift::detect(&relocated, &prior, request.providers);
+    let drift = super::drift::detect(&relocated, &prior, &drifted, request.providers);
     Ok(Plan {
         prior,
         refresh_changed_state,

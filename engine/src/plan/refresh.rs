@@ -35,63 +35,124 @@ pub enum RefreshError {
     },
 }
 
-/// Returns `prior` with every object's attributes replaced by the live ones;
-/// objects that no longer exist are dropped. The flag tells whether anything changed.
-pub async fn refresh(
-    prior: &state::State,
-    providers: &Providers,
-) -> Result<(state::State, bool), RefreshError> {
+/// What a refresh found: the state with every object's attributes replaced by the
+/// live ones (objects that no longer exist dropped), and the objects that changed
+/// or vanished outside pingform.
+#[derive(Debug)]
+pub struct Refreshed {
+    /// The refreshed state.
+    pub state: state::State,
+    /// The objects whose live attributes differ from the stored ones, or that are gone.
+    pub drifted: Vec<Drifted>,
+}
+
+/// An object of the stored state that is not as it was stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Drifted {
+    /// Its position in the stored state's resources.
+    pub stored: usize,
+    /// Its position in the refreshed state's resources; `None` when it is gone.
+    pub now: Option<usize>,
+}
+
+/// An object read back: its live attributes as state records them (`None` when gone),
+/// and whether they differ from the stored ones.
+type ReadBack = (usize, Option<serde_json::Value>, bool);
+
+/// Reads every object of `prior` back from its provider.
+pub async fn refresh(prior: &state::State, providers: &Providers) -> Result<Refreshed, RefreshError> {
     let mut by_type: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
     for (i, resource) in prior.resources.iter().enumerate() {
         let group = (resource.provider.as_str(), resource.type_name.as_str());
         by_type.entry(group).or_default().push(i);
     }
     // Every type is read at once: a refresh costs its slowest type's round trips (the
-    // users' pages, say), not the sum of all of them.
+    // users' pages, say), not the sum of all of them. A type's objects are converted as
+    // soon as it is read, while slower types are still waiting for PingOne.
     let reads = by_type
         .into_iter()
         .map(|((_, type_name), indexes)| async move {
             let live = read_type(prior, providers, type_name, &indexes).await?;
-            Ok::<_, RefreshError>((type_name, indexes, live))
+            Ok::<_, RefreshError>(read_back(prior, providers, type_name, indexes, live))
         });
     let read = futures_util::future::try_join_all(reads).await?;
-    let mut refreshed = prior.clone();
-    let mut gone = Vec::new();
-    for (type_name, indexes, live) in read {
-        let write_only: Vec<&String> = providers
-            .resource_schema(type_name)
-            .map(|s| {
-                s.attributes
-                    .iter()
-                    .filter(|(_, a)| a.write_only)
-                    .map(|(n, _)| n)
-                    .collect()
-            })
-            .unwrap_or_default();
-        for (i, object) in indexes.into_iter().zip(live) {
-            match object.and_then(|v| v.to_json()) {
-                Some(mut json) => {
-                    // Write-only values are never read back: keep the sealed copy from state.
-                    let stored = &prior.resources[i].attributes;
-                    for name in &write_only {
-                        if let (Some(map), Some(kept)) =
-                            (json.as_object_mut(), stored.get(name.as_str()))
-                        {
-                            map.insert((*name).clone(), kept.clone());
-                        }
-                    }
-                    refreshed.resources[i].attributes = json;
+    let mut slots: Vec<Option<(Option<serde_json::Value>, bool)>> =
+        (0..prior.resources.len()).map(|_| None).collect();
+    for (i, json, changed) in read.into_iter().flatten() {
+        slots[i] = Some((json, changed));
+    }
+    let mut resources = Vec::with_capacity(prior.resources.len());
+    let mut drifted = Vec::new();
+    for (stored, (old, slot)) in prior.resources.iter().zip(slots).enumerate() {
+        match slot {
+            Some((Some(attributes), changed)) => {
+                if changed {
+                    let now = Some(resources.len());
+                    drifted.push(Drifted { stored, now });
                 }
-                None => gone.push(i),
+                resources.push(state::ResourceState {
+                    module: old.module.clone(),
+                    type_name: old.type_name.clone(),
+                    name: old.name.clone(),
+                    index_key: old.index_key.clone(),
+                    provider: old.provider.clone(),
+                    attributes,
+                    dependencies: old.dependencies.clone(),
+                });
             }
+            Some((None, _)) => drifted.push(Drifted { stored, now: None }),
+            // Every object belongs to a type that was read.
+            None => resources.push(old.clone()),
         }
     }
-    gone.sort_unstable();
-    for i in gone.into_iter().rev() {
-        refreshed.resources.remove(i);
-    }
-    let changed = refreshed.resources != prior.resources;
-    Ok((refreshed, changed))
+    let state = state::State {
+        format_version: prior.format_version,
+        pingform_version: prior.pingform_version.clone(),
+        lineage: prior.lineage.clone(),
+        serial: prior.serial,
+        resources,
+        pending_creates: prior.pending_creates.clone(),
+        deposed: prior.deposed.clone(),
+    };
+    Ok(Refreshed { state, drifted })
+}
+
+/// The objects of one type as state records them, each compared with its stored copy.
+fn read_back(
+    prior: &state::State,
+    providers: &Providers,
+    type_name: &str,
+    indexes: Vec<usize>,
+    live: Vec<Option<Value>>,
+) -> Vec<ReadBack> {
+    let write_only: Vec<&String> = providers
+        .resource_schema(type_name)
+        .map(|s| {
+            s.attributes
+                .iter()
+                .filter(|(_, a)| a.write_only)
+                .map(|(n, _)| n)
+                .collect()
+        })
+        .unwrap_or_default();
+    indexes
+        .into_iter()
+        .zip(live)
+        .map(|(i, object)| {
+            let stored = &prior.resources[i].attributes;
+            let Some(mut json) = object.and_then(|v| v.to_json()) else {
+                return (i, None, true);
+            };
+            // Write-only values are never read back: keep the sealed copy from state.
+            for name in &write_only {
+                if let (Some(map), Some(kept)) = (json.as_object_mut(), stored.get(name.as_str())) {
+                    map.insert((*name).clone(), kept.clone());
+                }
+            }
+            let changed = &json != stored;
+            (i, Some(json), changed)
+        })
+        .collect()
 }
 
 async fn read_type(
