@@ -393,12 +393,16 @@ async fn creates_in_dependency_order_then_converges() {
 #[tokio::test]
 async fn refresh_finds_objects_changed_and_deleted_outside_pingform() {
     let f = Fixture::new();
-    f.write(&format!("{TWO}\nresource \"mem_thing\" \"other\" {{\n  name = \"other\"\n}}\n"));
+    f.write(&format!(
+        "{TWO}\nresource \"mem_thing\" \"other\" {{\n  name = \"other\"\n}}\n"
+    ));
     f.converge(PlanMode::Normal).await;
     {
         let mut objects = f.provider.objects.lock().unwrap();
         let named = |name: &str| {
-            let found = objects.iter().find(|(_, o)| o.get("name").and_then(Value::as_str) == Some(name));
+            let found = objects
+                .iter()
+                .find(|(_, o)| o.get("name").and_then(Value::as_str) == Some(name));
             found.map(|(id, _)| id.clone()).unwrap()
         };
         let (parent, other) = (named("parent"), named("other"));
@@ -416,14 +420,26 @@ async fn refresh_finds_objects_changed_and_deleted_outside_pingform() {
     assert_eq!(
         drift,
         [
-            ("mem_thing.other".to_string(), Action::Delete, Some(crate::plan::drift::DELETED)),
-            ("mem_thing.parent".to_string(), Action::Update, Some(crate::plan::drift::CHANGED)),
+            (
+                "mem_thing.other".to_string(),
+                Action::Delete,
+                Some(crate::plan::drift::DELETED)
+            ),
+            (
+                "mem_thing.parent".to_string(),
+                Action::Update,
+                Some(crate::plan::drift::CHANGED)
+            ),
         ]
     );
     let edited = plan.drift[1].after.as_ref().and_then(|a| a.get("note"));
     assert_eq!(edited, Some(&Value::String("edited by hand".into())));
     assert!(plan.refresh_changed_state);
-    assert_eq!(plan.prior.resources.len(), 2, "the deleted object left the refreshed state");
+    assert_eq!(
+        plan.prior.resources.len(),
+        2,
+        "the deleted object left the refreshed state"
+    );
 }
 
 #[tokio::test]

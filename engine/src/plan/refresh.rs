@@ -60,7 +60,10 @@ pub struct Drifted {
 type ReadBack = (usize, Option<serde_json::Value>, bool);
 
 /// Reads every object of `prior` back from its provider.
-pub async fn refresh(prior: &state::State, providers: &Providers) -> Result<Refreshed, RefreshError> {
+pub async fn refresh(
+    prior: &state::State,
+    providers: &Providers,
+) -> Result<Refreshed, RefreshError> {
     let mut by_type: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
     for (i, resource) in prior.resources.iter().enumerate() {
         let group = (resource.provider.as_str(), resource.type_name.as_str());

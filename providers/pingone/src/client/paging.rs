@@ -70,27 +70,48 @@ impl Client {
 
     async fn list_from(
         &self,
-        mut url: Url,
+        url: Url,
         plural: &str,
     ) -> Result<Vec<serde_json::Value>, ClientError> {
+        let mut walk = PageWalk::new(url);
         let mut items = Vec::new();
-        let mut seen = HashSet::new();
-        loop {
-            seen.insert(url.to_string());
-            let page = self.execute(Method::GET, url.clone(), None).await?;
-            let next = self.next_link(&page, &url)?;
-            items.extend(embedded(page, plural, &url)?);
-            match next {
-                Some(next) if seen.contains(next.as_str()) => {
-                    return Err(unexpected(
-                        &url,
-                        "the next-page link points to a page already read",
-                    ));
-                }
-                Some(next) => url = next,
-                None => return Ok(items),
-            }
+        while let Some(page) = walk.next(self, plural).await? {
+            items.extend(page);
         }
+        Ok(items)
+    }
+
+    /// The pages of a collection, as [`Client::list_all`] reads them, handed over one at
+    /// a time while the next one is already being fetched (by a task of its own), so
+    /// that a caller can convert a page while PingOne answers the next. After an error
+    /// the receiver yields nothing more.
+    pub fn pages(
+        &self,
+        segments: &[&str],
+        plural: &str,
+    ) -> tokio::sync::mpsc::Receiver<Result<Vec<serde_json::Value>, ClientError>> {
+        let mut url = self.url(segments);
+        url.query_pairs_mut()
+            .append_pair("limit", &self.page_limit_for(plural).to_string());
+        // Room for one page read ahead: enough to overlap, without buffering a collection.
+        let (sender, receiver) = tokio::sync::mpsc::channel(1);
+        let (client, plural) = (self.clone(), plural.to_string());
+        tokio::spawn(async move {
+            let mut walk = PageWalk::new(url);
+            loop {
+                let page = walk.next(&client, &plural).await.transpose();
+                let last = !matches!(page, Some(Ok(_)));
+                // A send fails when the caller stopped listening: stop reading too.
+                let sent = match page {
+                    Some(page) => sender.send(page).await.is_ok(),
+                    None => false,
+                };
+                if last || !sent {
+                    break;
+                }
+            }
+        });
+        receiver
     }
 
     /// The page's `_links.next.href`, resolved against the page URL and checked to stay
@@ -115,6 +136,46 @@ impl Client {
             ));
         }
         Ok(Some(next))
+    }
+}
+
+/// Where a walk through a collection's pages stands: the next page to read, and
+/// the pages read (a next link that points back is an error, not an endless loop).
+struct PageWalk {
+    next: Option<Url>,
+    seen: HashSet<String>,
+}
+
+impl PageWalk {
+    fn new(first: Url) -> Self {
+        Self {
+            next: Some(first),
+            seen: HashSet::new(),
+        }
+    }
+
+    /// The items of the next page; `None` after the last page.
+    async fn next(
+        &mut self,
+        client: &Client,
+        plural: &str,
+    ) -> Result<Option<Vec<serde_json::Value>>, ClientError> {
+        let Some(url) = self.next.take() else {
+            return Ok(None);
+        };
+        self.seen.insert(url.to_string());
+        let page = client.execute(Method::GET, url.clone(), None).await?;
+        let next = client.next_link(&page, &url)?;
+        if let Some(next) = &next
+            && self.seen.contains(next.as_str())
+        {
+            return Err(unexpected(
+                &url,
+                "the next-page link points to a page already read",
+            ));
+        }
+        self.next = next;
+        embedded(page, plural, &url).map(Some)
     }
 }
 

@@ -10,7 +10,7 @@ use engine::provider::{
 
 use super::{environment_gone, per_object, state_string};
 use crate::client::{Client, ClientError};
-use tokio::task::JoinSet;
+use futures_util::stream::{FuturesUnordered, StreamExt};
 
 /// A computed `id`.
 pub(crate) fn id_attr(description: &'static str) -> AttributeSchema {
@@ -185,42 +185,83 @@ pub(crate) async fn read_by_list(
     // so a refresh costs about (collections / per_object::LIST_PARALLELISM) round trips, not one each.
     let mut results = vec![None; objects.len()];
     let mut pending = groups.into_values();
-    let mut running = JoinSet::new();
+    let mut running = FuturesUnordered::new();
     loop {
         while running.len() < per_object::LIST_PARALLELISM {
             let Some((c, members)) = pending.next() else {
                 break;
             };
-            let (client, plural) = (client.clone(), plural.to_string());
-            let operation = format!("read {type_name} at /{}", c.segments.join("/"));
-            running.spawn(async move {
-                let segments: Vec<&str> = c.segments.iter().map(String::as_str).collect();
-                let live = list_by_id(&client, &c.env, &segments, &plural, &operation).await;
-                (members, operation, live)
-            });
+            let read = Listing {
+                client,
+                type_name,
+                plural,
+                objects,
+            };
+            running.push(read.collection(c, members, &id, &from_api));
         }
-        let Some(joined) = running.join_next().await else {
+        let Some(read) = running.next().await else {
             break;
         };
-        let (members, operation, live) = joined.map_err(|e| {
-            ProviderError::new(
-                ProviderErrorKind::Connection,
-                format!("read {type_name}: a list request stopped unexpectedly: {e}"),
-            )
-        })?;
-        let Some(live) = live? else {
-            continue; // The collection's parent is gone, and its objects with it.
-        };
-        for index in members {
-            let object = &objects[index];
-            if let Some(found) = live.get(id(object)?.as_str()) {
-                let value =
-                    from_api(found, &object.prior).map_err(|e| api_shape_error(&operation, e))?;
-                results[index] = Some(value);
-            }
+        for (index, value) in read? {
+            results[index] = Some(value);
         }
     }
     Ok(results)
+}
+
+/// What [`read_by_list`] reads: one type's objects, listed collection by collection.
+#[derive(Clone, Copy)]
+struct Listing<'a> {
+    client: &'a Client,
+    type_name: &'a str,
+    plural: &'a str,
+    objects: &'a [ObjectRef],
+}
+
+impl Listing<'_> {
+    /// The `members` found in collection `c`, converted page by page as the pages
+    /// arrive; none when the collection's parent (or the environment) is gone.
+    async fn collection(
+        self,
+        c: Collection,
+        members: Vec<usize>,
+        id: impl Fn(&ObjectRef) -> Result<String, ProviderError>,
+        from_api: impl Fn(&serde_json::Value, &Value) -> Result<Value, String>,
+    ) -> Result<Vec<(usize, Value)>, ProviderError> {
+        let operation = format!("read {} at /{}", self.type_name, c.segments.join("/"));
+        let mut wanted = HashMap::with_capacity(members.len());
+        for index in members {
+            wanted.insert(id(&self.objects[index])?, index);
+        }
+        let segments: Vec<&str> = c.segments.iter().map(String::as_str).collect();
+        let mut pages = self.client.pages(&segments, self.plural);
+        let mut found = Vec::new();
+        while let Some(page) = pages.recv().await {
+            let items = match page {
+                Ok(items) => items,
+                // The parent of a nested collection (a user, a group) answers 404 when deleted.
+                Err(e) if e.is_not_found() && segments.len() > 3 => return Ok(Vec::new()),
+                Err(e) => {
+                    return environment_gone(self.client, &c.env, e, &operation)
+                        .await
+                        .map(|()| Vec::new());
+                }
+            };
+            for item in &items {
+                let Some(&index) = item
+                    .get("id")
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(|id| wanted.get(id))
+                else {
+                    continue;
+                };
+                let value = from_api(item, &self.objects[index].prior)
+                    .map_err(|e| api_shape_error(&operation, e))?;
+                found.push((index, value));
+            }
+        }
+        Ok(found)
+    }
 }
 
 /// Every item of a collection by `id`, or `None` when the collection's parent (or the
