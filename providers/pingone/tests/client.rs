@@ -221,6 +221,35 @@ async fn paging_follows_next_links_verbatim() {
 }
 
 #[tokio::test]
+async fn pages_arrive_one_at_a_time_and_a_looping_link_ends_with_one_error() {
+    let fake = fake_with_token().await;
+    let again = format!("{}/v1/environments/e1/populations?cursor=x", fake.base);
+    for ids in [["a", "b"], ["c", "d"]] {
+        let items: Vec<_> = ids.iter().map(|id| json!({ "id": id })).collect();
+        fake.push(
+            &route("GET", POPS),
+            Canned::json(
+                200,
+                json!({"_links": {"next": {"href": again}}, "_embedded": {"populations": items}}),
+            ),
+        );
+    }
+    let mut pages = fake
+        .client()
+        .pages(&["environments", "e1", "populations"], "populations");
+    let mut seen = Vec::new();
+    while let Some(page) = pages.recv().await {
+        seen.push(page.map(|items| items.len()).map_err(|e| e.to_string()));
+    }
+    // The second page links to itself: its items are not handed over, the loop is reported once.
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[0], Ok(2));
+    let error = seen[1].as_ref().unwrap_err();
+    assert!(error.contains("a page already read"), "{error}");
+    assert_eq!(fake.count(&route("GET", POPS)), 2);
+}
+
+#[tokio::test]
 async fn paging_never_sends_the_token_to_another_origin() {
     let fake = fake_with_token().await;
     fake.push(
