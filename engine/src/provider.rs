@@ -95,6 +95,11 @@ pub struct AttributeSchema {
     /// the provider returns it as null, so the engine must not compare it with the
     /// configuration when planning (or every plan would show a change).
     pub write_only: bool,
+    /// A secret the provider reads back but that state keeps only as a salted
+    /// fingerprint (see `plan::sealed`): the fingerprint changes when the secret does,
+    /// and gives nothing away. The configuration cannot refer to it; the text says how
+    /// to read the secret live instead (a data source, say).
+    pub sealed: Option<&'static str>,
     /// The value used when configuration leaves an optional attribute unset.
     pub default: Option<Value>,
     /// One line for `validate` messages and documentation.
@@ -119,6 +124,7 @@ impl AttributeSchema {
             force_new_keys: Vec::new(),
             sensitive: false,
             write_only: false,
+            sealed: None,
             default: None,
             description,
             format: None,
@@ -173,6 +179,13 @@ impl AttributeSchema {
     /// Marks the attribute as write-only (see [`AttributeSchema::write_only`]).
     pub fn write_only(mut self) -> Self {
         self.write_only = true;
+        self
+    }
+
+    /// Marks the attribute as a secret kept only as a fingerprint; `read_live` says
+    /// how to read it instead (see [`AttributeSchema::sealed`]).
+    pub fn sealed(mut self, read_live: &'static str) -> Self {
+        self.sealed = Some(read_live);
         self
     }
 

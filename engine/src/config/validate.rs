@@ -584,13 +584,16 @@ impl<'a> Validator<'a> {
             .schemas
             .get(address.provider_name())
             .and_then(|p| p.block(address.mode, &address.type_name))?;
-        (!schema.attributes.contains_key(&name)).then(|| {
-            messages::unsupported_attribute(
+        match schema.attributes.get(&name) {
+            None => Some(messages::unsupported_attribute(
                 &name,
                 attr_span,
                 schema.attributes.keys().map(String::as_str),
-            )
-        })
+            )),
+            Some(attribute) => attribute
+                .sealed
+                .map(|read_live| messages::sealed_attribute(address, &name, attr_span, read_live)),
+        }
     }
 
     /// `module.NAME` or `module.NAME.OUTPUT`: a declared call, and an output its module declares.

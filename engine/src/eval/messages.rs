@@ -152,6 +152,23 @@ pub(crate) fn unsupported_attribute<'a>(
     }
 }
 
+/// `.NAME` on a resource whose attribute `NAME` is a secret state keeps only as a
+/// fingerprint (see `AttributeSchema::sealed`).
+pub(crate) fn sealed_attribute(
+    address: &crate::ResourceAddress,
+    name: &str,
+    span: Span,
+    read_live: &str,
+) -> Diagnostic {
+    Diagnostic::error("Secret not available")
+        .with_span(span, "kept in state only as a fingerprint")
+        .with_detail(format!(
+            "`{address}.{name}` is a secret: pingform never stores it, only a salted \
+             fingerprint that tells when it changes, so the configuration cannot read it."
+        ))
+        .with_help(read_live.to_string())
+}
+
 /// A call to a function that does not exist.
 pub(crate) fn unknown_function(name: &str, span: Span, known: &[&str]) -> Diagnostic {
     let diag = Diagnostic::error("Call to unknown function")

@@ -1,6 +1,7 @@
-//! Write-only values (initial passwords) are never stored: state keeps a salted
-//! SHA-256 of them instead, enough to tell on the next plan whether the
-//! configured value changed, and useless to anyone who reads the state.
+//! Write-only values (initial passwords) and secrets a provider reads back (client
+//! secrets) are never stored: state keeps a salted SHA-256 of them instead, enough
+//! to tell on the next plan whether the value changed, and useless to anyone who
+//! reads the state.
 
 use sha2::{Digest, Sha256};
 
@@ -14,6 +15,15 @@ pub fn seal(value: &Value) -> Value {
     let salt = uuid::Uuid::new_v4().simple().to_string();
     let digest = digest(&salt, value);
     Value::Object([(KEY.to_string(), Value::String(format!("{salt}:{digest}")))].into())
+}
+
+/// A secret read back from a provider, as state keeps it: `stored` when that is
+/// already a sealed copy of it (so an unchanged secret is no change), else a new seal.
+pub fn reseal(value: &Value, stored: Option<&Value>) -> Value {
+    match stored {
+        Some(stored) if matches(stored, value) => stored.clone(),
+        _ => seal(value),
+    }
 }
 
 /// True when `stored` is a sealed copy of `value`.
@@ -67,5 +77,18 @@ mod tests {
             sealed,
             "salted: the same value seals differently"
         );
+    }
+
+    #[test]
+    fn resealing_keeps_a_matching_seal_and_replaces_any_other() {
+        let secret = Value::from("s3cr3t");
+        let sealed = seal(&secret);
+        assert_eq!(reseal(&secret, Some(&sealed)), sealed);
+        let rotated = reseal(&Value::from("n3w"), Some(&sealed));
+        assert!(is_sealed(&rotated) && rotated != sealed);
+        // A secret stored in the clear by an older version is sealed, not kept.
+        let from_clear = reseal(&secret, Some(&secret));
+        assert!(is_sealed(&from_clear) && matches(&from_clear, &secret));
+        assert!(is_sealed(&reseal(&secret, None)));
     }
 }

@@ -7,7 +7,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use engine::Value;
-use engine::provider::{CreateRequest, Provider};
+use engine::provider::{CreateRequest, Provider, ReadDataRequest};
 use pingone::{PingOneProvider, Settings};
 use pingone_emulator::{ErrorRate, Faults};
 use secrecy::SecretString;
@@ -153,14 +153,17 @@ async fn an_organization_level_refusal_is_not_retried_without_a_recent_grant() {
         )
         .await
         .expect("worker application");
+    // The resource keeps only a fingerprint of the secret; the data source reads it.
     let secret = h
-        .create(
-            "pingone_application_secret",
-            &[
+        .provider
+        .read_data(ReadDataRequest {
+            type_name: "pingone_application_secret".into(),
+            address: "data.pingone_application_secret.worker".into(),
+            config: obj(&[
                 ("environment_id", h.env()),
                 ("application_id", app.get("id").cloned().unwrap()),
-            ],
-        )
+            ]),
+        })
         .await
         .expect("its secret");
     let c = &h.creds;

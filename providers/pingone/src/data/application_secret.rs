@@ -14,23 +14,29 @@ use super::DataSource;
 use super::arguments::{api_error, operation, required};
 use super::schema::{required as required_attr, results_of};
 use crate::client::Client;
-use crate::resources::application_secret::from_api;
+use crate::resources::application_secret::live_attributes;
 use crate::resources::common::api_shape_error;
 
 /// The data source's name.
 pub const TYPE_NAME: &str = "pingone_application_secret";
 
-/// The schema: the resource's, read, without `regenerate_trigger_values`.
+/// The schema: the resource's, read, without `regenerate_trigger_values`; `secret` is
+/// the secret itself here (read live, never stored), not the resource's fingerprint.
 pub fn schema() -> BlockSchema {
-    results_of(
+    let mut schema = results_of(
         crate::resources::application_secret::schema(),
         &["regenerate_trigger_values"],
-    )
-    .attr(
-        "environment_id",
-        required_attr("The application's environment."),
-    )
-    .attr("application_id", required_attr("The application."))
+    );
+    if let Some(secret) = schema.attributes.get_mut("secret") {
+        secret.sealed = None;
+        secret.description = "The client secret.";
+    }
+    schema
+        .attr(
+            "environment_id",
+            required_attr("The application's environment."),
+        )
+        .attr("application_id", required_attr("The application."))
 }
 
 /// The `pingone_application_secret` data source.
@@ -58,8 +64,8 @@ impl DataSource for ApplicationSecret {
             .get(&["environments", &env, "applications", &app, "secret"])
             .await
             .map_err(|e| api_error(address, e))?;
-        let Value::Object(mut attrs) =
-            from_api(&answer, config).map_err(|e| api_shape_error(&operation(address), e))?
+        let Value::Object(mut attrs) = live_attributes(&answer, config)
+            .map_err(|e| api_shape_error(&operation(address), e))?
         else {
             return Err(api_shape_error(
                 &operation(address),

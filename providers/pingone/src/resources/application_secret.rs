@@ -10,6 +10,7 @@
 
 use async_trait::async_trait;
 use engine::Value;
+use engine::plan::sealed::reseal;
 use engine::provider::{AttrType, BlockSchema, ObjectRef, Presence, ProviderError};
 use serde_json::json;
 
@@ -21,7 +22,14 @@ use crate::values::{IfUnknown, conform, json_string, object, opt_string, require
 /// The resource type's name.
 pub const TYPE_NAME: &str = "pingone_application_secret";
 
-/// The schema, following the official Terraform provider (no `id` attribute).
+/// How to read the secret, which state keeps only as a fingerprint.
+const READ_LIVE: &str = "read the secret live where it is needed, with \
+     `data \"pingone_application_secret\" \"NAME\" { environment_id = ..., application_id = ... }` \
+     and `data.pingone_application_secret.NAME.secret`";
+
+/// The schema, following the official Terraform provider (no `id` attribute), except
+/// that `secret` and `previous.secret` are kept in state only as salted fingerprints
+/// (`engine::plan::sealed`): a rotation outside pingform still shows as drift.
 pub fn schema() -> BlockSchema {
     let previous = AttrType::Object(
         [
@@ -39,7 +47,12 @@ pub fn schema() -> BlockSchema {
         .attr("application_id", link_attr("The application."))
         .attr(
             "secret",
-            string(Presence::Computed, "The client secret.").sensitive(),
+            string(
+                Presence::Computed,
+                "A fingerprint of the client secret (the secret itself is never stored).",
+            )
+            .sensitive()
+            .sealed(READ_LIVE),
         )
         .attr(
             "previous",
@@ -72,8 +85,27 @@ pub fn to_body(planned: &Value) -> Result<serde_json::Value, String> {
     }
 }
 
-/// The attributes from PingOne's `ApplicationSecret`; `basis` supplies the inputs.
+/// The attributes from PingOne's `ApplicationSecret`, secrets sealed; `basis` supplies
+/// the inputs and the seals of the secrets as last stored.
 pub fn from_api(api: &serde_json::Value, basis: &Value) -> Result<Value, String> {
+    let Value::Object(mut attrs) = live_attributes(api, basis)? else {
+        return Err("the secret is not an object".to_string());
+    };
+    if let Some(secret) = attrs.get_mut("secret") {
+        *secret = reseal(secret, basis.get("secret"));
+    }
+    if let Some(Value::Object(previous)) = attrs.get_mut("previous")
+        && let Some(old) = previous.get_mut("secret").filter(|s| !s.is_null())
+    {
+        let stored = basis.get("previous").and_then(|p| p.get("secret"));
+        *old = reseal(old, stored);
+    }
+    Ok(Value::Object(attrs))
+}
+
+/// The attributes from PingOne's `ApplicationSecret` with the secrets in the clear, for
+/// the data source (read live, never stored); `basis` supplies the inputs.
+pub fn live_attributes(api: &serde_json::Value, basis: &Value) -> Result<Value, String> {
     let secret = json_string(api, "/secret");
     if secret.is_null() {
         return Err("PingOne's answer has no secret".to_string());
@@ -224,11 +256,31 @@ mod tests {
         assert_eq!(to_body(&planned()).unwrap(), json!({}));
         let api = json!({"secret": "s2", "previous": {"secret": "s1", "expiresAt": "2030-01-01T00:00:00Z"}});
         let back = from_api(&api, &v).unwrap();
-        assert_eq!(back.get("secret"), Some(&Value::from("s2")));
+        let sealed = back.get("secret").unwrap();
+        assert!(engine::plan::sealed::matches(sealed, &Value::from("s2")));
         assert_eq!(
             back.get("previous"),
             Some(&object([("expires_at", "2030-01-01T00:00:00Z".into())]))
         );
         assert!(from_api(&json!({}), &v).is_err());
+    }
+
+    #[test]
+    fn secrets_are_kept_only_as_fingerprints_that_change_with_the_secret() {
+        let api = json!({"secret": "s2", "previous": {"secret": "s1", "expiresAt": "2030-01-01T00:00:00Z"}});
+        let first = from_api(&api, &planned()).unwrap();
+        let text = first.to_json().unwrap().to_string();
+        assert!(
+            !text.contains("\"s2\"") && !text.contains("\"s1\""),
+            "{text}"
+        );
+        let previous = first.get("previous").and_then(|p| p.get("secret")).unwrap();
+        assert!(engine::plan::sealed::matches(previous, &Value::from("s1")));
+        // Read back unchanged: the same fingerprints, so no drift.
+        assert_eq!(from_api(&api, &first).unwrap(), first);
+        let rotated = json!({"secret": "s3"});
+        let after = from_api(&rotated, &first).unwrap();
+        assert_ne!(after.get("secret"), first.get("secret"));
+        assert!(schema().attributes["secret"].sealed.is_some());
     }
 }
