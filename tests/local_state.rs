@@ -225,3 +225,101 @@ fn a_read_only_directory_fails_before_changing_anything_and_keeps_the_state() {
         "nothing was created"
     );
 }
+
+/// Runs `cmd` with `dir` on a tmpfs of `size` left almost full (a private mount
+/// namespace made with `unshare`, so no privilege is needed beyond user namespaces),
+/// then copies what the run left there to `out`. The room left (40 KiB) holds the
+/// intents and a few dozen journal records, so the disk fills part way through.
+#[cfg(target_os = "linux")]
+fn on_a_full_disk(cmd: &std::process::Command, dir: &Path, out: &Path) -> common::Run {
+    const SCRIPT: &str = r#"set -e
+dir=$1; stage=$2; out=$3; shift 3
+mount -t tmpfs -o size=1m tmpfs "$dir"
+cp -a "$stage"/. "$dir"/
+dd if=/dev/zero of="$dir/filler" bs=4k 2>/dev/null || true
+truncate -s -40k "$dir/filler"
+set +e
+"$@"; code=$?
+cp -a "$dir"/. "$out"/
+rm -f "$out/filler"
+exit $code
+"#;
+    let stage = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(dir).expect("read the directory") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, stage.path().join(path.file_name().expect("name"))).expect("copy");
+    }
+    let mut wrapped = std::process::Command::new("unshare");
+    wrapped
+        .args([
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "sh",
+            "-c",
+            SCRIPT,
+            "sh",
+        ])
+        .arg(dir)
+        .arg(stage.path())
+        .arg(out)
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .stdin(std::process::Stdio::null());
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(value) => wrapped.env(key, value),
+            None => wrapped.env_remove(key),
+        };
+    }
+    run(&mut wrapped)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_stops_the_apply_cleanly_and_the_next_run_finishes_without_duplicates() {
+    let dir = populations_config(1, "full");
+    let data = tempfile::tempdir().unwrap();
+    let served = serve(&data.path().join("tenant.json"));
+    let applied = run(&mut served.pingform(dir.path(), &["apply", "--auto-approve"]));
+    assert_eq!(applied.code, 0, "{applied}");
+    let before = std::fs::read(dir.path().join("pingform.tfstate")).unwrap();
+    common::write_populations(dir.path(), 60, "full");
+
+    let out = tempfile::tempdir().unwrap();
+    let cmd = served.pingform(dir.path(), &["apply", "--auto-approve", "--parallelism=1"]);
+    let failed = on_a_full_disk(&cmd, dir.path(), out.path());
+    assert_eq!(failed.code, 1, "{failed}");
+    assert!(
+        failed.stderr.contains("No space left on device"),
+        "says why: {failed}"
+    );
+    assert!(
+        failed.stderr.contains("pingform.tfstate"),
+        "names the file: {failed}"
+    );
+    assert_eq!(
+        std::fs::read(out.path().join("pingform.tfstate")).unwrap(),
+        before,
+        "the snapshot is untouched"
+    );
+    let created = served.population_names().len() - 2;
+    assert!(
+        (1..59).contains(&created),
+        "the disk filled part way through: {created} created"
+    );
+
+    // With room again, the next run picks up what the journal recorded and finishes.
+    for entry in std::fs::read_dir(out.path()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let finished = run(&mut served.pingform(dir.path(), &["apply", "--auto-approve"]));
+    assert_eq!(finished.code, 0, "{finished}");
+    let mut expected: Vec<String> = (0..60).map(|i| format!("full-{i:02}")).collect();
+    expected.push("Default".into());
+    expected.sort();
+    assert_eq!(served.population_names(), expected, "each exactly once");
+    let again = run(&mut served.pingform(dir.path(), &["plan", "--detailed-exitcode"]));
+    assert_eq!(again.code, 0, "{again}");
+}
