@@ -6,7 +6,9 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum BenchError {
     /// The command line was not understood.
-    #[error("{0}\nusage: pingform-bench [--quick] [--out DIR] [--pingform PATH]")]
+    #[error(
+        "{0}\nusage: pingform-bench [--quick] [--users N,...] [--only refresh,apply,engine] [--out DIR] [--pingform PATH]"
+    )]
     Usage(String),
     /// A file or directory could not be read or written.
     #[error("{what} `{}`: {source}", path.display())]

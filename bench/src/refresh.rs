@@ -30,13 +30,16 @@ const SETUP_ROUND_TRIPS: usize = 2;
 /// [`PARALLELISM`] objects at a time over all types.
 fn sequential_round_trips(fleet: Fleet, strategy: &str) -> usize {
     let chain = if strategy == "bulk" {
-        // PingOne's documented page maximum for users and groups.
-        let page = (pingone::ClientOptions::default().page_limit as usize).min(1000);
+        // The page size the client asks for: its default, capped at PingOne's documented maximum.
+        let page = |plural| {
+            let limit = pingone::ClientOptions::default().page_limit;
+            limit.min(pingone::client::documented_page_limit(plural)) as usize
+        };
         let assignments = fleet.assignments.div_ceil(LIST_PARALLELISM);
         fleet
             .users
-            .div_ceil(page)
-            .max(fleet.groups.div_ceil(page))
+            .div_ceil(page("users"))
+            .max(fleet.groups.div_ceil(page("groups")))
             .max(assignments)
             .max(1)
     } else {

@@ -21,6 +21,7 @@ use url::Url;
 
 pub use error::{ApiError, ClientError, Endpoint, ErrorDetail, InnerError};
 pub use limiter::RateLimiter;
+pub use paging::documented_page_limit;
 pub use retry::{RetryPolicy, is_retryable_code, is_retryable_status, parse_retry_after};
 pub use settle::{NewEnvironments, is_propagation};
 

@@ -57,15 +57,10 @@ impl Client {
     }
 
     /// The `limit` asked for on a list of `plural`: the configured page size, capped at
-    /// the largest PingOne documents for the collection (API.md §3–§4: 1,000 for users,
-    /// groups and environments; others are not documented, so a cautious 500). Fewer,
-    /// larger pages matter: a collection's pages follow one another.
+    /// [`documented_page_limit`]. Fewer, larger pages matter: a collection's pages
+    /// follow one another.
     fn page_limit_for(&self, plural: &str) -> u32 {
-        let documented = match plural {
-            "users" | "groups" | "environments" => 1000,
-            _ => 500,
-        };
-        self.page_limit().min(documented)
+        self.page_limit().min(documented_page_limit(plural))
     }
 
     async fn list_from(
@@ -136,6 +131,15 @@ impl Client {
             ));
         }
         Ok(Some(next))
+    }
+}
+
+/// The largest page PingOne documents for a collection (API.md §3–§4: 1,000 for
+/// users, groups and environments); others are not documented, so a cautious 500.
+pub fn documented_page_limit(plural: &str) -> u32 {
+    match plural {
+        "users" | "groups" | "environments" => 1000,
+        _ => 500,
     }
 }
 
