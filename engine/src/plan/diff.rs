@@ -1,6 +1,7 @@
 //! Schema-driven diffing: what configuration plus prior state propose for an
 //! object, and which action that needs. Pure functions, generic over schemas.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::Value;
@@ -14,9 +15,10 @@ use crate::provider::{AttrType, AttributeSchema, BlockSchema, Presence};
 /// The result carries no sensitive marks: it is what providers receive and state records.
 /// [`sensitive_in_config`] tells which attributes the configuration marked.
 pub fn proposed(schema: &BlockSchema, config: &Value, prior: Option<&Value>) -> Value {
-    let config = &config.clone().unmark_deep().0;
-    let prior = prior.map(|p| p.clone().unmark_deep().0);
-    let prior = prior.as_ref();
+    let config = unmarked(config);
+    let config = config.as_ref();
+    let prior = prior.map(unmarked);
+    let prior = prior.as_deref();
     let attrs = schema
         .attributes
         .iter()
@@ -50,6 +52,16 @@ pub fn proposed(schema: &BlockSchema, config: &Value, prior: Option<&Value>) -> 
         })
         .collect();
     Value::Object(attrs)
+}
+
+/// `value` without sensitive marks, copied only when it has some (most objects have none,
+/// and planning ten thousand of them should not copy each one).
+fn unmarked(value: &Value) -> Cow<'_, Value> {
+    if value.contains_sensitive() {
+        Cow::Owned(value.clone().unmark_deep().0)
+    } else {
+        Cow::Borrowed(value)
+    }
 }
 
 /// The attributes whose proposed value differs from the prior one.
