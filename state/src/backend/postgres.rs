@@ -7,7 +7,8 @@
 //!
 //! Like the local backend, single operations go to a journal table
 //! (`<schema>.journal`, one row each) and are folded into the state row at the
-//! end of a run, so that persisting one operation costs one small insert.
+//! end of a run, so that persisting one operation costs one small insert: one
+//! prepared statement per batch, one round trip (see `Appends`).
 //!
 //! With a passphrase set (see `encryption`), the state row's document and
 //! each journal row are encrypted envelopes; lock rows are not secret.
@@ -24,7 +25,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use tokio_postgres::Client;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{Client, Statement};
 
 use super::Backend;
 use crate::journal::{self, Record};
@@ -56,6 +58,9 @@ pub struct PostgresBackend {
     row_serial: Mutex<Option<u64>>,
     locked: Mutex<bool>,
     encryption: Arc<Encryption>,
+    /// The journal inserts, prepared on this connection at their first use and
+    /// reused, so that appending costs no preparing round trip.
+    appends: Mutex<Option<Appends>>,
 }
 
 impl std::fmt::Debug for PostgresBackend {
@@ -92,6 +97,7 @@ impl PostgresBackend {
             row_serial: Mutex::new(None),
             locked: Mutex::new(false),
             encryption: Arc::default(),
+            appends: Mutex::new(None),
         };
         backend.create_tables()?;
         Ok(backend)
@@ -125,6 +131,33 @@ impl PostgresBackend {
         rx.recv()
             .map_err(|_| self.error("the connection thread stopped"))?
             .map_err(|message| self.error(&message))
+    }
+
+    /// The prepared journal inserts (see [`Appends`]).
+    fn appends(&self) -> Result<Appends, Error> {
+        let mut prepared = guard(&self.appends);
+        if let Some(appends) = prepared.as_ref() {
+            return Ok(appends.clone());
+        }
+        let durable = format!(
+            "INSERT INTO {} (workspace, serial, record)
+             SELECT $1::text, serial, record FROM unnest($2::bigint[], $3::text[]) AS r(serial, record)",
+            self.table("journal")
+        );
+        // `set_config(..., true)` lasts until the end of the transaction, which for
+        // one statement outside BEGIN is the statement's own: it is in effect when
+        // the statement commits, and gone after. (`SET LOCAL` would need a BEGIN.)
+        let lazy = format!("{durable} WHERE set_config('synchronous_commit', 'off', true) = 'off'");
+        let appends = self.call(move |rt, client| {
+            // Polled together: both prepared in one round trip.
+            let (durable, lazy) = rt
+                .block_on(async {
+                    tokio::try_join!(client.prepare(&durable), client.prepare(&lazy))
+                })
+                .map_err(describe)?;
+            Ok(Appends { durable, lazy })
+        })?;
+        Ok(prepared.insert(appends).clone())
     }
 
     fn error(&self, message: &str) -> Error {
@@ -402,7 +435,7 @@ impl Backend for PostgresBackend {
 
     fn record_all(&self, after: &State, operations: &[Operation]) -> Result<(), Error> {
         let first = after.serial + 1 - operations.len() as u64;
-        let mut rows = Vec::new();
+        let (mut serials, mut texts) = (Vec::new(), Vec::new());
         for (operation, serial) in operations.iter().zip(first..) {
             let record = Record {
                 lineage: after.lineage.clone(),
@@ -410,38 +443,23 @@ impl Backend for PostgresBackend {
                 operation: operation.clone(),
             };
             let plain = serde_json::to_vec(&record).map_err(|e| self.error(&e.to_string()))?;
-            let text = self.encode(plain)?;
-            rows.push((serial as i64, text));
+            serials.push(serial as i64);
+            texts.push(self.encode(plain)?);
         }
-        let sql = format!(
-            "INSERT INTO {} (workspace, serial, record) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            self.table("journal")
-        );
-        let workspace = self.settings.workspace.clone();
         // As for the local journal, only intents must be on disk before the run
-        // goes on; other records may wait for the server's next WAL flush.
-        let begin = if operations.iter().any(Operation::must_be_durable) {
-            "BEGIN"
+        // goes on; other rows may wait for the server's next WAL flush.
+        let appends = self.appends()?;
+        let statement = if operations.iter().any(Operation::must_be_durable) {
+            appends.durable
         } else {
-            "BEGIN; SET LOCAL synchronous_commit TO OFF"
+            appends.lazy
         };
-        // One transaction: one commit (one WAL flush) for the whole batch.
-        let inserted = self.call(move |rt, client| {
-            rt.block_on(async {
-                client.batch_execute(begin).await?;
-                let mut inserted = 0;
-                for (serial, text) in &rows {
-                    inserted += client.execute(&sql, &[&workspace, serial, text]).await?;
-                }
-                let all = inserted == rows.len() as u64;
-                client
-                    .batch_execute(if all { "COMMIT" } else { "ROLLBACK" })
-                    .await?;
-                Ok(inserted)
-            })
-            .map_err(describe)
+        let workspace = self.settings.workspace.clone();
+        let appended = self.call(move |rt, client| {
+            rt.block_on(append(client, &statement, &workspace, &serials, &texts))
+                .map_err(describe)
         })?;
-        if inserted != operations.len() as u64 {
+        if !appended {
             // Another writer recorded one of these serials first; nothing was written.
             return Err(Error::Conflict {
                 location: location(&self.settings),
@@ -520,6 +538,40 @@ async fn swap(
     client.execute(&sql, &[&workspace, &serial]).await?;
     client.batch_execute("COMMIT").await?;
     Ok(Ok(()))
+}
+
+/// The journal inserts of one connection. Each appends a whole batch in one
+/// statement (its rows come as two arrays), which outside BEGIN is a
+/// transaction of its own: one round trip per batch whatever its size, and
+/// all or nothing, so a serial already taken writes none of the batch's rows.
+#[derive(Clone)]
+struct Appends {
+    /// Committed as the server's `synchronous_commit` says (on by default):
+    /// for batches with an intent.
+    durable: Statement,
+    /// Committed with `synchronous_commit` off: acknowledged before the
+    /// server's WAL flush, for rows a crash may lose.
+    lazy: Statement,
+}
+
+/// Appends journal rows with `statement` (one of [`Appends`]), and says whether
+/// they were written: `false` when a serial was already taken (another writer
+/// got there first), in which case none was.
+async fn append(
+    client: &Client,
+    statement: &Statement,
+    workspace: &str,
+    serials: &[i64],
+    texts: &[String],
+) -> Result<bool, tokio_postgres::Error> {
+    match client
+        .execute(statement, &[&workspace, &serials, &texts])
+        .await
+    {
+        Ok(_) => Ok(true),
+        Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// The connection thread: connect, report, then run jobs until the sender is dropped.

@@ -79,6 +79,101 @@ fn operations_are_journaled_and_recovered_by_the_next_run() {
     });
 }
 
+fn intent(name: &str) -> Operation {
+    Operation::BeginCreate {
+        intent: crate::PendingCreate {
+            module: Vec::new(),
+            type_name: "t".into(),
+            name: name.into(),
+            index_key: None,
+            provider: "p".into(),
+            planned: serde_json::json!({"name": name}),
+            dependencies: vec![],
+        },
+    }
+}
+
+/// The serial and object name of every journal row, in order.
+fn journaled(backend: &PostgresBackend) -> Vec<(u64, String)> {
+    let name = |operation: &Operation| match operation {
+        Operation::Upsert { resource } => resource.name.clone(),
+        Operation::BeginCreate { intent } => intent.name.clone(),
+        other => panic!("unexpected {other:?}"),
+    };
+    let records = backend.read_journal(0).unwrap();
+    records
+        .iter()
+        .map(|r| (r.serial, name(&r.operation)))
+        .collect()
+}
+
+#[test]
+fn a_batch_whose_serial_collides_writes_nothing() {
+    with_server(|server| {
+        let mine = PostgresBackend::connect(settings(server, "collide")).unwrap();
+        let mut state = State::new();
+        for name in ["a", "b"] {
+            let operation = Operation::Upsert {
+                resource: object(name),
+            };
+            commit(&mine, &mut state, operation);
+        }
+        let theirs = PostgresBackend::connect(settings(server, "collide")).unwrap();
+        let before = journaled(&mine);
+        assert_eq!(before, [(1, "a".to_string()), (2, "b".to_string())]);
+        // Another writer that saw serial 1 only: its batch's first serial (2) is taken.
+        // Both kinds of batch: plain records, and intents (which are committed durably).
+        let upserts: Vec<Operation> = ["x", "y", "z"]
+            .map(|name| Operation::Upsert {
+                resource: object(name),
+            })
+            .into();
+        let intents: Vec<Operation> = ["x", "y", "z"].map(intent).into();
+        for batch in [upserts, intents] {
+            let mut stale = State {
+                lineage: state.lineage.clone(),
+                serial: 1,
+                ..State::new()
+            };
+            for operation in &batch {
+                operation.apply_to(&mut stale);
+            }
+            stale.serial += batch.len() as u64;
+            let err = theirs.record_all(&stale, &batch).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::Conflict {
+                        expected: 1,
+                        found: 4,
+                        ..
+                    }
+                ),
+                "{err}"
+            );
+            assert_eq!(journaled(&mine), before, "serials 3 and 4 were not written");
+        }
+        // The refused batch left no transaction open: the next append commits.
+        let mut after = state.clone();
+        let operation = intent("c");
+        operation.apply_to(&mut after);
+        after.serial += 1;
+        theirs.record(&after, &operation).unwrap();
+        let operation = Operation::Upsert {
+            resource: object("c"),
+        };
+        operation.apply_to(&mut after);
+        after.serial += 1;
+        theirs.record(&after, &operation).unwrap();
+        assert_eq!(
+            journaled(&mine).last(),
+            Some(&(4, "c".to_string())),
+            "seen from the other connection"
+        );
+        assert_eq!(mine.load().unwrap().as_ref(), Some(&after));
+    });
+}
+
 #[test]
 fn a_write_based_on_an_old_serial_is_refused() {
     with_server(|server| {
@@ -286,5 +381,52 @@ fn the_stored_document_and_journal_rows_are_encrypted_and_keys_rotate() {
         );
         let err = encrypted(server, Some("A"), None).load().unwrap_err();
         assert!(matches!(err, Error::WrongPassphrase { .. }), "{err}");
+    });
+}
+
+/// Whether the server's WAL is flushed up to its end, as it is right after a
+/// synchronous commit (with no other writer), and the session's `synchronous_commit`.
+fn flushed_and_setting(backend: &PostgresBackend) -> (bool, String) {
+    let sql = "SELECT pg_current_wal_flush_lsn() >= pg_current_wal_insert_lsn(), \
+               current_setting('synchronous_commit')";
+    backend
+        .call(move |rt, client| {
+            let row = rt.block_on(client.query_one(sql, &[])).map_err(describe)?;
+            Ok((row.get(0), row.get(1)))
+        })
+        .unwrap()
+}
+
+#[test]
+fn intents_wait_for_the_wal_flush_and_other_rows_do_not() {
+    with_server(|server| {
+        let backend = PostgresBackend::connect(settings(server, "modes")).unwrap();
+        let mut state = State::new();
+        let rounds = 40;
+        let (mut intents_flushed, mut others_flushed) = (0, 0);
+        for i in 0..rounds {
+            commit(&backend, &mut state, intent(&format!("o{i}")));
+            let (flushed, setting) = flushed_and_setting(&backend);
+            intents_flushed += usize::from(flushed);
+            assert_eq!(setting, "on", "nothing changed the session's setting");
+            let operation = Operation::Upsert {
+                resource: object(&format!("o{i}")),
+            };
+            commit(&backend, &mut state, operation);
+            let (flushed, setting) = flushed_and_setting(&backend);
+            others_flushed += usize::from(flushed);
+            assert_eq!(setting, "on", "the lazy commit's setting ended with it");
+        }
+        // Margins for the server's own WAL records (unflushed after an intent) and
+        // the WAL writer's flushes (which may beat the query that follows a lazy row).
+        assert!(
+            intents_flushed >= rounds - 4,
+            "only {intents_flushed} of {rounds} intents were flushed when acknowledged"
+        );
+        assert!(
+            others_flushed <= rounds / 2,
+            "{others_flushed} of {rounds} other rows were flushed when acknowledged: \
+             their commits waited for the flush"
+        );
     });
 }
