@@ -135,9 +135,11 @@ impl Report {
             "| tool | resources | wall | peak memory | per 1,000 resources |\n|---|---:|---:|---:|---:|"
         );
         for e in &self.engine {
+            // A run stopped at the time limit only says how long it took at least.
+            let at_least = if e.run.timed_out { "> " } else { "" };
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {:.3} s |",
+                "| {} | {} | {} | {} | {at_least}{:.3} s |",
                 e.tool,
                 e.resources,
                 secs(&e.run),
