@@ -239,6 +239,34 @@ impl ApplicationInput {
                     .target("redirectUris"),
             );
         }
+        self.check_integrity_detection(f);
+    }
+
+    /// MGMT-SPEC `ApplicationOIDC_allOf_mobile_integrityDetection_googlePlay`: "Required if
+    /// `excludedPlatforms` does not contain `GOOGLE`" (when integrity detection is on).
+    fn check_integrity_detection(&self, f: &mut Fields<'_>) {
+        let Some(detection) = self
+            .attributes
+            .get("mobile")
+            .and_then(|m| m.get("integrityDetection"))
+        else {
+            return;
+        };
+        let enabled = detection.get("mode").and_then(Value::as_str) == Some("ENABLED");
+        let google_excluded = detection
+            .get("excludedPlatforms")
+            .and_then(Value::as_array)
+            .is_some_and(|p| p.iter().any(|p| p == "GOOGLE"));
+        if enabled && !google_excluded && detection.get("googlePlay").is_none_or(Value::is_null) {
+            f.problem(
+                Detail::new(
+                    "REQUIRED_VALUE",
+                    "googlePlay is required when integrity detection is enabled and \
+                     excludedPlatforms does not contain GOOGLE.",
+                )
+                .target("mobile.integrityDetection.googlePlay"),
+            );
+        }
     }
 }
 

@@ -55,6 +55,23 @@ fn required_fields_and_combinations() {
 }
 
 #[test]
+fn integrity_detection_for_android_needs_google_play_credentials() {
+    let native = |detection: Value| {
+        json!({"name": "m", "type": "NATIVE_APP", "protocol": "OPENID_CONNECT",
+               "grantTypes": ["CLIENT_CREDENTIALS"], "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC",
+               "mobile": {"integrityDetection": detection}})
+    };
+    let target = json!("mobile.integrityDetection.googlePlay");
+    assert!(targets(native(json!({"mode": "ENABLED"}))).contains(&target));
+    let without_google = json!({"mode": "ENABLED", "excludedPlatforms": ["GOOGLE"]});
+    assert!(ApplicationInput::parse(&body(native(without_google))).is_ok());
+    let with_credentials = json!({"mode": "ENABLED",
+        "googlePlay": {"verificationType": "GOOGLE", "serviceAccountCredentials": "{}"}});
+    assert!(ApplicationInput::parse(&body(native(with_credentials))).is_ok());
+    assert!(ApplicationInput::parse(&body(native(json!({"mode": "DISABLED"})))).is_ok());
+}
+
+#[test]
 fn workers_inherit_the_creators_roles_unless_told_not_to() {
     let mut data = seed::tenant().expect("seed");
     let creator = data.admin_application_id.clone();

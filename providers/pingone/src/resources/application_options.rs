@@ -346,7 +346,9 @@ const SIGNING: &[Field] = &[field(
 /// period is in seconds, PingOne's only `passcodeRefreshDuration.timeUnit`
 /// ([`to_body`] adds it). Google Play integrity credentials (`google_play`) are not
 /// offered: they are secrets PingOne never returns, and keeping them would put them in
-/// state, which holds no secret in clear text; set them in the PingOne console.
+/// state, which holds no secret in clear text. PingOne requires them when integrity
+/// detection covers Android, so with pingform it must exclude `GOOGLE`
+/// ([`check_integrity_detection`] says so before PingOne refuses).
 const MOBILE_APP: &[Field] = &[
     field("bundle_id", "bundleId", Kind::Str),
     field("package_name", "packageName", Kind::Str),
@@ -517,6 +519,7 @@ pub(crate) fn to_body(
     let prefix = |e: String| format!("{}.{e}", protocol.attribute());
     check_required(protocol, options).map_err(prefix)?;
     check_native_only(protocol, options).map_err(prefix)?;
+    check_integrity_detection(options).map_err(prefix)?;
     to_json(options, protocol.fields(), IfUnknown::Omit, body).map_err(prefix)?;
     if let Some(refresh) = body
         .get_mut("mobile")
@@ -568,6 +571,34 @@ fn check_native_only(protocol: Protocol, options: &Value) -> Result<(), String> 
         )),
         None => Ok(()),
     }
+}
+
+/// PingOne requires Google Play Integrity credentials when integrity detection is on
+/// for Android (MGMT-SPEC: `googlePlay` is "required if `excludedPlatforms` does not
+/// contain `GOOGLE`"), and pingform does not offer them (see [`MOBILE_APP`]): say so
+/// before PingOne refuses the request.
+fn check_integrity_detection(options: &Value) -> Result<(), String> {
+    let Some(detection) = options
+        .get("mobile_app")
+        .and_then(|m| m.get("integrity_detection"))
+    else {
+        return Ok(());
+    };
+    let enabled = detection.get("enabled") == Some(&Value::Bool(true));
+    let excluded = match detection.get("excluded_platforms") {
+        Some(Value::List(platforms)) => platforms.iter().any(|p| p.as_str() == Some("GOOGLE")),
+        _ => false,
+    };
+    let unknown = detection.get("excluded_platforms") == Some(&Value::Unknown);
+    if enabled && !excluded && !unknown {
+        return Err(
+            "mobile_app.integrity_detection: with integrity detection enabled, PingOne needs \
+             Google Play Integrity credentials for Android, which pingform does not manage (they \
+             are secrets PingOne never returns); add \"GOOGLE\" to excluded_platforms"
+                .to_string(),
+        );
+    }
+    Ok(())
 }
 
 /// The four options attributes from PingOne's JSON: the one matching its `protocol`
@@ -668,5 +699,37 @@ mod tests {
         assert_eq!(read["saml_options"], Value::Null);
         let schema = Protocol::Saml.schema();
         assert!(schema.force_new_on_presence && schema.force_new_keys == ["type"]);
+    }
+
+    #[test]
+    fn integrity_detection_for_android_needs_google_excluded() {
+        let native = |excluded: Vec<Value>| {
+            let detection = object([
+                ("enabled", true.into()),
+                ("excluded_platforms", Value::List(excluded)),
+            ]);
+            object([
+                ("type", "NATIVE_APP".into()),
+                (
+                    "grant_types",
+                    Value::List(vec!["CLIENT_CREDENTIALS".into()]),
+                ),
+                ("token_endpoint_auth_method", "CLIENT_SECRET_BASIC".into()),
+                ("mobile_app", object([("integrity_detection", detection)])),
+            ])
+        };
+        let err = to_body(Protocol::Oidc, &native(vec!["IOS".into()]), &mut Map::new());
+        let err = err.unwrap_err();
+        assert!(
+            err.starts_with("oidc_options.mobile_app.integrity_detection")
+                && err.contains("\"GOOGLE\""),
+            "{err}"
+        );
+        let mut body = Map::new();
+        to_body(Protocol::Oidc, &native(vec!["GOOGLE".into()]), &mut body).unwrap();
+        assert_eq!(
+            body["mobile"]["integrityDetection"]["mode"],
+            json!("ENABLED")
+        );
     }
 }
