@@ -1,6 +1,8 @@
 //! SAML, WS-Fed and external-link applications written in HCL, applied to the embedded
 //! emulator: edits inside an options object update in place, switching the kind of
 //! application replaces it, and the configuration converges (no changes after apply).
+//! A native app's Google Play keys are sent, kept in state only as sealed copies, and
+//! masked in plans; changing one updates the app.
 
 mod common;
 
@@ -122,4 +124,72 @@ fn an_application_of_no_kind_is_refused_with_the_attributes_named() {
         ),
         "{apply}"
     );
+}
+
+const NATIVE: &str = r#"resource "pingone_application" "mobile" {
+  environment_id = "a2b4c6d8-0000-4000-8000-00000000e001"
+  name           = "Mobile"
+  enabled        = true
+
+  oidc_options = {
+    type                       = "NATIVE_APP"
+    grant_types                = ["AUTHORIZATION_CODE"]
+    response_types             = ["CODE"]
+    redirect_uris              = ["com.example.mobile:/callback"]
+    token_endpoint_auth_method = "NONE"
+
+    mobile_app = {
+      package_name = "com.example.mobile"
+      integrity_detection = {
+        enabled = true
+        cache_duration = {
+          amount = 30
+          units  = "MINUTES"
+        }
+        google_play = {
+          verification_type = "INTERNAL"
+          decryption_key    = "DECRYPTION-KEY"
+          verification_key  = "verification-key-1"
+        }
+      }
+    }
+  }
+}
+"#;
+
+#[test]
+fn google_play_keys_are_sent_sealed_in_state_masked_in_plans_and_updated_when_changed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path();
+    std::fs::write(path.join("main.tf"), NATIVE).expect("write main.tf");
+    let applied = run(pingform(path).args(["apply", "--emulator", "--auto-approve"]));
+    assert_eq!(applied.code, 0, "{applied}");
+    assert!(
+        !applied.stdout.contains("DECRYPTION-KEY"),
+        "masked: {applied}"
+    );
+    let state = std::fs::read_to_string(path.join("pingform.tfstate")).expect("state");
+    assert!(!state.contains("DECRYPTION-KEY"), "no key in state");
+    assert!(!state.contains("verification-key-1"), "no key in state");
+    assert!(
+        state.contains("$pingform_sealed_sha256"),
+        "sealed copies kept"
+    );
+    let again = plan(path);
+    assert_eq!(again.code, 0, "unchanged keys are no change: {again}");
+
+    let rotated = NATIVE.replace("verification-key-1", "verification-key-2");
+    std::fs::write(path.join("main.tf"), rotated).expect("write main.tf");
+    let changed = plan(path);
+    assert_eq!(changed.code, 2, "a changed key updates the app: {changed}");
+    assert!(changed.stdout.contains("1 to change"), "{changed}");
+    assert!(
+        !changed.stdout.contains("verification-key-2"),
+        "masked: {changed}"
+    );
+    let applied = run(pingform(path).args(["apply", "--emulator", "--auto-approve"]));
+    assert_eq!(applied.code, 0, "{applied}");
+    let state = std::fs::read_to_string(path.join("pingform.tfstate")).expect("state");
+    assert!(!state.contains("verification-key-2"), "no key in state");
+    assert_eq!(plan(path).code, 0, "converged");
 }

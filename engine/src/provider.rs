@@ -100,6 +100,11 @@ pub struct AttributeSchema {
     /// and gives nothing away. The configuration cannot refer to it; the text says how
     /// to read the secret live instead (a data source, say).
     pub sealed: Option<&'static str>,
+    /// Dotted paths inside an object attribute whose values are write-only secrets
+    /// (sent, never read back): state keeps a sealed copy of each, plans compare the
+    /// configured value with it, and show the attribute masked while any is set
+    /// (see `plan::secret_leaves`).
+    pub write_only_keys: Vec<&'static str>,
     /// The value used when configuration leaves an optional attribute unset.
     pub default: Option<Value>,
     /// One line for `validate` messages and documentation.
@@ -125,6 +130,7 @@ impl AttributeSchema {
             sensitive: false,
             write_only: false,
             sealed: None,
+            write_only_keys: Vec::new(),
             default: None,
             description,
             format: None,
@@ -186,6 +192,12 @@ impl AttributeSchema {
     /// how to read it instead (see [`AttributeSchema::sealed`]).
     pub fn sealed(mut self, read_live: &'static str) -> Self {
         self.sealed = Some(read_live);
+        self
+    }
+
+    /// Marks secrets inside an object attribute (see [`AttributeSchema::write_only_keys`]).
+    pub fn write_only_keys(mut self, paths: &[&'static str]) -> Self {
+        self.write_only_keys.extend_from_slice(paths);
         self
     }
 

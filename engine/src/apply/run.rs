@@ -15,6 +15,7 @@ use crate::config::ResourceBlock;
 use crate::eval::{Repeat, Scope, evaluate_body};
 use crate::plan::diff::proposed;
 use crate::plan::expand;
+use crate::plan::secret_leaves;
 use crate::plan::{Action, ResourceChange};
 use crate::provider::{
     BlockSchema, CreateRequest, DeleteRequest, Provider, ProviderError, ProviderErrorKind,
@@ -582,7 +583,7 @@ impl<'a> Run<'a> {
         let Some(schema) = self.request.providers.resource_schema(&address.type_name) else {
             return Vec::new();
         };
-        schema
+        let mut copies: Vec<(String, Value)> = schema
             .attributes
             .iter()
             .filter(|(_, a)| a.write_only)
@@ -595,20 +596,28 @@ impl<'a> Run<'a> {
                 };
                 Some((name.clone(), sealed))
             })
-            .collect()
+            .collect();
+        // Secrets inside object attributes, by their full dotted path.
+        for (name, attr) in &schema.attributes {
+            if let Some(value) = planned.get(name) {
+                let inside = secret_leaves::sealed_copies(attr, value);
+                copies.extend(
+                    inside
+                        .into_iter()
+                        .map(|(path, seal)| (format!("{name}.{path}"), seal)),
+                );
+            }
+        }
+        copies
     }
 
     /// Puts a sealed copy of each write-only value that was sent into `value`, so
     /// the next plan can tell whether the configured value changed.
     fn seal_write_only(&mut self, address: &ResourceAddress, value: Value) -> Value {
         let sent = self.sent_write_only.remove(address).unwrap_or_default();
-        let Value::Object(mut map) = value else {
-            return value;
-        };
-        for (name, sealed) in sent {
-            map.insert(name, sealed);
-        }
-        Value::Object(map)
+        let mut value = value;
+        secret_leaves::put_copies(&mut value, sent);
+        value
     }
 
     /// The intent to create `address` with the `planned` attributes.
@@ -861,8 +870,9 @@ fn natural_key_material(schema: &BlockSchema, planned: &Value) -> serde_json::Va
         .into_iter()
         .flatten()
         .filter(|(name, value)| {
+            let attr = schema.attributes.get(*name);
             !value.contains_sensitive()
-                && !schema.attributes.get(*name).is_some_and(|a| a.sensitive)
+                && !attr.is_some_and(|a| a.sensitive || secret_leaves::any_set(a, value))
         })
         .filter_map(|(name, value)| Some((name.clone(), value.to_json()?)))
         .collect();

@@ -72,7 +72,8 @@ pub fn changed_attributes(schema: &BlockSchema, prior: &Value, proposed: &Value)
         .filter(|(name, attr)| {
             let before = prior.get(name).unwrap_or(&Value::Null);
             let after = proposed.get(name).unwrap_or(&Value::Null);
-            !equal(&attr.ty, before, after)
+            let after = super::secret_leaves::comparable(attr, before, after);
+            !equal(&attr.ty, before, &after)
         })
         .map(|(name, _)| name.clone())
         .collect()

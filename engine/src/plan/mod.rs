@@ -17,6 +17,7 @@ pub mod refresh;
 pub mod relocate;
 pub mod risk;
 pub mod sealed;
+pub mod secret_leaves;
 pub mod select;
 pub mod triggers;
 pub mod unmanaged;

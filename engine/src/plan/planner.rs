@@ -317,6 +317,11 @@ fn plan_resource(
         .map_err(|d| Diagnostics(vec![d]))?;
     let mut sensitive = sensitive_attributes(schema);
     sensitive.extend(sensitive_in_config(&config));
+    // An object attribute that carries write-only secrets is shown masked while one is set.
+    sensitive.extend(schema.attributes.iter().filter_map(|(name, attr)| {
+        let value = config.get(name)?;
+        super::secret_leaves::any_set(attr, value).then(|| name.clone())
+    }));
     let (importing, imported) = imported.unzip();
     let before = address
         .in_state(prior)

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::secret_leaves;
 use crate::Value;
 use crate::provider::{ObjectRef, ProviderError, ReadManyRequest};
 use crate::providers::{Providers, Unavailable};
@@ -128,16 +129,16 @@ fn read_back(
     indexes: Vec<usize>,
     live: Vec<Option<Value>>,
 ) -> Vec<ReadBack> {
-    let write_only: Vec<&String> = providers
-        .resource_schema(type_name)
-        .map(|s| {
-            s.attributes
-                .iter()
-                .filter(|(_, a)| a.write_only)
-                .map(|(n, _)| n)
-                .collect()
-        })
-        .unwrap_or_default();
+    let schema = providers.resource_schema(type_name);
+    let attributes = schema.iter().flat_map(|s| s.attributes.iter());
+    let write_only: Vec<&String> = attributes
+        .clone()
+        .filter(|(_, a)| a.write_only)
+        .map(|(n, _)| n)
+        .collect();
+    let with_secrets: Vec<_> = attributes
+        .filter(|(_, a)| !a.write_only_keys.is_empty())
+        .collect();
     indexes
         .into_iter()
         .zip(live)
@@ -150,6 +151,13 @@ fn read_back(
             for name in &write_only {
                 if let (Some(map), Some(kept)) = (json.as_object_mut(), stored.get(name.as_str())) {
                     map.insert((*name).clone(), kept.clone());
+                }
+            }
+            for (name, attr) in &with_secrets {
+                if let (Some(live), Some(kept)) =
+                    (json.get_mut(name.as_str()), stored.get(name.as_str()))
+                {
+                    secret_leaves::keep_stored(attr, kept, live);
                 }
             }
             let changed = &json != stored;

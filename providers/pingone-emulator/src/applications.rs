@@ -170,6 +170,27 @@ impl ApplicationInput {
         self.auth_method = auth_method.unwrap_or_default();
         self.attributes.extend(protocols::kept(body, OIDC_KEPT));
         self.check_combinations(f, &responses);
+        self.forget_google_play_secrets();
+    }
+
+    /// The Google Play credentials are write-only (`format: password`): PingOne never
+    /// returns them, so they are not kept.
+    fn forget_google_play_secrets(&mut self) {
+        let google_play = self
+            .attributes
+            .get_mut("mobile")
+            .and_then(|m| m.get_mut("integrityDetection"))
+            .and_then(|d| d.get_mut("googlePlay"))
+            .and_then(Value::as_object_mut);
+        if let Some(google_play) = google_play {
+            for key in [
+                "decryptionKey",
+                "verificationKey",
+                "serviceAccountCredentials",
+            ] {
+                google_play.remove(key);
+            }
+        }
     }
 
     fn check_combinations(&self, f: &mut Fields<'_>, responses: &[String]) {

@@ -66,8 +66,11 @@ fn integrity_detection_for_android_needs_google_play_credentials() {
     let without_google = json!({"mode": "ENABLED", "excludedPlatforms": ["GOOGLE"]});
     assert!(ApplicationInput::parse(&body(native(without_google))).is_ok());
     let with_credentials = json!({"mode": "ENABLED",
-        "googlePlay": {"verificationType": "GOOGLE", "serviceAccountCredentials": "{}"}});
-    assert!(ApplicationInput::parse(&body(native(with_credentials))).is_ok());
+        "googlePlay": {"verificationType": "GOOGLE", "serviceAccountCredentials": "{\"k\": 1}"}});
+    let parsed = ApplicationInput::parse(&body(native(with_credentials))).expect("valid");
+    // Write-only: kept nowhere, so never returned.
+    let kept = &parsed.attributes["mobile"]["integrityDetection"]["googlePlay"];
+    assert_eq!(kept, &json!({"verificationType": "GOOGLE"}));
     assert!(ApplicationInput::parse(&body(native(json!({"mode": "DISABLED"})))).is_ok());
 }
 

@@ -123,6 +123,9 @@ impl Protocol {
         )
         .force_new_on_presence()
         .force_new_keys(keys);
+        if self == Protocol::Oidc {
+            schema = schema.write_only_keys(GOOGLE_PLAY_SECRETS);
+        }
         schema.nested = nested::of_fields(self.fields());
         let required: Vec<(&str, Rule)> = self
             .required()
@@ -209,6 +212,14 @@ const OIDC_RULES: &[(&str, Rule)] = &[
     (
         "mobile_app.integrity_detection.cache_duration.units",
         Rule::OneOf(&["MINUTES", "HOURS"]),
+    ),
+    (
+        "mobile_app.integrity_detection.google_play.verification_type",
+        Rule::Required,
+    ),
+    (
+        "mobile_app.integrity_detection.google_play.verification_type",
+        Rule::OneOf(&["GOOGLE", "INTERNAL"]),
     ),
 ];
 
@@ -344,11 +355,8 @@ const SIGNING: &[Field] = &[field(
 
 /// `mobile_app` (TERRAFORM-PROVIDER.md §3.9), PingOne's `mobile`. The passcode refresh
 /// period is in seconds, PingOne's only `passcodeRefreshDuration.timeUnit`
-/// ([`to_body`] adds it). Google Play integrity credentials (`google_play`) are not
-/// offered: they are secrets PingOne never returns, and keeping them would put them in
-/// state, which holds no secret in clear text. PingOne requires them when integrity
-/// detection covers Android, so with pingform it must exclude `GOOGLE`
-/// ([`check_integrity_detection`] says so before PingOne refuses).
+/// ([`to_body`] adds it). The Google Play credentials (`google_play`) are secrets
+/// PingOne never returns: [`from_api`] leaves them null, and state keeps sealed copies.
 const MOBILE_APP: &[Field] = &[
     field("bundle_id", "bundleId", Kind::Str),
     field("package_name", "packageName", Kind::Str),
@@ -379,6 +387,28 @@ const INTEGRITY_DETECTION: &[Field] = &[
     ),
     field("excluded_platforms", "excludedPlatforms", Kind::Strings),
     field("cache_duration", "cacheDuration", Kind::Obj(CACHE_DURATION)),
+    field("google_play", "googlePlay", Kind::Obj(GOOGLE_PLAY)),
+];
+
+/// Google Play Integrity API credentials: `verification_type` `GOOGLE` with the service
+/// account's JSON, or `INTERNAL` with the decryption and verification keys.
+const GOOGLE_PLAY: &[Field] = &[
+    field("verification_type", "verificationType", Kind::Str),
+    field("decryption_key", "decryptionKey", Kind::Str),
+    field("verification_key", "verificationKey", Kind::Str),
+    field(
+        "service_account_credentials_json",
+        "serviceAccountCredentials",
+        Kind::Str,
+    ),
+];
+
+/// The Google Play credentials inside `oidc_options`: secrets PingOne never returns,
+/// so state keeps only sealed copies (`AttributeSchema::write_only_keys`).
+const GOOGLE_PLAY_SECRETS: &[&str] = &[
+    "mobile_app.integrity_detection.google_play.decryption_key",
+    "mobile_app.integrity_detection.google_play.verification_key",
+    "mobile_app.integrity_detection.google_play.service_account_credentials_json",
 ];
 
 const CACHE_DURATION: &[Field] = &[
@@ -575,8 +605,7 @@ fn check_native_only(protocol: Protocol, options: &Value) -> Result<(), String> 
 
 /// PingOne requires Google Play Integrity credentials when integrity detection is on
 /// for Android (MGMT-SPEC: `googlePlay` is "required if `excludedPlatforms` does not
-/// contain `GOOGLE`"), and pingform does not offer them (see [`MOBILE_APP`]): say so
-/// before PingOne refuses the request.
+/// contain `GOOGLE`"): say so before PingOne refuses the request.
 fn check_integrity_detection(options: &Value) -> Result<(), String> {
     let Some(detection) = options
         .get("mobile_app")
@@ -587,18 +616,40 @@ fn check_integrity_detection(options: &Value) -> Result<(), String> {
     let enabled = detection.get("enabled") == Some(&Value::Bool(true));
     let excluded = match detection.get("excluded_platforms") {
         Some(Value::List(platforms)) => platforms.iter().any(|p| p.as_str() == Some("GOOGLE")),
+        Some(Value::Unknown) => true, // Known at apply; PingOne checks it then.
         _ => false,
     };
-    let unknown = detection.get("excluded_platforms") == Some(&Value::Unknown);
-    if enabled && !excluded && !unknown {
+    let credentials = detection.get("google_play").is_some_and(|g| !g.is_null());
+    if enabled && !excluded && !credentials {
         return Err(
-            "mobile_app.integrity_detection: with integrity detection enabled, PingOne needs \
-             Google Play Integrity credentials for Android, which pingform does not manage (they \
-             are secrets PingOne never returns); add \"GOOGLE\" to excluded_platforms"
+            "mobile_app.integrity_detection: with integrity detection enabled for Android, PingOne \
+             needs Google Play Integrity credentials: set google_play = { verification_type = \
+             \"GOOGLE\", service_account_credentials_json = ... } (or \"INTERNAL\" with \
+             decryption_key and verification_key), or add \"GOOGLE\" to excluded_platforms"
                 .to_string(),
         );
     }
     Ok(())
+}
+
+/// Nulls the Google Play secrets in OIDC options read from PingOne, whatever it
+/// answered: they are never read back (state keeps sealed copies of what was sent).
+fn forget_secrets(options: &mut Value) {
+    let google_play = ["mobile_app", "integrity_detection", "google_play"]
+        .into_iter()
+        .try_fold(options, |v, key| match v {
+            Value::Object(map) => map.get_mut(key),
+            _ => None,
+        });
+    if let Some(Value::Object(google_play)) = google_play {
+        for key in [
+            "decryption_key",
+            "verification_key",
+            "service_account_credentials_json",
+        ] {
+            google_play.insert(key.to_string(), Value::Null);
+        }
+    }
 }
 
 /// The four options attributes from PingOne's JSON: the one matching its `protocol`
@@ -610,7 +661,11 @@ pub(crate) fn from_api(api: &serde_json::Value) -> Vec<(String, Value)> {
         .into_iter()
         .map(|p| {
             let value = if protocol == Some(p.api_name()) {
-                object_from_pairs(from_json(api, p.fields()))
+                let mut options = object_from_pairs(from_json(api, p.fields()));
+                if p == Protocol::Oidc {
+                    forget_secrets(&mut options);
+                }
+                options
             } else {
                 Value::Null
             };
@@ -702,7 +757,7 @@ mod tests {
     }
 
     #[test]
-    fn integrity_detection_for_android_needs_google_excluded() {
+    fn integrity_detection_for_android_needs_credentials_or_google_excluded() {
         let native = |excluded: Vec<Value>| {
             let detection = object([
                 ("enabled", true.into()),
