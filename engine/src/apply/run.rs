@@ -589,12 +589,7 @@ impl<'a> Run<'a> {
             .filter(|(_, a)| a.write_only)
             .filter_map(|(name, _)| {
                 let value = planned.get(name).filter(|v| !v.is_null())?;
-                let sealed = if crate::plan::sealed::is_sealed(value) {
-                    value.clone()
-                } else {
-                    crate::plan::sealed::seal(value)
-                };
-                Some((name.clone(), sealed))
+                Some((name.clone(), crate::plan::sealed::seal_once(value)))
             })
             .collect();
         // Secrets inside object attributes, by their full dotted path.

@@ -17,6 +17,16 @@ pub fn seal(value: &Value) -> Value {
     Value::Object([(KEY.to_string(), Value::String(format!("{salt}:{digest}")))].into())
 }
 
+/// `value` as sent, sealed for state: a value that is already a sealed copy (an
+/// unchanged secret the plan kept) stays as it is.
+pub fn seal_once(value: &Value) -> Value {
+    if is_sealed(value) {
+        value.clone()
+    } else {
+        seal(value)
+    }
+}
+
 /// A secret read back from a provider, as state keeps it: `stored` when that is
 /// already a sealed copy of it (so an unchanged secret is no change), else a new seal.
 pub fn reseal(value: &Value, stored: Option<&Value>) -> Value {

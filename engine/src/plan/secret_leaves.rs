@@ -71,14 +71,7 @@ pub fn comparable<'a>(attr: &AttributeSchema, before: &Value, after: &'a Value) 
 /// Sealed copies of the secrets `sent` sets (ones already sealed kept as they are), by path.
 pub fn sealed_copies(attr: &AttributeSchema, sent: &Value) -> Vec<(String, Value)> {
     set_secrets(attr, sent)
-        .map(|(path, value)| {
-            let seal = if sealed::is_sealed(value) {
-                value.clone()
-            } else {
-                sealed::seal(value)
-            };
-            (path.to_string(), seal)
-        })
+        .map(|(path, value)| (path.to_string(), sealed::seal_once(value)))
         .collect()
 }
 

@@ -635,19 +635,16 @@ fn check_integrity_detection(options: &Value) -> Result<(), String> {
 /// Nulls the Google Play secrets in OIDC options read from PingOne, whatever it
 /// answered: they are never read back (state keeps sealed copies of what was sent).
 fn forget_secrets(options: &mut Value) {
-    let google_play = ["mobile_app", "integrity_detection", "google_play"]
-        .into_iter()
-        .try_fold(options, |v, key| match v {
-            Value::Object(map) => map.get_mut(key),
-            _ => None,
-        });
-    if let Some(Value::Object(google_play)) = google_play {
-        for key in [
-            "decryption_key",
-            "verification_key",
-            "service_account_credentials_json",
-        ] {
-            google_play.insert(key.to_string(), Value::Null);
+    for path in GOOGLE_PLAY_SECRETS {
+        let (parents, key) = path.rsplit_once('.').unwrap_or(("", path));
+        let parent = parents
+            .split('.')
+            .try_fold(&mut *options, |v, step| match v {
+                Value::Object(map) => map.get_mut(step),
+                _ => None,
+            });
+        if let Some(Value::Object(parent)) = parent {
+            parent.insert(key.to_string(), Value::Null);
         }
     }
 }
